@@ -1,0 +1,22 @@
+"""pywebio_nb: PyWebIO's imperative web UI API, Jupyter-first.
+
+In a notebook cell, ``put_*()`` output renders in the cell and ``input()``
+blocks the cell until the form shown there is submitted. The same code runs
+as a multi-user web app with :func:`start_server`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["start_server"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # Imported lazily so a notebook that never serves does not load the server.
+    if name == "start_server":
+        from .platform.tornado import start_server
+
+        return start_server
+    raise AttributeError(f"module 'pywebio_nb' has no attribute {name!r}")

@@ -1,0 +1,180 @@
+"""Input forms: the items input functions build and the request that runs a form.
+
+An input function called with ``name=`` returns an :class:`InputItem` for
+``input_group()``; called without, it wraps its single item in a
+:class:`FormRequest` and asks the current session to run it. The request is a
+small state machine fed with the browser's events: it validates on blur,
+converts and validates on submit (answering with ``update_input``), and ends
+with ``destroy_form`` on success, cancel, or when the wait is abandoned
+(interrupt, session closed).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .protocol import Event, InputItemSpec
+
+if TYPE_CHECKING:
+    from .session._base import Session
+
+__all__ = ["FormRequest", "InputItem", "current_form"]
+
+logger = logging.getLogger("pywebio_nb.input")
+
+#: The form whose onchange callback is running (for ``input_update``).
+current_form: contextvars.ContextVar[tuple[FormRequest, str] | None] = contextvars.ContextVar(
+    "pywebio_nb_current_form", default=None
+)
+
+
+class InvalidValue(ValueError):
+    """A submitted value cannot be converted; the message is shown to the user."""
+
+
+@dataclass(eq=False)
+class InputItem:
+    """One item of a form, as built by an input function."""
+
+    spec: InputItemSpec
+    validate: Callable[[Any], str | None] | None = None
+    convert: Callable[[Any], Any] | None = None
+    onchange: Callable[[Any], Any] | None = None
+    required: bool = False
+    form: FormRequest | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.get("name", "")
+
+    def value_of(self, raw: Any) -> Any:
+        """Convert a raw browser value; raises InvalidValue with a user message."""
+        value = self.convert(raw) if self.convert is not None else raw
+        if self.required and value in (None, "", []):
+            raise InvalidValue("Please fill in this field.")
+        return value
+
+    def check(self, raw: Any) -> tuple[Any, str | None]:
+        """(converted value, error message or None)."""
+        try:
+            value = self.value_of(raw)
+        except InvalidValue as exc:
+            return None, str(exc)
+        if self.validate is not None:
+            error = self.validate(value)
+            if error:
+                return value, str(error)
+        return value, None
+
+
+class FormRequest:
+    """A form shown for one task: send it, feed it events, read ``result``."""
+
+    def __init__(self, session: Session, items: list[InputItem], *, label: str = "",
+                 validate: Callable[[dict[str, Any]], Any] | None = None,
+                 cancelable: bool = False, single: bool = False) -> None:
+        self.session = session
+        self.items = {item.name: item for item in items}
+        self.order = [item.name for item in items]
+        self.group_validate = validate
+        self.single = single
+        self.task_id = session.new_task_id("form")
+        self.root_id = session.default_root()
+        self.result: Any = None
+        self._finished = False
+        inputs = []
+        for item in items:
+            item.form = self
+            spec = dict(item.spec)
+            if item.validate is not None or item.convert is not None:
+                spec["onblur"] = True
+            if item.onchange is not None:
+                spec["onchange"] = True
+            inputs.append(spec)
+        self.spec: dict[str, Any] = {"label": label, "inputs": inputs, "cancelable": cancelable}
+
+    # ------------------------------------------------------------------ life
+    def start(self) -> None:
+        self.session.command("input_group", self.spec, self.task_id, self.root_id)
+
+    def finish(self) -> None:
+        """Remove the form unless it is already gone (also on interrupt/errors)."""
+        if self._finished:
+            return
+        self._finished = True
+        if not self.session.closed:
+            self.session.command("destroy_form", None, self.task_id, self.root_id)
+            self.session.flush()
+
+    def update(self, name: str, **attributes: Any) -> None:
+        """Send ``update_input`` for item ``name``."""
+        self.session.command("update_input", {"target_name": name, "attributes": attributes},
+                             self.task_id, self.root_id)
+
+    # ---------------------------------------------------------------- events
+    def feed(self, event: Event) -> bool:
+        """Handle one event; True when the form is done (``result`` is set)."""
+        name = event["event"]
+        data: Any = event["data"]
+        if name == "from_cancel":
+            self.result = None
+            self.finish()
+            return True
+        if name == "from_submit":
+            return self._submit(data)
+        if name == "input_event":
+            self._input_event(data)
+        else:
+            logger.info("form %s ignored a %s event", self.task_id, name)
+        return False
+
+    def _input_event(self, data: dict[str, Any]) -> None:
+        item = self.items.get(data.get("name", ""))
+        if item is None:
+            logger.info("form %s: event for unknown item %r ignored", self.task_id, data)
+            return
+        if data.get("event_name") == "blur":
+            value, error = item.check(data.get("value"))
+            if error is not None:
+                self.update(item.name, valid_status=False, invalid_feedback=error)
+            else:
+                self.update(item.name, valid_status=0)
+        elif data.get("event_name") == "change" and item.onchange is not None:
+            try:
+                value = item.value_of(data.get("value"))
+            except ValueError:
+                return
+            token = current_form.set((self, item.name))
+            try:
+                item.onchange(value)
+            except Exception:
+                self.session.report_error(traceback.format_exc())
+            finally:
+                current_form.reset(token)
+
+    def _submit(self, data: dict[str, Any]) -> bool:
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name in self.order:
+            value, error = self.items[name].check(data.get(name))
+            values[name] = value
+            if error is not None:
+                errors[name] = error
+        if not errors and self.group_validate is not None:
+            verdict = self.group_validate(values)
+            if verdict:
+                target, message = verdict
+                errors[str(target)] = str(message)
+        if errors:
+            for name, message in errors.items():
+                self.update(name, valid_status=False, invalid_feedback=message)
+            self.session.flush()
+            return False
+        self.result = values[self.order[0]] if self.single else values
+        self.finish()
+        return True

@@ -1,0 +1,340 @@
+"""Get input from the browser (``pywebio.input`` of the PyWebIO manual).
+
+Each input function shows a form and blocks until the user submits it, then
+returns the value; in a notebook the form appears in the calling cell. In a
+coroutine-based session (an ``async def`` app) the same functions must be
+awaited: ``name = await input("Your name")``.
+
+Called with ``name=``, an input function does not show anything: it returns an
+item for :func:`input_group`, which asks for several values in one form::
+
+    info = input_group("User info", [
+        input("Your name", name="name"),
+        input("Your age", name="age", type=NUMBER),
+    ])
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._form import FormRequest, InputItem, InvalidValue, current_form
+from .session._context import get_current_session
+
+__all__ = [
+    "CHECKBOX", "COLOR", "DATE", "DATETIME_LOCAL", "FLOAT", "NUMBER", "PASSWORD", "RADIO",
+    "SELECT", "TEXT", "TEXTAREA", "TIME", "URL",
+    "actions", "checkbox", "input", "input_group", "input_update", "radio", "select",
+    "slider", "textarea",
+]
+
+TEXT = "text"
+NUMBER = "number"
+FLOAT = "float"
+PASSWORD = "password"
+URL = "url"
+DATE = "date"
+TIME = "time"
+COLOR = "color"
+DATETIME_LOCAL = "datetime-local"
+CHECKBOX = "checkbox"
+RADIO = "radio"
+SELECT = "select"
+TEXTAREA = "textarea"
+
+_TEXT_TYPES = (TEXT, NUMBER, FLOAT, PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL)
+_DISCARDING_OPS = {"POP_TOP", "PRINT_EXPR", "CALL_INTRINSIC_1", "STORE_NAME", "STORE_FAST",
+                   "STORE_GLOBAL", "STORE_DEREF"}
+
+
+def _to_int(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        try:
+            as_float = float(raw)
+        except (TypeError, ValueError):
+            raise InvalidValue("Please enter an integer.") from None
+        if as_float.is_integer():
+            return int(as_float)
+        raise InvalidValue("Please enter an integer.") from None
+
+
+def _to_float(raw: Any) -> float | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise InvalidValue("Please enter a number.") from None
+
+
+def _to_str(raw: Any) -> str:
+    return "" if raw is None else str(raw)
+
+
+def _result_is_discarded(depth: int) -> bool:
+    """True when the caller's frame drops or stores the call's result directly.
+
+    Used to tell ``input(..., name='x')`` written on its own (a mistake: the
+    item never reaches ``input_group``) from an item written inside the list.
+    """
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        return False
+    lasti = frame.f_lasti
+    for instruction in dis.get_instructions(frame.f_code):
+        if instruction.offset > lasti:
+            return instruction.opname in _DISCARDING_OPS
+    return False
+
+
+def _finish(item: InputItem, label: str = "") -> Any:
+    """Run a single item as its own form, or hand it to input_group."""
+    if item.spec.get("name") is not None:
+        if _result_is_discarded(3):
+            raise ValueError(
+                f"input function called with name={item.name!r} outside input_group(): "
+                "name= is only for items passed to input_group(...). Call it without name= "
+                "to ask for a single value, or put the call inside the list given to "
+                "input_group() (items.append(input(..., name=...)) also works)."
+            )
+        return item
+    item.spec["name"] = "data"
+    session = get_current_session()
+    return session.run_form(FormRequest(session, [item], single=True))
+
+
+def _options(options: Sequence[Any] | None, value: Any = None,
+             multiple: bool = False) -> list[dict[str, Any]]:
+    selected_values = value if isinstance(value, list) else [value]
+    result = []
+    for option in options or []:
+        if isinstance(option, dict):
+            spec = dict(option)
+        elif isinstance(option, (list, tuple)):
+            spec = {"label": option[0], "value": option[1]}
+            if len(option) > 2:
+                spec["selected"] = bool(option[2])
+            if len(option) > 3:
+                spec["disabled"] = bool(option[3])
+        else:
+            spec = {"label": option, "value": option}
+        spec["label"] = str(spec.get("label", spec.get("value")))
+        if value is not None and spec.get("value") in selected_values:
+            spec["selected"] = True
+        result.append(spec)
+    return result
+
+
+def _base_spec(type_: str, label: str, name: str | None, **fields: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": type_, "label": label, "name": name}
+    spec.update({k: v for k, v in fields.items() if v is not None})
+    return spec
+
+
+def input(label: str = "", type: str = TEXT, *, validate: Callable[[Any], str | None] | None = None,
+          name: str | None = None, value: Any = None,
+          action: tuple[str, Callable[..., Any]] | None = None,
+          onchange: Callable[[Any], Any] | None = None, placeholder: str | None = None,
+          required: bool | None = None, readonly: bool | None = None,
+          datalist: list[str] | None = None, help_text: str | None = None,
+          **other_html_attrs: Any) -> Any:
+    """Text input; returns what the user typed.
+
+    ``type`` is one of TEXT, NUMBER (returns an int), FLOAT (returns a float),
+    PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL. ``validate(value)``
+    returns None when the value is valid, else an error message shown under
+    the field. ``required=True`` refuses an empty value. ``name`` is only for
+    items of :func:`input_group`. ``action=(label, callback)`` puts a button
+    beside the field; ``callback(set_value)`` may call ``set_value(value)``.
+    """
+    if type not in _TEXT_TYPES:
+        raise ValueError(f"input() type must be one of {', '.join(_TEXT_TYPES)}, got {type!r}")
+    convert: Callable[[Any], Any] = {NUMBER: _to_int, FLOAT: _to_float}.get(type, _to_str)
+    spec = _base_spec(type, label, name, value=value, placeholder=placeholder,
+                      required=required, readonly=readonly, datalist=datalist,
+                      help_text=help_text, **other_html_attrs)
+    if value is not None and type in (NUMBER, FLOAT):
+        spec["value"] = str(value)
+    item = InputItem(spec, validate, convert, onchange, bool(required))  # type: ignore[arg-type]
+    if action is not None:
+        _attach_action(item, action)
+    return _finish(item)
+
+
+def _attach_action(item: InputItem, action: tuple[str, Callable[..., Any]]) -> None:
+    label, callback = action
+    session = get_current_session()
+    values: dict[str, Any] = {}
+
+    def on_click(_: Any) -> None:
+        form = item.form
+
+        def set_value(value: Any, label: str | None = None) -> None:
+            if form is None:
+                return
+            if label is None:
+                form.update(item.name, value=value)
+            else:
+                values["value"] = value
+                form.update(item.name, value=label, readonly=True)
+            form.session.flush()
+
+        callback(set_value)
+
+    original_convert = item.convert
+
+    def convert(raw: Any) -> Any:
+        if "value" in values:
+            return values["value"]
+        return original_convert(raw) if original_convert is not None else raw
+
+    item.convert = convert
+    item.spec["action"] = {"label": label, "callback_id": session.register_callback(on_click)}
+
+
+def textarea(label: str = "", *, rows: int = 6, code: dict[str, Any] | bool | None = None,
+             maxlength: int | None = None, minlength: int | None = None,
+             validate: Callable[[Any], str | None] | None = None, name: str | None = None,
+             value: str | None = None, onchange: Callable[[Any], Any] | None = None,
+             placeholder: str | None = None, required: bool | None = None,
+             readonly: bool | None = None, help_text: str | None = None,
+             **other_html_attrs: Any) -> Any:
+    """Multi-line text input; returns the text."""
+    spec = _base_spec(TEXTAREA, label, name, rows=rows, code=code, maxlength=maxlength,
+                      minlength=minlength, value=value, placeholder=placeholder,
+                      required=required, readonly=readonly, help_text=help_text,
+                      **other_html_attrs)
+    return _finish(InputItem(spec, validate, _to_str, onchange, bool(required)))  # type: ignore[arg-type]
+
+
+def select(label: str = "", options: Sequence[Any] | None = None, *,
+           multiple: bool | None = None, validate: Callable[[Any], str | None] | None = None,
+           name: str | None = None, value: Any = None,
+           onchange: Callable[[Any], Any] | None = None, required: bool | None = None,
+           help_text: str | None = None, **other_html_attrs: Any) -> Any:
+    """Drop-down selection; returns the selected value (a list when ``multiple``)."""
+    spec = _base_spec(SELECT, label, name, options=_options(options, value, bool(multiple)),
+                      multiple=multiple, required=required, help_text=help_text,
+                      **other_html_attrs)
+    return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
+
+
+def checkbox(label: str = "", options: Sequence[Any] | None = None, *,
+             inline: bool | None = None, validate: Callable[[Any], str | None] | None = None,
+             name: str | None = None, value: list[Any] | None = None,
+             onchange: Callable[[Any], Any] | None = None, help_text: str | None = None,
+             **other_html_attrs: Any) -> Any:
+    """A group of check boxes; returns the list of checked values."""
+    spec = _base_spec(CHECKBOX, label, name, options=_options(options, value, True),
+                      inline=inline, help_text=help_text, **other_html_attrs)
+
+    def convert(raw: Any) -> list[Any]:
+        return list(raw) if isinstance(raw, list) else []
+
+    return _finish(InputItem(spec, validate, convert, onchange))  # type: ignore[arg-type]
+
+
+def radio(label: str = "", options: Sequence[Any] | None = None, *, inline: bool | None = None,
+          validate: Callable[[Any], str | None] | None = None, name: str | None = None,
+          value: Any = None, onchange: Callable[[Any], Any] | None = None,
+          required: bool | None = None, help_text: str | None = None,
+          **other_html_attrs: Any) -> Any:
+    """A group of radio buttons; returns the chosen value, or None."""
+    spec = _base_spec(RADIO, label, name, options=_options(options, value), inline=inline,
+                      required=required, help_text=help_text, **other_html_attrs)
+    return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
+
+
+def slider(label: str = "", *, name: str | None = None, value: float = 0,
+           min_value: float = 0, max_value: float = 100, step: float = 1,
+           validate: Callable[[Any], str | None] | None = None,
+           onchange: Callable[[Any], Any] | None = None, required: bool | None = None,
+           help_text: str | None = None, **other_html_attrs: Any) -> Any:
+    """Range input; returns a float when any bound or the value is a float, else an int."""
+    is_float = any(isinstance(v, float) for v in (value, min_value, max_value))
+    spec = _base_spec("slider", label, name, value=value, min_value=min_value,
+                      max_value=max_value, step=step, float=is_float, required=required,
+                      help_text=help_text, **other_html_attrs)
+    convert = _to_float if is_float else _to_int
+    return _finish(InputItem(spec, validate, convert, onchange, bool(required)))  # type: ignore[arg-type]
+
+
+def actions(label: str = "", buttons: Sequence[Any] | None = None, name: str | None = None,
+            help_text: str | None = None) -> Any:
+    """A row of buttons; returns the value of the submit-type button clicked.
+
+    Buttons are dicts ``{label, value, type, disabled, color}``, tuples
+    ``(label, value, [type], [disabled])`` or plain values. ``type`` is
+    'submit' (default), 'reset' or 'cancel' (the form then returns None).
+    """
+    specs = []
+    for button in buttons or []:
+        if isinstance(button, dict):
+            spec = dict(button)
+        elif isinstance(button, (list, tuple)):
+            spec = {"label": button[0], "value": button[1]}
+            if len(button) > 2:
+                spec["type"] = button[2]
+            if len(button) > 3:
+                spec["disabled"] = bool(button[3])
+        else:
+            spec = {"label": button, "value": button}
+        spec["label"] = str(spec.get("label", spec.get("value")))
+        spec.setdefault("type", "submit")
+        specs.append(spec)
+    spec_dict = _base_spec("actions", label, name, buttons=specs, help_text=help_text)
+    return _finish(InputItem(spec_dict))  # type: ignore[arg-type]
+
+
+def input_group(label: str = "", inputs: Sequence[Any] | None = None,
+                validate: Callable[[dict[str, Any]], Any] | None = None,
+                cancelable: bool = False) -> Any:
+    """Ask for several inputs in one form; returns ``{name: value}`` or None if cancelled.
+
+    ``inputs`` are calls of input functions with ``name=``. ``validate(data)``
+    returns None when valid, else ``(name, error message)``.
+    """
+    items: list[InputItem] = []
+    for entry in inputs or []:
+        if not isinstance(entry, InputItem):
+            raise ValueError(
+                "input_group() inputs must be input function calls with name=, e.g. "
+                f"input('Age', name='age'); got {entry!r}"
+            )
+        if not entry.name:
+            raise ValueError("every input_group() item needs a name= argument")
+        items.append(entry)
+    names = [item.name for item in items]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"input_group() item names must be unique, repeated: {sorted(duplicates)}")
+    if items and items[-1].spec.get("type") == "actions":
+        cancelable = False
+    session = get_current_session()
+    form = FormRequest(session, items, label=label, validate=validate, cancelable=cancelable)
+    return session.run_form(form)
+
+
+def input_update(name: str | None = None, **spec: Any) -> None:
+    """Update attributes of an item of the shown form; only inside an onchange callback.
+
+    ``name`` defaults to the item whose onchange is running. ``options`` of
+    select/checkbox/radio take the same formats as when the item was made.
+    """
+    running = current_form.get()
+    if running is None:
+        raise RuntimeError("input_update() can only be called inside an onchange callback")
+    form, current_name = running
+    target = name or current_name
+    if "options" in spec:
+        spec["options"] = _options(spec["options"])
+    form.update(target, **spec)
+    form.session.flush()

@@ -1,0 +1,134 @@
+"""More control over the session (``pywebio.session`` of the PyWebIO manual)."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
+from ._base import Session, SessionLocal
+from ._context import get_current_session, register_thread_session
+
+__all__ = [
+    "Session",
+    "SessionClosedException",
+    "SessionException",
+    "SessionNotFoundException",
+    "defer_call",
+    "download",
+    "eval_js",
+    "get_current_session",
+    "hold",
+    "info",
+    "local",
+    "register_thread",
+    "run_js",
+    "set_env",
+]
+
+F = TypeVar("F", bound=Callable[[], Any])
+
+
+class _LocalProxy:
+    """``local``: the session-local object of whichever session is current."""
+
+    def _target(self) -> SessionLocal:
+        return get_current_session().local
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._target(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._target(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._target()[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._target()[key] = value
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._target()
+
+    def __iter__(self) -> Any:
+        return iter(self._target())
+
+
+class _InfoProxy:
+    """``info``: the session information object of the current session."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(get_current_session().info, name)
+
+
+#: Session-local storage: attributes not set read as None.
+local = _LocalProxy()
+#: Information about the current session (user agent, ip, request, ...).
+info = _InfoProxy()
+
+
+def run_js(code_: str, **args: Any) -> None:
+    """Run JavaScript ``code_`` in the browser; ``args`` become local variables."""
+    get_current_session().command("run_script", {"code": code_, "args": args})
+
+
+def eval_js(expression: str, **args: Any) -> Any:
+    """Evaluate a JavaScript expression in the browser and return its (JSON) value.
+
+    Promises are awaited (a rejected promise gives None). In a coroutine-based
+    session, ``await eval_js(...)``.
+    """
+    session = get_current_session()
+    command: Any = {"command": "run_script", "task_id": None,
+                    "spec": {"code": expression, "args": args, "eval": True}}
+    return session.request(command)
+
+
+def download(name: str, content: bytes) -> None:
+    """Send a file called ``name`` with ``content`` (bytes) to the browser's downloads."""
+    get_current_session().command(
+        "download", {"name": name, "content": base64.b64encode(content).decode("ascii")})
+
+
+def set_env(**env_info: Any) -> None:
+    """Configure the page: title, output_animation, auto_scroll_bottom, ... (see manual)."""
+    get_current_session().command("set_env", env_info)
+
+
+def defer_call(func: F) -> F:
+    """Call ``func()`` when the session closes; usable as a decorator."""
+    get_current_session().defer_call(func)
+    return func
+
+
+def register_thread(thread: threading.Thread) -> None:
+    """Let ``thread`` use PyWebIO functions of the current session (thread-based only)."""
+    session = get_current_session()
+    if getattr(session, "loop", None) is not None:
+        raise SessionException("register_thread() is only for thread-based sessions")
+    if thread.ident is not None:
+        register_thread_session(thread.ident, session)
+        return
+    original_run = thread.run
+
+    def run() -> None:
+        register_thread_session(threading.get_ident(), session)
+        original_run()
+
+    thread.run = run  # type: ignore[method-assign]
+
+
+def hold() -> None:
+    """Keep the session alive until the browser closes (script mode only needs it)."""
+    session = get_current_session()
+    mailbox = session.open_mailbox(session.new_task_id("hold"))
+    try:
+        while True:
+            mailbox.get()
+    except SessionClosedException:
+        return

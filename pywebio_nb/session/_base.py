@@ -1,0 +1,452 @@
+"""The transport-agnostic session core.
+
+A :class:`Session` owns everything one user's interaction needs:
+
+* an outgoing command buffer, flushed as *one* batch per wakeup (the transport
+  decides when: a Tornado IOLoop callback, a notebook timer, or at once before
+  a blocking wait);
+* the :class:`~pywebio_nb.session._page_model.PageModel`, updated by every
+  output command;
+* mailboxes of pending waits keyed by task id (an input form, an ``eval_js``);
+* callbacks keyed by unguessable ids, each run in the context where it was
+  registered;
+* ``local``, ``defer_call`` and the close semantics of the manual.
+
+How a caller *waits* differs per variant: a thread blocks on a queue
+(:class:`ThreadSession`), a coroutine awaits (``CoroutineSession``), and the
+notebook's main thread pumps kernel messages (``KernelSession``). The public
+API only ever talks to the session, never to a transport.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import logging
+import queue
+import secrets
+import threading
+import traceback
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import SessionClosedException
+from ..protocol import Command, Event, ProtocolError, make_command, parse_event
+from ._context import root_var, scope_stack_var, session_var
+from ._page_model import ROOT, PageModel, SCOPE_PREFIX
+
+if TYPE_CHECKING:
+    from .._form import FormRequest
+
+__all__ = ["Mailbox", "Session", "SessionLocal", "ThreadSession", "Transport"]
+
+logger = logging.getLogger("pywebio_nb.session")
+
+_CLOSED = object()
+
+
+class Transport(ABC):
+    """How a session's commands reach a frontend.
+
+    ``attach`` is called once by the session; ``request_flush`` whenever the
+    buffer goes from empty to non-empty (arrange for ``session.flush()`` to run
+    soon, on whatever thread suits the transport); ``deliver`` sends one batch
+    to one root; ``close`` ends the connection.
+    """
+
+    session: Session
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+
+    def request_flush(self) -> None:
+        """Default: flush at once (no batching across calls)."""
+        self.session.flush()
+
+    @abstractmethod
+    def deliver(self, root_id: str, batch: list[Command]) -> None:
+        """Send ``batch`` (a list of commands, in order) to ``root_id``."""
+
+    def close(self) -> None:
+        """Close the connection to the frontend (default: nothing to do)."""
+
+
+class Mailbox:
+    """Events for one pending wait; a closed mailbox wakes its waiter."""
+
+    def __init__(self, on_put: Callable[[], None] | None = None) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._on_put = on_put
+
+    def put(self, event: Event) -> None:
+        self._queue.put(event)
+        if self._on_put is not None:
+            self._on_put()
+
+    def close(self) -> None:
+        self._queue.put(_CLOSED)
+        if self._on_put is not None:
+            self._on_put()
+
+    def get(self, timeout: float | None = None) -> Event:
+        """Block until an event arrives; raise SessionClosedException on close."""
+        item = self._queue.get(timeout=timeout)
+        return self._unwrap(item)
+
+    def get_nowait(self) -> Event | None:
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            return None
+        return self._unwrap(item)
+
+    def _unwrap(self, item: Any) -> Event:
+        if item is _CLOSED:
+            self._queue.put(_CLOSED)  # stay closed for any further get
+            raise SessionClosedException("the session was closed while waiting for the browser")
+        event: Event = item
+        return event
+
+
+class SessionLocal:
+    """Session-local storage: attribute access, missing attributes are None."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_dict", {})
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._dict.get(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._dict[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        self._dict.pop(name, None)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._dict.get(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._dict[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        self._dict.pop(key, None)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._dict
+
+    def __iter__(self) -> Any:
+        return iter(self._dict)
+
+    def __repr__(self) -> str:
+        return f"SessionLocal({self._dict!r})"
+
+
+@dataclass
+class _Callback:
+    func: Callable[..., Any]
+    context: contextvars.Context
+    serial: bool
+    mutex: bool
+    running: bool = False
+
+
+class Session:
+    """One user's interaction, independent of how it reaches the browser."""
+
+    #: Root id of the page of a server session.
+    PAGE_ROOT = "page"
+    #: Callback worker threads per session (thread and kernel sessions).
+    CALLBACK_WORKERS = 8
+
+    def __init__(self, transport: Transport, *, info: Any = None) -> None:
+        self.transport = transport
+        self.page = PageModel()
+        self.local = SessionLocal()
+        self.info = info
+        self._lock = threading.RLock()
+        self._buffer: list[tuple[str, Command]] = []
+        self._callbacks: dict[str, _Callback] = {}
+        self._mailboxes: dict[str, Mailbox] = {}
+        self._deferred: list[Callable[[], Any]] = []
+        self._task_ids = itertools.count(1)
+        self._closed = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._serial_executor: ThreadPoolExecutor | None = None
+        transport.attach(self)
+
+    # ---------------------------------------------------------------- state
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def new_task_id(self, prefix: str = "task") -> str:
+        return f"{prefix}-{next(self._task_ids)}"
+
+    def default_root(self) -> str:
+        """The root that output of the calling code goes to."""
+        return root_var.get() or self.PAGE_ROOT
+
+    def route(self, command: Command) -> str:
+        """The root a command belongs to: its target scope's root, else the default."""
+        spec: Any = command.get("spec")
+        if isinstance(spec, dict):
+            for key in ("scope", "container", "clear", "remove", "scroll_to", "clear_before",
+                        "clear_after"):
+                selector = spec.get(key)
+                if isinstance(selector, str) and selector.startswith("#" + SCOPE_PREFIX):
+                    name = selector[len(SCOPE_PREFIX) + 1 :]
+                    if name != ROOT:
+                        root = self.page.root_of(name)
+                        if root is not None:
+                            return root
+                    break
+        return self.default_root()
+
+    # ------------------------------------------------------------- commands
+    def send(self, command: Command, root_id: str | None = None) -> None:
+        """Buffer one command (flushed in a batch soon); updates the page model."""
+        root = root_id if root_id is not None else self.route(command)
+        with self._lock:
+            if self._closed:
+                raise SessionClosedException("the session is closed; nothing can be sent")
+            self.page.apply(command, root)
+            first = not self._buffer
+            self._buffer.append((root, command))
+        if first:
+            self.transport.request_flush()
+
+    def command(self, name: str, spec: Any = None, task_id: str | None = None,
+                root_id: str | None = None) -> None:
+        """Build and send a command."""
+        self.send(make_command(name, spec, task_id), root_id)
+
+    def flush(self) -> None:
+        """Deliver everything buffered: one batch per root, in order."""
+        with self._lock:
+            buffered, self._buffer = self._buffer, []
+        if not buffered:
+            return
+        batch: list[Command] = []
+        root = buffered[0][0]
+        for cmd_root, command in buffered:
+            if cmd_root != root:
+                self.transport.deliver(root, batch)
+                batch, root = [], cmd_root
+            batch.append(command)
+        self.transport.deliver(root, batch)
+
+    # --------------------------------------------------------------- events
+    def dispatch(self, message: Any) -> None:
+        """Handle one event from a frontend (already JSON-decoded).
+
+        A malformed event, or one for an unknown task or callback, is logged
+        and ignored: it never ends the session.
+        """
+        try:
+            event = parse_event(message)
+        except ProtocolError as exc:
+            logger.warning("ignored a malformed event from the browser: %s", exc)
+            return
+        name = event["event"]
+        if name == "callback":
+            self._on_callback(event["task_id"], event["data"])
+        elif name == "pong":
+            self.on_pong(event["data"]["id"])
+        else:
+            mailbox = self._mailboxes.get(event["task_id"] or "")
+            if mailbox is None:
+                logger.info("ignored %s event for unknown task %r", name, event["task_id"])
+            else:
+                mailbox.put(event)
+
+    def on_pong(self, ping_id: str) -> None:
+        """A frontend answered a ping (used by the notebook handshake)."""
+        logger.debug("pong %s", ping_id)
+
+    # ---------------------------------------------------------------- waits
+    def make_mailbox(self) -> Mailbox:
+        return Mailbox()
+
+    def open_mailbox(self, task_id: str) -> Mailbox:
+        with self._lock:
+            if self._closed:
+                raise SessionClosedException("the session is closed")
+            mailbox = self._mailboxes[task_id] = self.make_mailbox()
+        return mailbox
+
+    def close_mailbox(self, task_id: str) -> None:
+        self._mailboxes.pop(task_id, None)
+
+    def wait_event(self, task_id: str, mailbox: Mailbox, timeout: float | None = None) -> Event:
+        """Block the calling thread until an event for ``task_id`` arrives."""
+        self.flush()
+        try:
+            return mailbox.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
+
+    def run_form(self, form: FormRequest) -> Any:
+        """Show a form and block until it is submitted or cancelled."""
+        mailbox = self.open_mailbox(form.task_id)
+        try:
+            form.start()
+            while True:
+                if form.feed(self.wait_event(form.task_id, mailbox)):
+                    return form.result
+        finally:
+            self.close_mailbox(form.task_id)
+            form.finish()
+
+    def request(self, command: Command) -> Any:
+        """Send a command that the browser answers with one event; return its data."""
+        task_id = command["task_id"] or self.new_task_id("req")
+        command["task_id"] = task_id
+        mailbox = self.open_mailbox(task_id)
+        try:
+            self.send(command)
+            return self.wait_event(task_id, mailbox)["data"]
+        finally:
+            self.close_mailbox(task_id)
+
+    # ------------------------------------------------------------ callbacks
+    def register_callback(self, func: Callable[..., Any], *, serial_mode: bool = False,
+                          mutex_mode: bool = False) -> str:
+        """Register ``func`` for click events; returns its unguessable id.
+
+        The callback later runs in a copy of the registering context, with its
+        root kept and the scope stack reset to ROOT.
+        """
+        callback_id = secrets.token_urlsafe(12)
+        context = contextvars.copy_context()
+        root = self.default_root()
+
+        def prepare() -> None:
+            session_var.set(self)
+            root_var.set(root)
+            scope_stack_var.set((ROOT,))
+
+        context.run(prepare)
+        with self._lock:
+            self._callbacks[callback_id] = _Callback(func, context, serial_mode, mutex_mode)
+        return callback_id
+
+    @property
+    def has_callbacks(self) -> bool:
+        return bool(self._callbacks)
+
+    def _on_callback(self, callback_id: str | None, data: Any) -> None:
+        callback = self._callbacks.get(callback_id or "")
+        if callback is None:
+            logger.info("ignored click for unknown callback %r", callback_id)
+            return
+        self.run_callback(callback, data)
+
+    def run_callback(self, callback: _Callback, data: Any) -> None:
+        """Run a callback off the caller's thread (thread and kernel sessions)."""
+        with self._lock:
+            if self._closed:
+                return
+            if callback.serial:
+                if self._serial_executor is None:
+                    self._serial_executor = ThreadPoolExecutor(1, "pywebio-nb-serial")
+                executor = self._serial_executor
+            else:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(self.CALLBACK_WORKERS, "pywebio-nb-cb")
+                executor = self._executor
+        executor.submit(callback.context.copy().run, self.invoke_callback, callback, data)
+
+    def invoke_callback(self, callback: _Callback, data: Any) -> Any:
+        """Call the callback; errors are logged and shown, never lost."""
+        try:
+            return callback.func(data)
+        except SessionClosedException:
+            return None
+        except Exception:
+            self.report_error(traceback.format_exc())
+            return None
+
+    def report_error(self, text: str) -> None:
+        """Log an error from app code and show it in the page."""
+        logger.error("error in PyWebIO app code:\n%s", text)
+        try:
+            self.command("output", {"type": "text", "content": text, "scope": "#pywebio-scope-ROOT",
+                                    "position": -1,
+                                    "style": "color:#dc3545;white-space:pre-wrap;"
+                                             "font-family:monospace;font-size:0.85em"})
+            self.flush()
+        except SessionClosedException:
+            pass
+
+    # ---------------------------------------------------------------- close
+    def defer_call(self, func: Callable[[], Any]) -> None:
+        with self._lock:
+            self._deferred.append(func)
+
+    def close(self, *, notify_client: bool = True) -> None:
+        """Close the session: wake every waiter, run deferred calls, close the transport."""
+        with self._lock:
+            if self._closed:
+                return
+            if notify_client:
+                self._buffer.append((self.PAGE_ROOT, make_command("close_session")))
+        if notify_client:
+            try:
+                self.flush()
+            except Exception:  # the connection may already be gone
+                logger.debug("flush on close failed", exc_info=True)
+        with self._lock:
+            self._closed = True
+            mailboxes = list(self._mailboxes.values())
+            deferred, self._deferred = self._deferred, []
+        for mailbox in mailboxes:
+            mailbox.close()
+        for func in deferred:
+            try:
+                func()
+            except Exception:
+                logger.exception("error in a function registered with defer_call()")
+        for executor in (self._executor, self._serial_executor):
+            if executor is not None:
+                executor.shutdown(wait=False)
+        from ._context import registry
+
+        registry.unregister_session(self)
+        self.transport.close()
+
+
+class ThreadSession(Session):
+    """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
+
+    def __init__(self, app: Callable[[], Any], transport: Transport, *, info: Any = None,
+                 on_done: Callable[[Session], None] | None = None) -> None:
+        super().__init__(transport, info=info)
+        self._app = app
+        self._on_done = on_done
+        self.thread = threading.Thread(target=self._run, name="pywebio-nb-app", daemon=True)
+
+    def start(self) -> None:
+        context = contextvars.Context()
+        context.run(session_var.set, self)
+        self.thread = threading.Thread(target=context.run, args=(self._run,),
+                                       name="pywebio-nb-app", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._app()
+        except SessionClosedException:
+            pass
+        except Exception:
+            self.report_error(traceback.format_exc())
+        finally:
+            if not self.closed:
+                self.flush()
+            if self._on_done is not None:
+                self._on_done(self)
