@@ -6,7 +6,7 @@
  * (scope contents, table cells, popup content, ...) go back through `ctx.renderOutput`.
  */
 import DOMPurify from "dompurify";
-import { Marked, type MarkedOptions } from "marked";
+import { Marked, type MarkedExtension } from "marked";
 import type { OutputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { appendStyle, base64ToBytes, buttonClass, h, isRecord, saveBytes, str } from "./dom";
@@ -16,8 +16,18 @@ export type OutputRenderer = (spec: OutputSpec, ctx: RenderContext) => HTMLEleme
 
 const defaultMarked = new Marked();
 
+/** The marked options a Python caller may pass (`put_markdown(options=...)`); data only. */
+function markedOptions(options: unknown): MarkedExtension | null {
+  if (!isRecord(options)) return null;
+  const picked: MarkedExtension = {};
+  for (const key of ["gfm", "breaks", "pedantic", "silent"] as const) {
+    if (typeof options[key] === "boolean") picked[key] = options[key];
+  }
+  return Object.keys(picked).length ? picked : null;
+}
+
 function renderMarkdown(spec: OutputSpec): HTMLElement {
-  const options = isRecord(spec.options) ? (spec.options as MarkedOptions) : undefined;
+  const options = markedOptions(spec.options);
   const parser = options ? new Marked(options) : defaultMarked;
   let html = parser.parse(str(spec.content), { async: false });
   if (spec.sanitize) html = DOMPurify.sanitize(html);

@@ -1,0 +1,55 @@
+/**
+ * Server page bootstrap: mount the renderer on `#pywebio-nb-root` and talk to the
+ * server over a WebSocket on the page's own URL (`?app=NAME&session=NEW`, as PyWebIO).
+ */
+import type { Event } from "../protocol.gen";
+import { Renderer } from "../renderer/renderer";
+
+function socketUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const params = new URLSearchParams(location.search);
+  params.set("session", "NEW");
+  return `${scheme}//${location.host}${location.pathname}?${params.toString()}`;
+}
+
+function mount(): void {
+  let host = document.getElementById("pywebio-nb-root");
+  if (!host) {
+    host = document.createElement("div");
+    host.id = "pywebio-nb-root";
+    document.body.append(host);
+  }
+  let ws: WebSocket | null = null;
+  const pending: string[] = [];
+  const send = (event: Event): void => {
+    const frame = JSON.stringify(event);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame);
+    else pending.push(frame);
+  };
+  const renderer = new Renderer(host, send, { mode: "page" });
+
+  ws = new WebSocket(socketUrl());
+  ws.binaryType = "arraybuffer";
+  ws.addEventListener("open", () => {
+    for (const frame of pending.splice(0)) ws?.send(frame);
+  });
+  ws.addEventListener("message", (message: MessageEvent<unknown>) => {
+    if (typeof message.data !== "string") {
+      console.warn("pywebio_nb: binary frames are not handled yet; frame ignored");
+      return;
+    }
+    let commands: unknown;
+    try {
+      commands = JSON.parse(message.data);
+    } catch (error) {
+      renderer.reportError("the server sent a frame that is not JSON", error);
+      return;
+    }
+    renderer.handle(commands);
+  });
+  ws.addEventListener("close", () => renderer.showDisconnected());
+  renderer.onSessionClosed = () => ws?.close();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+else mount();

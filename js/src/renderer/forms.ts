@@ -1,0 +1,166 @@
+/**
+ * Input forms: `input_group`, `update_input`, `destroy_form`.
+ *
+ * One form per task id lives in the root's `.pywebio-forms` panel (a new form for a
+ * task replaces that task's old one). Submitting sends `from_submit` with every item's
+ * value; the submit buttons stay disabled until the server answers (an `update_input`
+ * re-enables them, a `destroy_form` removes the form).
+ */
+import type { ActionButtonSpec, InputGroupSpec, InputItemSpec, UpdateInputSpec } from "../protocol.gen";
+import type { RenderContext } from "./context";
+import { buttonClass, h, isRecord, str } from "./dom";
+import { createItemView, type ItemHooks, type ItemView } from "./inputs";
+
+class FormView {
+  readonly element: HTMLFormElement;
+  readonly items = new Map<string, ItemView>();
+  private readonly submitButtons: HTMLButtonElement[] = [];
+  /** Value sent under an actions item's name when one of its buttons submits. */
+  private readonly actionValues = new WeakMap<HTMLButtonElement, { name: string; value: unknown }>();
+
+  constructor(
+    readonly taskId: string,
+    spec: InputGroupSpec,
+    private readonly ctx: RenderContext,
+  ) {
+    this.element = h("form", { class: "pywebio-form", "data-task-id": taskId, novalidate: true });
+    if (spec.label) this.element.append(h("h5", { class: "pywebio-form__title" }, spec.label));
+    const body = h("div", { class: "pywebio-form__body" });
+    this.element.append(body);
+
+    const hooks: ItemHooks = {
+      inputEvent: (eventName, name, value) =>
+        ctx.send({ event: "input_event", task_id: taskId, data: { event_name: eventName, name, value } }),
+      callback: (callbackId) => ctx.send({ event: "callback", task_id: callbackId, data: null }),
+    };
+    const inputs = spec.inputs ?? [];
+    const last = inputs[inputs.length - 1];
+    const lastIsSubmitActions =
+      last?.type === "actions" && (last.buttons ?? []).some((b) => (b.type ?? "submit") === "submit");
+
+    for (const item of inputs) {
+      if (item.type === "actions") {
+        body.append(this.renderActions(item));
+        continue;
+      }
+      try {
+        const view = createItemView(item, hooks);
+        this.items.set(view.name, view);
+        body.append(view.element);
+      } catch (error) {
+        ctx.reportError(`input_group: cannot render item ${JSON.stringify(item.name)}`, error);
+      }
+    }
+    if (!lastIsSubmitActions) body.append(this.renderDefaultButtons(spec.cancelable === true));
+
+    this.element.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit(event.submitter);
+    });
+    const focused = inputs.find((item) => item.auto_focus);
+    if (focused?.name) setTimeout(() => this.items.get(str(focused.name))?.focus(), 0);
+  }
+
+  private renderDefaultButtons(cancelable: boolean): HTMLElement {
+    const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Submit");
+    const reset = h("button", { type: "reset", class: "btn btn-warning" }, "Reset");
+    this.submitButtons.push(submit);
+    const row = h("div", { class: "pywebio-form__buttons" }, submit, reset);
+    if (cancelable) row.append(this.cancelButton("Cancel", "btn btn-danger", false));
+    return row;
+  }
+
+  private cancelButton(label: string, className: string, disabled: boolean): HTMLButtonElement {
+    const button = h("button", { type: "button", class: className, disabled }, label);
+    button.addEventListener("click", () => this.ctx.send({ event: "from_cancel", task_id: this.taskId, data: null }));
+    return button;
+  }
+
+  private renderActions(item: InputItemSpec): HTMLElement {
+    const name = str(item.name);
+    const wrapper = h("div", { class: "pywebio-form-item", "data-name": name, "data-type": "actions" });
+    if (item.label) wrapper.append(h("label", { class: "form-label" }, item.label));
+    const row = h("div", { class: "pywebio-form__buttons" });
+    for (const spec of item.buttons ?? []) row.append(this.actionButton(name, spec));
+    wrapper.append(row);
+    if (item.help_text) wrapper.append(h("small", { class: "form-text" }, item.help_text));
+    return wrapper;
+  }
+
+  private actionButton(name: string, spec: ActionButtonSpec): HTMLButtonElement {
+    const type = spec.type ?? "submit";
+    const className = buttonClass(str(spec.color, type === "submit" ? "primary" : "secondary"), {});
+    const label = str(spec.label, str(spec.value));
+    if (type === "cancel") return this.cancelButton(label, className, spec.disabled === true);
+    const button = h("button", { type, class: className, disabled: spec.disabled === true, name }, label);
+    if (type === "submit") {
+      this.actionValues.set(button, { name, value: spec.value ?? null });
+      this.submitButtons.push(button);
+    }
+    return button;
+  }
+
+  private submit(submitter: HTMLElement | null): void {
+    const data: Record<string, unknown> = {};
+    for (const [name, view] of this.items) data[name] = view.getValue();
+    const action = submitter instanceof HTMLButtonElement ? this.actionValues.get(submitter) : undefined;
+    if (action) data[action.name] = action.value;
+    this.setWaiting(true);
+    this.ctx.send({ event: "from_submit", task_id: this.taskId, data });
+  }
+
+  /** Disable the submit buttons while the server validates a submission. */
+  setWaiting(waiting: boolean): void {
+    for (const button of this.submitButtons) {
+      if (waiting) {
+        button.dataset["wasDisabled"] = String(button.disabled);
+        button.disabled = true;
+      } else if (button.dataset["wasDisabled"] !== undefined) {
+        button.disabled = button.dataset["wasDisabled"] === "true";
+        delete button.dataset["wasDisabled"];
+      }
+    }
+  }
+}
+
+/** The forms of one renderer, keyed by task id. */
+export class Forms {
+  private readonly forms = new Map<string, FormView>();
+
+  constructor(private readonly ctx: RenderContext) {}
+
+  inputGroup(taskId: string | null, spec: InputGroupSpec): void {
+    const key = str(taskId);
+    const form = new FormView(key, spec, this.ctx);
+    const old = this.forms.get(key);
+    if (old) old.element.replaceWith(form.element);
+    else this.ctx.forms.append(form.element);
+    this.forms.set(key, form);
+  }
+
+  updateInput(taskId: string | null, spec: UpdateInputSpec): void {
+    const name = str(spec.target_name);
+    let form = this.forms.get(str(taskId));
+    if (!form || !form.items.has(name)) {
+      // Fall back to the newest form that has this item.
+      form = Array.from(this.forms.values()).reverse().find((f) => f.items.has(name)) ?? form;
+    }
+    if (!form) {
+      console.debug(`pywebio_nb: update_input for task ${taskId}: no form`);
+      return;
+    }
+    form.setWaiting(false);
+    const view = form.items.get(name);
+    if (!view) {
+      console.debug(`pywebio_nb: update_input: no item named ${JSON.stringify(name)}`);
+      return;
+    }
+    view.update(isRecord(spec.attributes) ? spec.attributes : {});
+  }
+
+  destroyForm(taskId: string | null): void {
+    const key = str(taskId);
+    this.forms.get(key)?.element.remove();
+    this.forms.delete(key);
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * Input items: one `ItemView` per item of an `input_group` (also used by pin widgets).
+ *
+ * A view owns its DOM (label, control, feedback, help text), reads its value in the
+ * shape the Python side expects (text-like items: the raw string; checkbox: the list of
+ * the options' original JSON values; radio: a value or null; select: a value or a list;
+ * slider: a number) and applies `update_input` attributes.
+ */
+import type { InputItemSpec, OptionSpec } from "../protocol.gen";
+import { h, isRecord, str } from "./dom";
+
+export interface ItemHooks {
+  /** `input_event` for items with `onblur` / `onchange`. */
+  inputEvent(eventName: "blur" | "change", name: string, value: unknown): void;
+  /** A callback (the `action` button of a text input). */
+  callback(callbackId: string): void;
+}
+
+export interface ItemView {
+  readonly name: string;
+  readonly type: string;
+  /** The `.pywebio-form-item` wrapper. */
+  readonly element: HTMLElement;
+  getValue(): unknown;
+  setValue(value: unknown): void;
+  update(attributes: Record<string, unknown>): void;
+  focus(): void;
+}
+
+/** Types rendered as a single <input>, sending their raw string value. */
+const TEXT_INPUT_TYPES: Record<string, string> = {
+  text: "text",
+  number: "number",
+  float: "text",
+  password: "password",
+  url: "url",
+  date: "date",
+  time: "time",
+  color: "color",
+  "datetime-local": "datetime-local",
+};
+
+/** Item fields that are not HTML attributes of the control. */
+const NON_ATTRIBUTE_KEYS = new Set([
+  "label", "type", "name", "value", "onchange", "onblur", "auto_focus", "help_text", "datalist",
+  "action", "options", "inline", "code", "buttons", "max_size", "max_total_size", "min_value",
+  "max_value", "float", "valid_status", "invalid_feedback", "valid_feedback", "validate",
+  "multiple", "required", "readonly", "disabled", "placeholder",
+]);
+
+let uid = 0;
+const nextId = (prefix: string): string => `pywebio-nb-${prefix}-${++uid}`;
+
+export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+/** Set the extra HTML attributes of an item (anything not in NON_ATTRIBUTE_KEYS). */
+function applyExtraAttributes(control: Element, attributes: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(attributes)) {
+    if (NON_ATTRIBUTE_KEYS.has(key) || !/^[a-zA-Z][\w-]*$/.test(key)) continue;
+    if (value === false || value === null || value === undefined) control.removeAttribute(key);
+    else if (value === true) control.setAttribute(key, "");
+    else if (typeof value === "string" || typeof value === "number") control.setAttribute(key, String(value));
+  }
+}
+
+/** The shared frame of every item: label, control slot, feedback and help text. */
+class ItemFrame {
+  readonly element: HTMLElement;
+  readonly label: HTMLLabelElement;
+  readonly invalid = h("div", { class: "invalid-feedback" });
+  readonly valid = h("div", { class: "valid-feedback" });
+  readonly help = h("small", { class: "form-text" });
+  readonly slot = h("div", { class: "pywebio-form-item__control" });
+
+  constructor(spec: InputItemSpec, controlId: string | null) {
+    this.label = h("label", { class: "form-label", for: controlId });
+    this.setLabel(spec.label);
+    this.element = h("div", { class: "pywebio-form-item", "data-name": str(spec.name), "data-type": str(spec.type) });
+    this.element.append(this.label, this.slot, this.invalid, this.valid, this.help);
+    this.setHelp(spec.help_text);
+  }
+
+  setLabel(label: unknown): void {
+    this.label.textContent = str(label);
+    this.label.hidden = !this.label.textContent;
+  }
+
+  setHelp(text: unknown): void {
+    this.help.textContent = str(text);
+    this.help.hidden = !this.help.textContent;
+  }
+
+  setValidity(controls: Element[], status: unknown, attributes: Record<string, unknown>): void {
+    if (attributes["invalid_feedback"] !== undefined) this.invalid.textContent = str(attributes["invalid_feedback"]);
+    if (attributes["valid_feedback"] !== undefined) this.valid.textContent = str(attributes["valid_feedback"]);
+    if (status === undefined) return;
+    const isValid = status === true;
+    const isInvalid = status === false;
+    for (const control of controls) {
+      control.classList.toggle("is-valid", isValid);
+      control.classList.toggle("is-invalid", isInvalid);
+    }
+    this.valid.classList.toggle("pywebio-show", isValid && !!this.valid.textContent);
+    this.invalid.classList.toggle("pywebio-show", isInvalid && !!this.invalid.textContent);
+  }
+}
+
+/** Common behaviour of items whose state is a list of controls. */
+abstract class BaseView implements ItemView {
+  readonly name: string;
+  readonly type: string;
+  readonly frame: ItemFrame;
+
+  constructor(
+    readonly spec: InputItemSpec,
+    readonly hooks: ItemHooks,
+    controlId: string | null,
+  ) {
+    this.name = str(spec.name);
+    this.type = str(spec.type);
+    this.frame = new ItemFrame(spec, controlId);
+  }
+
+  get element(): HTMLElement {
+    return this.frame.element;
+  }
+
+  abstract controls(): Control[];
+  abstract getValue(): unknown;
+  abstract setValue(value: unknown): void;
+
+  /** Wire blur/change events to `input_event` as the spec asks. */
+  protected listen(target: Element, changeEvent: "input" | "change"): void {
+    if (this.spec.onblur) target.addEventListener("blur", () => this.hooks.inputEvent("blur", this.name, this.getValue()));
+    if (this.spec.onchange) target.addEventListener(changeEvent, () => this.hooks.inputEvent("change", this.name, this.getValue()));
+  }
+
+  protected setOptions(_options: OptionSpec[]): void {
+    console.warn(`pywebio_nb: update_input options ignored for a ${this.type} item`);
+  }
+
+  update(attributes: Record<string, unknown>): void {
+    const controls = this.controls();
+    if ("label" in attributes) this.frame.setLabel(attributes["label"]);
+    if ("help_text" in attributes) this.frame.setHelp(attributes["help_text"]);
+    if (Array.isArray(attributes["options"])) this.setOptions(attributes["options"].filter(isRecord) as OptionSpec[]);
+    if ("value" in attributes) this.setValue(attributes["value"]);
+    for (const key of ["disabled", "readonly", "required", "placeholder"] as const) {
+      if (!(key in attributes)) continue;
+      const value = attributes[key];
+      for (const control of this.controls()) {
+        if (value === false || value === null || value === undefined) control.removeAttribute(key);
+        else control.setAttribute(key, value === true ? "" : str(value));
+      }
+    }
+    const main = controls[0];
+    if (main && controls.length === 1) applyExtraAttributes(main, attributes);
+    this.frame.setValidity(this.controls(), attributes["valid_status"], attributes);
+  }
+
+  focus(): void {
+    this.controls()[0]?.focus();
+  }
+}
+
+function setCommonAttributes(control: Control, spec: InputItemSpec): void {
+  control.name = str(spec.name);
+  if (spec.placeholder) control.setAttribute("placeholder", spec.placeholder);
+  if (spec.required) control.required = true;
+  if (spec.readonly) control.setAttribute("readonly", "");
+  if (spec.disabled) control.disabled = true;
+  applyExtraAttributes(control, spec as Record<string, unknown>);
+}
+
+/** text, number, float, password, url, date, time, color, datetime-local, textarea. */
+class TextView extends BaseView {
+  readonly control: HTMLInputElement | HTMLTextAreaElement;
+
+  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+    const id = nextId("input");
+    super(spec, hooks, id);
+    const type = str(spec.type, "text");
+    if (type === "textarea") {
+      this.control = h("textarea", { id, class: "form-control", rows: spec.rows ?? 6 });
+    } else {
+      const control = h("input", { id, type: TEXT_INPUT_TYPES[type] ?? "text", class: "form-control" });
+      if (type === "float") control.inputMode = "decimal";
+      if (type === "color") control.classList.add("form-control-color");
+      this.control = control;
+    }
+    setCommonAttributes(this.control, spec);
+    this.setValue(spec.value);
+    this.listen(this.control, "input");
+
+    let field: HTMLElement = this.control;
+    if (spec.datalist && this.control instanceof HTMLInputElement) {
+      const listId = nextId("datalist");
+      this.control.setAttribute("list", listId);
+      const list = h("datalist", { id: listId });
+      for (const entry of spec.datalist) list.append(h("option", { value: str(entry) }));
+      this.frame.slot.append(list);
+    }
+    if (spec.action && isRecord(spec.action)) {
+      const { label, callback_id: callbackId } = spec.action;
+      const button = h("button", { type: "button", class: "btn btn-outline-secondary" }, str(label));
+      button.addEventListener("click", () => this.hooks.callback(callbackId));
+      field = h("div", { class: "input-group" }, this.control, button);
+    }
+    this.frame.slot.append(field);
+  }
+
+  controls(): Control[] {
+    return [this.control];
+  }
+
+  getValue(): unknown {
+    return this.control.value;
+  }
+
+  setValue(value: unknown): void {
+    this.control.value = value === undefined || value === null ? "" : str(value);
+  }
+}
+
+/** checkbox and radio: one `.form-check` per option, values kept in a table. */
+class ChoiceView extends BaseView {
+  private values: unknown[] = [];
+  private inputs: HTMLInputElement[] = [];
+  private readonly group = h("div", { class: "pywebio-choices", role: "group" });
+
+  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+    super(spec, hooks, null);
+    this.frame.slot.append(this.group);
+    this.setOptions(spec.options ?? []);
+    if (spec.value !== undefined && spec.value !== null) this.setValue(spec.value);
+  }
+
+  private get multiple(): boolean {
+    return this.type === "checkbox";
+  }
+
+  protected override setOptions(options: OptionSpec[]): void {
+    this.group.replaceChildren();
+    this.values = options.map((option) => option.value ?? null);
+    this.inputs = options.map((option, index) => {
+      const id = nextId("choice");
+      const input = h("input", {
+        id,
+        type: this.multiple ? "checkbox" : "radio",
+        class: "form-check-input",
+        name: this.name,
+        value: String(index),
+        checked: option.selected === true,
+        disabled: option.disabled === true || this.spec.disabled === true,
+      });
+      if (this.spec.readonly) input.addEventListener("click", (event) => event.preventDefault());
+      this.listen(input, "change");
+      const label = h("label", { class: "form-check-label", for: id }, str(option.label, str(option.value)));
+      const wrapper = h("div", { class: this.spec.inline ? "form-check form-check-inline" : "form-check" }, input, label);
+      this.group.append(wrapper);
+      return input;
+    });
+  }
+
+  controls(): Control[] {
+    return this.inputs;
+  }
+
+  getValue(): unknown {
+    const checked = this.inputs.flatMap((input, i) => (input.checked ? [this.values[i]] : []));
+    return this.multiple ? checked : (checked[0] ?? null);
+  }
+
+  setValue(value: unknown): void {
+    const wanted = this.multiple && Array.isArray(value) ? value : [value];
+    this.inputs.forEach((input, i) => {
+      input.checked = wanted.some((v) => sameValue(v, this.values[i]));
+    });
+  }
+}
+
+/** select (single or multiple). */
+class SelectView extends BaseView {
+  private values: unknown[] = [];
+  readonly control: HTMLSelectElement;
+
+  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+    const id = nextId("select");
+    super(spec, hooks, id);
+    this.control = h("select", { id, class: "form-select", multiple: spec.multiple === true });
+    setCommonAttributes(this.control, spec);
+    this.setOptions(spec.options ?? []);
+    if (spec.value !== undefined && spec.value !== null) this.setValue(spec.value);
+    this.listen(this.control, "change");
+    this.frame.slot.append(this.control);
+  }
+
+  protected override setOptions(options: OptionSpec[]): void {
+    this.values = options.map((option) => option.value ?? null);
+    this.control.replaceChildren(
+      ...options.map((option, index) =>
+        h(
+          "option",
+          { value: String(index), selected: option.selected === true, disabled: option.disabled === true },
+          str(option.label, str(option.value)),
+        ),
+      ),
+    );
+    // A single select with no `selected` option starts on nothing, as PyWebIO does.
+    if (!this.control.multiple && !options.some((o) => o.selected)) this.control.selectedIndex = -1;
+  }
+
+  controls(): Control[] {
+    return [this.control];
+  }
+
+  getValue(): unknown {
+    const selected = Array.from(this.control.selectedOptions, (option) => this.values[Number(option.value)]);
+    return this.control.multiple ? selected : (selected[0] ?? null);
+  }
+
+  setValue(value: unknown): void {
+    const wanted = this.control.multiple && Array.isArray(value) ? value : [value];
+    Array.from(this.control.options).forEach((option, i) => {
+      option.selected = wanted.some((v) => sameValue(v, this.values[i]));
+    });
+  }
+}
+
+/** slider: a range input sending a number (an integer unless `float`). */
+class SliderView extends BaseView {
+  readonly control: HTMLInputElement;
+  private readonly output = h("output", { class: "pywebio-slider__value form-text" });
+
+  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+    const id = nextId("slider");
+    super(spec, hooks, id);
+    this.control = h("input", {
+      id,
+      type: "range",
+      class: "form-range",
+      min: spec.min_value ?? 0,
+      max: spec.max_value ?? 100,
+      step: spec.step ?? (spec.float ? "any" : 1),
+    });
+    setCommonAttributes(this.control, spec);
+    this.setValue(spec.value ?? spec.min_value ?? 0);
+    this.control.addEventListener("input", () => (this.output.textContent = this.control.value));
+    this.listen(this.control, "change");
+    this.frame.slot.append(this.control, this.output);
+  }
+
+  controls(): Control[] {
+    return [this.control];
+  }
+
+  getValue(): unknown {
+    const value = Number(this.control.value);
+    return this.spec.float ? value : Math.round(value);
+  }
+
+  setValue(value: unknown): void {
+    this.control.value = str(value, this.control.value);
+    this.output.textContent = this.control.value;
+  }
+}
+
+/** file: uploads are not implemented yet; shown disabled, and said so. */
+class FileView extends BaseView {
+  readonly control: HTMLInputElement;
+
+  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+    const id = nextId("file");
+    super(spec, hooks, id);
+    this.control = h("input", { id, type: "file", class: "form-control", name: this.name, disabled: true });
+    console.warn("pywebio_nb: file upload inputs are not supported yet");
+    this.frame.slot.append(this.control, h("div", { class: "pywebio-error" }, "file upload is not supported yet"));
+  }
+
+  controls(): Control[] {
+    return [this.control];
+  }
+
+  getValue(): unknown {
+    return [];
+  }
+
+  setValue(): void {}
+}
+
+/** Build the view of one input item; `null` for `actions` (the form draws those). */
+export function createItemView(spec: InputItemSpec, hooks: ItemHooks): ItemView {
+  const type = str(spec.type, "text");
+  if (type in TEXT_INPUT_TYPES || type === "textarea") return new TextView(spec, hooks);
+  if (type === "checkbox" || type === "radio") return new ChoiceView(spec, hooks);
+  if (type === "select") return new SelectView(spec, hooks);
+  if (type === "slider") return new SliderView(spec, hooks);
+  if (type === "file") return new FileView(spec, hooks);
+  throw new Error(`unknown input type ${JSON.stringify(type)}`);
+}

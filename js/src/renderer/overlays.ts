@@ -1,0 +1,89 @@
+/**
+ * Fixed overlays drawn by the root: the popup (`popup` / `close_popup`), toasts and
+ * the "disconnected" notice. They are fixed-position with a high z-index, so inside a
+ * notebook they stay above the cells (see notes/notebook-rendering.md).
+ */
+import type { PopupSpec, ToastSpec } from "../protocol.gen";
+import type { RenderContext } from "./context";
+import { h, str } from "./dom";
+
+export class Overlays {
+  private popup: HTMLElement | null = null;
+  private readonly toastStacks = new Map<string, HTMLElement>();
+  private notice: HTMLElement | null = null;
+
+  constructor(private readonly ctx: RenderContext) {}
+
+  showPopup(spec: PopupSpec): void {
+    this.closePopup();
+    const closable = spec.closable !== false;
+    const size = spec.size === "large" || spec.size === "small" ? spec.size : "normal";
+    const title = h("h5", { class: "pywebio-popup__title" }, str(spec.title));
+    const header = h("div", { class: "pywebio-popup__header" }, title);
+    if (closable) {
+      const close = h("button", { type: "button", class: "btn-close", "aria-label": "Close" });
+      close.addEventListener("click", () => this.closePopup());
+      header.append(close);
+    }
+    const body = h("div", { class: "pywebio-popup__body pywebio-scope", id: spec.dom_id });
+    for (const item of spec.content ?? []) body.append(this.ctx.renderOutput(item));
+    const dialog = h("div", { class: `pywebio-popup pywebio-popup--${size}`, role: "dialog", "aria-modal": "true" }, header, body);
+    const backdrop = h("div", { class: "pywebio-popup-backdrop" }, dialog);
+    if (closable && spec.implicit_close) {
+      backdrop.addEventListener("click", (event) => {
+        if (event.target === backdrop) this.closePopup();
+      });
+    }
+    this.ctx.container.append(backdrop);
+    this.popup = backdrop;
+  }
+
+  closePopup(): void {
+    this.popup?.remove();
+    this.popup = null;
+  }
+
+  toast(spec: ToastSpec): void {
+    const position = spec.position === "left" || spec.position === "center" ? spec.position : "right";
+    let stack = this.toastStacks.get(position);
+    if (!stack || !stack.isConnected) {
+      stack = h("div", { class: `pywebio-toasts pywebio-toasts--${position}` });
+      this.ctx.container.append(stack);
+      this.toastStacks.set(position, stack);
+    }
+    const callbackId = spec.callback_id;
+    const text = h("span", {}, str(spec.content));
+    const node = h("div", { class: callbackId ? "pywebio-toast pywebio-toast--clickable" : "pywebio-toast", role: "status" }, text);
+    node.style.background = str(spec.color, "#1565c0");
+    const dismiss = (): void => node.remove();
+    const duration = typeof spec.duration === "number" ? spec.duration : 2;
+    if (duration <= 0) {
+      const close = h("button", { type: "button", class: "pywebio-toast__close", "aria-label": "Close" }, "\u00d7");
+      close.addEventListener("click", (event) => {
+        event.stopPropagation();
+        dismiss();
+      });
+      node.append(close);
+    } else {
+      setTimeout(dismiss, duration * 1000);
+    }
+    node.addEventListener("click", () => {
+      if (callbackId) this.ctx.send({ event: "callback", task_id: callbackId, data: null });
+      dismiss();
+    });
+    stack.append(node);
+  }
+
+  showNotice(message: string): void {
+    if (!this.notice) {
+      this.notice = h("div", { class: "pywebio-notice", role: "status" });
+      this.ctx.container.append(this.notice);
+    }
+    this.notice.textContent = message;
+  }
+
+  hideNotice(): void {
+    this.notice?.remove();
+    this.notice = null;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The renderer: draws PyWebIO commands inside an open shadow root and reports user
+ * actions as events through `send`. The same class serves the server page and the
+ * anywidget; only `mode` differs (page title, disconnect notice).
+ */
+import bootstrapCss from "../styles/bootstrap-subset.scss";
+import ownCss from "../styles/pywebio.css";
+import { COMMAND_NAMES, type Command, type CommandName, type CommandOf, type Event, type OutputSpec } from "../protocol.gen";
+import type { Mode, RenderContext } from "./context";
+import { h, isRecord } from "./dom";
+import { Forms } from "./forms";
+import { OUTPUT_RENDERERS, renderOutputWith, type OutputRenderer } from "./outputs";
+import { Overlays } from "./overlays";
+import { Pins } from "./pins";
+import { outputCtl, output } from "./scopes";
+import { download, runScript } from "./script";
+
+export interface RendererOptions {
+  mode: Mode;
+}
+
+type Handlers = { readonly [N in CommandName]: (command: CommandOf<N>) => void };
+
+function isCommandName(name: unknown): name is CommandName {
+  return typeof name === "string" && (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+export class Renderer {
+  readonly root: ShadowRoot;
+  readonly container: HTMLElement;
+  /** The id of the server session (page mode: kept for reconnecting). */
+  sessionId: string | null = null;
+  /** Called when the server closes the session (`close_session`). */
+  onSessionClosed: (() => void) | null = null;
+
+  private readonly ctx: RenderContext;
+  private readonly forms: Forms;
+  private readonly overlays: Overlays;
+  private readonly pins: Pins;
+  private readonly outputRenderers: Record<string, OutputRenderer>;
+
+  constructor(host: HTMLElement | ShadowRoot, send: (event: Event) => void, readonly opts: RendererOptions) {
+    this.root = host instanceof ShadowRoot ? host : (host.shadowRoot ?? host.attachShadow({ mode: "open" }));
+    const style = h("style", {}, `${bootstrapCss}\n${ownCss}`);
+    const scope = h("div", { id: "pywebio-scope-ROOT", class: "pywebio-scope" });
+    const formsPanel = h("div", { class: "pywebio-forms" });
+    this.container = h("div", { class: `pywebio-nb pywebio-nb--${opts.mode}` }, scope, formsPanel);
+    this.root.replaceChildren(style, this.container);
+
+    const reportError = (message: string, error?: unknown): void => this.reportError(message, error);
+    const ctx: RenderContext = {
+      root: this.root,
+      container: this.container,
+      forms: formsPanel,
+      mode: opts.mode,
+      send,
+      renderOutput: (spec: OutputSpec) => renderOutputWith(this.outputRenderers, spec, ctx),
+      reportError,
+    };
+    this.ctx = ctx;
+    this.forms = new Forms(ctx);
+    this.overlays = new Overlays(ctx);
+    this.pins = new Pins(ctx);
+    this.outputRenderers = { ...OUTPUT_RENDERERS, pin: this.pins.render };
+  }
+
+  /** Every command, declared once. The mapped type makes a missing one a type error. */
+  private readonly handlers: Handlers = {
+    output: (c) => output(this.ctx, c.spec),
+    output_ctl: (c) => outputCtl(this.ctx, c.spec),
+    input_group: (c) => this.forms.inputGroup(c.task_id, c.spec),
+    update_input: (c) => this.forms.updateInput(c.task_id, c.spec),
+    destroy_form: (c) => this.forms.destroyForm(c.task_id),
+    popup: (c) => this.overlays.showPopup(c.spec),
+    close_popup: () => this.overlays.closePopup(),
+    toast: (c) => this.overlays.toast(c.spec),
+    run_script: (c) => runScript(this.ctx, c.task_id, c.spec),
+    download: (c) => download(c.spec),
+    set_env: (c) => {
+      if (this.opts.mode !== "page") return;
+      if (typeof c.spec.title === "string") document.title = c.spec.title;
+      if (typeof c.spec.output_max_width === "string") this.container.style.maxWidth = c.spec.output_max_width;
+    },
+    pin_value: (c) => this.pins.value(c.task_id, c.spec),
+    pin_update: (c) => this.pins.update(c.spec),
+    pin_wait: (c) => this.pins.wait(c.task_id, c.spec),
+    pin_onchange: (c) => this.pins.onChange(c.spec),
+    set_session_id: (c) => {
+      this.sessionId = typeof c.spec === "string" ? c.spec : null;
+    },
+    close_session: () => {
+      if (this.opts.mode !== "page") return;
+      this.showDisconnected();
+      this.onSessionClosed?.();
+    },
+    ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id) } }),
+  };
+
+  /** Apply a batch of commands (a single command object is accepted too), in order. */
+  handle(commands: unknown): void {
+    for (const command of Array.isArray(commands) ? commands : [commands]) {
+      if (!isRecord(command) || !isCommandName(command["command"])) {
+        const name = isRecord(command) ? JSON.stringify(command["command"]) : typeof command;
+        this.reportError(`unknown command ${name}; expected one of ${COMMAND_NAMES.join(", ")}`, command);
+        continue;
+      }
+      const typed = command as unknown as Command;
+      try {
+        (this.handlers[typed.command] as (c: Command) => void)(typed);
+      } catch (error) {
+        this.reportError(`command ${typed.command} failed`, error);
+      }
+    }
+  }
+
+  /** The page lost its server: say so, keep the content readable. */
+  showDisconnected(message = "Disconnected from the server"): void {
+    this.overlays.showNotice(message);
+    for (const button of Array.from(this.root.querySelectorAll<HTMLButtonElement>(".pywebio-forms button"))) {
+      button.disabled = true;
+    }
+  }
+
+  /** A visible red error box in the root, plus the console. Never silent. */
+  reportError(message: string, error?: unknown): void {
+    console.error(`pywebio_nb: ${message}`, error ?? "");
+    const detail = error instanceof Error ? `\n${error.message}` : "";
+    const box = h("div", { class: "pywebio-error", role: "alert" }, `pywebio_nb: ${message}${detail}`);
+    this.ctx.forms.before(box);
+  }
+}
