@@ -291,11 +291,15 @@ class Session:
         except queue.Empty:
             raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
 
+    def before_wait(self, root_id: str) -> None:
+        """Hook run before the first wait on ``root_id`` (the notebook handshake)."""
+
     def run_form(self, form: FormRequest) -> Any:
         """Show a form and block until it is submitted or cancelled."""
         mailbox = self.open_mailbox(form.task_id)
         try:
             form.start()
+            self.before_wait(form.root_id)
             while True:
                 if form.feed(self.wait_event(form.task_id, mailbox)):
                     return form.result
@@ -309,7 +313,9 @@ class Session:
         command["task_id"] = task_id
         mailbox = self.open_mailbox(task_id)
         try:
-            self.send(command)
+            root = self.default_root()
+            self.send(command, root)
+            self.before_wait(root)
             return self.wait_event(task_id, mailbox)["data"]
         finally:
             self.close_mailbox(task_id)

@@ -1,0 +1,212 @@
+"""The kernel session: one PyWebIO session per IPython kernel.
+
+Every cell, thread and callback of the kernel shares it. Each cell execution
+that outputs gets its own *cell root* widget, displayed in that cell; named
+scopes are kernel-wide, so a command for scope ``x`` goes to the cell root that
+shows ``x`` (the page model knows). Commands are flushed on a short timer (and
+at once before a blocking wait) to stay far below Jupyter's IOPub rate limit.
+
+Waiting: the kernel's main thread pumps kernel messages
+(:class:`~pywebio_nb.jupyter._pump.EventPump`); other threads block on their
+mailbox. Before the first wait on a cell root, a ``ping`` is sent from inside
+the wait and must be answered by the frontend within ``handshake_timeout``
+seconds, else :class:`~pywebio_nb.exceptions.NoFrontendError` is raised: a
+notebook executed with no frontend fails fast instead of hanging.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from typing import Any
+
+from ..exceptions import NoFrontendError
+from ..protocol import Command, Event
+from ..session._base import Mailbox, Session, Transport
+from ..session._context import root_var
+from ._pump import EventPump, UnsupportedKernel
+from ._widget import CellRoot
+
+__all__ = ["KernelSession", "KernelTransport", "kernel_session"]
+
+logger = logging.getLogger("pywebio_nb.jupyter")
+
+_ATTR = "_pywebio_nb_session"
+
+
+class KernelTransport(Transport):
+    """Delivers batches to cell-root widgets; flushes on a short timer."""
+
+    #: Seconds between a first buffered command and its flush (coalescing window).
+    FLUSH_DELAY = 0.016
+
+    def __init__(self) -> None:
+        self.widgets: dict[str, CellRoot] = {}
+        self._wanted = threading.Event()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def request_flush(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="pywebio-nb-flush",
+                                            daemon=True)
+            self._thread.start()
+        self._wanted.set()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            self._wanted.wait()
+            self._wanted.clear()
+            # Let more commands join this batch; a blocking wait flushes sooner.
+            threading.Event().wait(self.FLUSH_DELAY)
+            try:
+                self.session.flush()
+            except Exception:
+                logger.exception("flushing PyWebIO output to the notebook failed")
+
+    def deliver(self, root_id: str, batch: list[Command]) -> None:
+        widget = self.widgets.get(root_id)
+        if widget is None:
+            logger.warning("dropped %d commands for unknown cell root %s", len(batch), root_id)
+            return
+        widget.send(batch)
+
+    def close(self) -> None:
+        self._stopped = True
+        self._wanted.set()
+
+
+class KernelSession(Session):
+    """The session of an IPython kernel; use :func:`kernel_session` to get it."""
+
+    #: Seconds a frontend has to answer the handshake ping.
+    handshake_timeout = float(os.environ.get("PYWEBIO_NB_HANDSHAKE_TIMEOUT", "5"))
+    #: Flush at once when this many commands are buffered.
+    MAX_BATCH = 500
+
+    def __init__(self, shell: Any) -> None:
+        self.kernel_transport = KernelTransport()
+        super().__init__(self.kernel_transport)
+        self.shell = shell
+        self.kernel = getattr(shell, "kernel", None)
+        try:
+            self.pump: EventPump | None = EventPump(self.kernel)
+        except UnsupportedKernel as exc:
+            logger.warning("blocking input() from the main thread is unavailable: %s", exc)
+            self.pump = None
+        self._cell_root: str | None = None
+        self._last_root: str | None = None
+        self._roots = 0
+        self._pongs: dict[str, Mailbox] = {}
+        shell.events.register("pre_run_cell", self._pre_run_cell)
+        shell.events.register("post_run_cell", self._post_run_cell)
+
+    # --------------------------------------------------------------- cells
+    def _pre_run_cell(self, *_args: Any) -> None:
+        self._cell_root = None
+
+    def _post_run_cell(self, *_args: Any) -> None:
+        self.flush()
+
+    def default_root(self) -> str:
+        root = root_var.get()
+        if root is not None:
+            return root
+        if threading.current_thread() is threading.main_thread():
+            if self._cell_root is None:
+                self._cell_root = self._new_root()
+            return self._cell_root
+        if self._last_root is None:
+            self._last_root = self._new_root()
+        return self._last_root
+
+    def _new_root(self) -> str:
+        from IPython.display import display
+
+        self._roots += 1
+        root_id = f"cell-{self._roots}"
+        widget = CellRoot(root_id, self.dispatch)
+        self.kernel_transport.widgets[root_id] = widget
+        self._last_root = root_id
+        display(widget)
+        return root_id
+
+    def widget(self, root_id: str) -> CellRoot:
+        return self.kernel_transport.widgets[root_id]
+
+    # ------------------------------------------------------------ commands
+    def send(self, command: Command, root_id: str | None = None) -> None:
+        super().send(command, root_id)
+        if len(self._buffer) >= self.MAX_BATCH:
+            self.flush()
+
+    # --------------------------------------------------------------- waits
+    def make_mailbox(self) -> Mailbox:
+        pump = self.pump
+        return Mailbox(on_put=pump.wake if pump is not None else None)
+
+    def wait_event(self, task_id: str, mailbox: Mailbox, timeout: float | None = None) -> Event:
+        self.flush()
+        if self.pump is not None and threading.current_thread() is threading.main_thread():
+            box: list[Event] = []
+
+            def ready() -> bool:
+                if not box:
+                    event = mailbox.get_nowait()
+                    if event is not None:
+                        box.append(event)
+                return bool(box)
+
+            if not self.pump.wait(ready, timeout):
+                raise TimeoutError(f"no answer for {task_id} within {timeout} s")
+            return box[0]
+        try:
+            return mailbox.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
+
+    def before_wait(self, root_id: str) -> None:
+        """Make sure a frontend shows ``root_id`` (ping/pong), else NoFrontendError."""
+        widget = self.kernel_transport.widgets.get(root_id)
+        if widget is None or widget.frontend_seen:
+            return
+        ping_id = self.new_task_id("ping")
+        mailbox = self.open_mailbox(ping_id)
+        self._pongs[ping_id] = mailbox
+        try:
+            self.command("ping", {"id": ping_id}, None, root_id)
+            self.wait_event(ping_id, mailbox, self.handshake_timeout)
+        except TimeoutError:
+            raise NoFrontendError(
+                f"no notebook frontend answered within {self.handshake_timeout:g} s, so nothing "
+                "can answer this input. The notebook seems to run headless (jupyter execute, "
+                "nbconvert, papermill); PyWebIO input needs JupyterLab, Notebook 7 or another "
+                "frontend that renders widgets. (Set PYWEBIO_NB_HANDSHAKE_TIMEOUT to wait longer.)"
+            ) from None
+        finally:
+            self._pongs.pop(ping_id, None)
+            self.close_mailbox(ping_id)
+        widget.frontend_seen = True
+
+    def on_pong(self, ping_id: str) -> None:
+        mailbox = self._pongs.get(ping_id)
+        if mailbox is not None:
+            mailbox.put({"event": "pong", "task_id": ping_id, "data": {"id": ping_id}})
+
+
+def kernel_session(create: bool = False) -> KernelSession | None:
+    """The running kernel's session (made on first use when ``create``), or None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    session: KernelSession | None = getattr(shell, _ATTR, None)
+    if session is None and create:
+        session = KernelSession(shell)
+        setattr(shell, _ATTR, session)
+    return session

@@ -1,0 +1,190 @@
+"""The event pump: receive widget messages while a cell blocks the kernel.
+
+A running cell occupies the kernel's main thread, so the comm messages that
+carry a form's answer stay queued behind it and a plain ``Event.wait()`` never
+returns. While the main thread waits in our API, :class:`EventPump` reads the
+stream that feeds the main shell itself:
+
+* ``comm_*``, ``comm_info_request`` and ``kernel_info_request`` are handled at
+  once through ``kernel.shell_handlers`` (with busy/idle status published for
+  them, as the widget frontend expects);
+* every other message (``execute_request`` of the next cells, ...) is handed
+  back to ipykernel's own receive callback, where it queues behind the running
+  cell and runs after it, in order.
+
+The wait sleeps in ``zmq.Poller.poll`` on that socket plus a self-pipe that
+other threads use to wake it; SIGINT (kernel interrupt) raises
+KeyboardInterrupt out of the poll. These are private ipykernel internals
+(measured on 6.29 and 7.x, see ``shared/notes/jupyter-blocking.md``): they are
+feature-detected and an unknown layout fails with :class:`UnsupportedKernel`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import zmq
+
+__all__ = ["EventPump", "UnsupportedKernel"]
+
+logger = logging.getLogger("pywebio_nb.jupyter")
+
+_PUMPED = frozenset({"comm_open", "comm_msg", "comm_close", "comm_info_request",
+                     "kernel_info_request"})
+
+
+class UnsupportedKernel(RuntimeError):
+    """The running ipykernel does not have the internals the pump needs."""
+
+
+class EventPump:
+    """Dispatches widget messages on the main thread while it waits."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        channel_thread = getattr(kernel, "shell_channel_thread", None)
+        if channel_thread is not None and getattr(kernel, "_supports_kernel_subshells", False):
+            manager = channel_thread.manager
+            pair = getattr(manager, "_shell_channel_to_main", None)
+            stream = getattr(pair, "to_stream", None)
+            if stream is None:
+                raise UnsupportedKernel(
+                    "ipykernel 7 layout changed: no shell-channel-to-main stream found; "
+                    "pywebio_nb supports ipykernel 6.29 and 7.0-7.4")
+            self.stream = stream
+            self.reply_stream = manager.get_subshell_to_shell_channel_socket(None)
+        elif getattr(kernel, "shell_stream", None) is not None:
+            self.stream = kernel.shell_stream
+            self.reply_stream = kernel.shell_stream
+        else:
+            raise UnsupportedKernel("this kernel has no shell stream; is it an ipykernel?")
+        self.socket = self.stream.socket
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+        self._depth = 0
+        self.main_thread = threading.main_thread()
+
+    # ---------------------------------------------------------------- waking
+    def wake(self) -> None:
+        """Wake a waiting pump (callable from any thread)."""
+        try:
+            os.write(self._wake_w, b"x")
+        except BlockingIOError:  # pipe full: it will wake anyway
+            pass
+
+    def _drain_wake(self) -> None:
+        try:
+            while os.read(self._wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    # ---------------------------------------------------------------- waiting
+    def wait(self, ready: Callable[[], bool], timeout: float | None = None) -> bool:
+        """Pump messages until ``ready()`` is true; False if ``timeout`` (s) ran out."""
+        if threading.current_thread() is not self.main_thread:
+            raise RuntimeError("the event pump runs on the kernel's main thread only")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        poller = zmq.Poller()
+        poller.register(self.socket, zmq.POLLIN)
+        poller.register(self._wake_r, zmq.POLLIN)
+        self._depth += 1
+        try:
+            # Messages may already sit in the socket (edge-triggered FD).
+            self._drain_socket()
+            while not ready():
+                if deadline is None:
+                    wait_ms = None
+                else:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    wait_ms = max(1, int(remaining * 1000))
+                events = dict(poller.poll(wait_ms))
+                if self._wake_r in events:
+                    self._drain_wake()
+                self._drain_socket()
+            return True
+        finally:
+            self._depth -= 1
+
+    def _drain_socket(self) -> None:
+        while True:
+            try:
+                raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
+            except zmq.Again:
+                return
+            self._handle(raw)
+
+    # --------------------------------------------------------------- handling
+    def _handle(self, raw: list[Any]) -> None:
+        kernel = self.kernel
+        session = kernel.session
+        try:
+            idents, frames = session.feed_identities(raw, copy=False)
+            header_only = session.deserialize(frames, content=False, copy=False)
+            msg_type = header_only["header"]["msg_type"]
+        except Exception:
+            logger.warning("pump could not read a shell message; handing it back", exc_info=True)
+            self._hand_back(raw)
+            return
+        if msg_type not in _PUMPED:
+            self._hand_back(raw)
+            return
+        try:
+            msg = session.deserialize(frames, content=True, copy=False)
+        except Exception:
+            logger.error("invalid shell message dropped", exc_info=True)
+            return
+        handler = kernel.shell_handlers.get(msg_type)
+        if handler is None:
+            self._hand_back(raw)
+            return
+        cell_parent = kernel.get_parent("shell") if _has_channel_parent(kernel) else None
+        kernel._publish_status("busy", "shell", parent=msg)
+        try:
+            result = handler(self.reply_stream, idents, msg)
+            if inspect.isawaitable(result):
+                _run_to_completion(result)
+        except Exception:
+            logger.exception("error while handling %s during a blocking wait", msg_type)
+        finally:
+            kernel._publish_status("idle", "shell", parent=msg)
+            if cell_parent:
+                kernel._publish_status("busy", "shell", parent=cell_parent)
+            else:
+                kernel._publish_status("busy", "shell")
+
+    def _hand_back(self, raw: list[Any]) -> None:
+        """Give a message to ipykernel's own receive path (it queues behind the cell)."""
+        callback = getattr(self.stream, "_recv_callback", None)
+        if callback is None:
+            logger.error("cannot hand a shell message back: the stream has no callback")
+            return
+        self.stream._run_callback(callback, raw)
+
+
+def _has_channel_parent(kernel: Any) -> bool:
+    try:
+        inspect.signature(kernel.get_parent).bind("shell")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _run_to_completion(awaitable: Any) -> None:
+    """Drive a handler coroutine that never really suspends (reply handlers)."""
+    coro = awaitable.__await__()
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    raise RuntimeError("a kernel reply handler suspended during a blocking wait")

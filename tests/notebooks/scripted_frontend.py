@@ -1,0 +1,179 @@
+"""A scripted notebook frontend for nbclient: it answers PyWebIO forms like a user.
+
+nbclient builds one :class:`ScriptedWidget` per cell-root widget the kernel
+opens (through its ``widget_registry`` hook) and feeds it the comm messages of
+the running cell. All widgets of one run share a :class:`Script`: a list of
+steps performed in order as the page allows —
+
+* ``("submit", data)``: answer the next pending form with ``from_submit``;
+* ``("click", label)``: click the button with that label (in any cell root);
+* ``("expect", text)``: wait until some output containing ``text`` arrived.
+
+Everything received is recorded per root, so tests assert on what a browser
+would have shown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+Step = tuple[str, Any]
+
+
+class Script:
+    def __init__(self, steps: list[Step]) -> None:
+        self.steps = list(steps)
+        self.widgets: list[ScriptedWidget] = []
+        self.forms: list[tuple[ScriptedWidget, dict[str, Any]]] = []
+        self.answered: list[tuple[dict[str, Any], float]] = []
+        self.pong_count = 0
+
+    def texts(self, widget: ScriptedWidget | None = None) -> list[str]:
+        widgets = [widget] if widget is not None else self.widgets
+        out: list[str] = []
+        for w in widgets:
+            for command in w.received:
+                if command["command"] == "output":
+                    _collect(command["spec"], out)
+        return out
+
+    def buttons(self) -> list[tuple[ScriptedWidget, str, int]]:
+        found: list[tuple[ScriptedWidget, str, int]] = []
+        for w in self.widgets:
+            for command in w.received:
+                if command["command"] == "output":
+                    _collect_buttons(w, command["spec"], found)
+        return found
+
+    def advance(self) -> None:
+        while self.steps:
+            kind, arg = self.steps[0]
+            if kind == "submit":
+                if not self.forms:
+                    return
+                widget, form = self.forms.pop(0)
+                data = arg(form["spec"]) if callable(arg) else arg
+                widget.send_event("from_submit", form["task_id"], data)
+            elif kind == "click":
+                matches = [(w, cid, i) for w, label, (cid, i) in
+                           ((w, lab, ci) for w, lab, ci in _labelled(self.buttons()))
+                           if label == arg]
+                if not matches:
+                    return
+                widget, callback_id, index = matches[-1]
+                widget.send_event("callback", callback_id, index)
+            elif kind == "expect":
+                if not any(arg in t for t in self.texts()):
+                    return
+            else:
+                raise ValueError(f"unknown script step {kind!r}")
+            self.steps.pop(0)
+
+
+def _labelled(found: list[Any]) -> list[Any]:
+    return [(w, label, ci) for w, label, ci in found]
+
+
+def _collect(spec: Any, out: list[str]) -> None:
+    if isinstance(spec, dict):
+        if isinstance(spec.get("content"), str):
+            out.append(spec["content"])
+        for key in ("contents", "data"):
+            value = spec.get(key)
+            if isinstance(value, list):
+                for item in value:
+                    _collect(item, out)
+    elif isinstance(spec, list):
+        for item in spec:
+            _collect(item, out)
+    elif isinstance(spec, str):
+        out.append(spec)
+
+
+def _collect_buttons(widget: Any, spec: Any, found: list[Any]) -> None:
+    if isinstance(spec, dict):
+        if spec.get("type") == "buttons":
+            for button in spec.get("buttons", []):
+                found.append((widget, button["label"], (spec["callback_id"], button["value"])))
+        for key in ("contents", "data"):
+            value = spec.get(key)
+            if isinstance(value, list):
+                for item in value:
+                    _collect_buttons(widget, item, found)
+    elif isinstance(spec, list):
+        for item in spec:
+            _collect_buttons(widget, item, found)
+
+
+def widget_class(script: Script) -> type:
+    """The class to register as ``widget_registry["anywidget"]["AnyModel"]``."""
+
+    class Bound(ScriptedWidget):
+        pass
+
+    Bound.script = script
+    return Bound
+
+
+class ScriptedWidget:
+    script: Script
+
+    def __init__(self, comm_id: str, state: dict[str, Any], kernel_client: Any,
+                 executor: Any) -> None:
+        self.comm_id = comm_id
+        self.state = state
+        self.kernel_client = kernel_client
+        self.received: list[dict[str, Any]] = []
+        self.script.widgets.append(self)
+
+    @property
+    def root_id(self) -> str:
+        return str(self.state.get("root_id", ""))
+
+    def send_event(self, name: str, task_id: str | None, data: Any) -> None:
+        content = {"event": name, "task_id": task_id, "data": data}
+        msg = self.kernel_client.session.msg(
+            "comm_msg", {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}})
+        self.kernel_client.shell_channel.send(msg)
+
+    def handle_msg(self, msg: dict[str, Any]) -> None:
+        data = msg["content"].get("data", {})
+        if data.get("method") != "custom":
+            return
+        commands = data["content"]
+        if isinstance(commands, dict):
+            commands = [commands]
+        for command in commands:
+            self.received.append(command)
+            if command["command"] == "ping":
+                self.script.pong_count += 1
+                self.send_event("pong", None, {"id": command["spec"]["id"]})
+            elif command["command"] == "input_group":
+                self.script.forms.append((self, command))
+            elif command["command"] == "destroy_form":
+                self.script.forms = [f for f in self.script.forms
+                                     if f[1]["task_id"] != command["task_id"]]
+        self.script.advance()
+
+
+def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
+                 kernel_name: str = "python3", allow_errors: bool = False,
+                 on_start: Callable[[Any], None] | None = None) -> tuple[Any, Script]:
+    """Execute a notebook with a scripted frontend (or none when ``steps`` is None)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    script = Script(steps or [])
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            allow_errors=allow_errors)
+    if steps is not None:
+        client.widget_registry = {"anywidget": {"AnyModel": widget_class(script)}}
+    else:
+        client.widget_registry = {}
+    started = time.monotonic()
+    client.execute()
+    script.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
+    return nb, script
