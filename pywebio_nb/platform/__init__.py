@@ -1,0 +1,12 @@
+"""Deploy applications (``pywebio.platform`` of the PyWebIO manual).
+
+``start_server`` runs apps as a multi-user web service on Tornado (WebSocket);
+``webio_handler`` embeds them in your own Tornado application (add
+``static_route()`` for the frontend files).
+"""
+
+from __future__ import annotations
+
+from .tornado import start_server, static_route, webio_handler
+
+__all__ = ["start_server", "static_route", "webio_handler"]

@@ -1,0 +1,433 @@
+"""Serve PyWebIO apps with Tornado over WebSocket (``pywebio.platform.tornado``).
+
+One URL serves both the page and the socket, as in PyWebIO: a plain GET returns
+the HTML page, a GET with ``Upgrade: websocket`` becomes the connection of a
+new session. The page loads the frontend bundle from our own static route
+(``/_pywebio_nb/page.js``), never from a CDN.
+
+Each connection gets a :class:`~pywebio_nb.session._base.ThreadSession` (a
+``def`` app, in its own thread) or a
+:class:`~pywebio_nb.session._coroutine.CoroutineSession` (an ``async def``
+app, on the server's event loop). The session batches commands; the transport
+here turns each batch into one JSON text frame, written on the IOLoop thread
+whichever thread produced it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import secrets
+import threading
+import webbrowser
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
+import tornado.web
+import tornado.websocket
+
+from ..protocol import Command
+from ..session._base import Session, ThreadSession, Transport
+from ..session._coroutine import CoroutineSession
+from ._apps import (
+    AppFunc,
+    AppNotFound,
+    app_title,
+    index_links_html,
+    make_index_app,
+    normalize_apps,
+    parse_size,
+    select_app,
+)
+from ._info import session_info_from_request
+from ._origin import OriginCheck, make_origin_check
+from ._page import STATIC_PATH, render_index_page, render_page
+
+__all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
+
+logger = logging.getLogger("pywebio_nb.platform")
+
+#: URL prefix of the frontend bundle served by :func:`static_route`.
+STATIC_URL_PREFIX = "/_pywebio_nb/"
+
+
+class _WebSocketTransport(Transport):
+    """One session's WebSocket: one text frame per batch, written on the IOLoop thread."""
+
+    def __init__(self, handler: tornado.websocket.WebSocketHandler,
+                 loop: tornado.ioloop.IOLoop) -> None:
+        self._handler = handler
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+
+    def _on_loop(self) -> bool:
+        return threading.get_ident() == self._loop_thread
+
+    def request_flush(self) -> None:
+        # Everything the app buffers until this callback runs travels in one frame.
+        self._loop.add_callback(self.session.flush)
+
+    def deliver(self, root_id: str, batch: list[Command]) -> None:
+        text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+        if self._on_loop():
+            self._write(text)
+        else:
+            self._loop.add_callback(self._write, text)
+
+    def _write(self, text: str) -> None:
+        if self._handler.ws_connection is None:
+            return  # the browser went away; the session is closing
+        try:
+            future = self._handler.write_message(text)
+        except tornado.websocket.WebSocketClosedError:
+            return
+        future.add_done_callback(_retrieve_exception)
+
+    def close(self) -> None:
+        if self._on_loop():
+            self._handler.close()
+        else:
+            self._loop.add_callback(self._handler.close)
+
+
+def _retrieve_exception(future: Any) -> None:
+    # A write to a socket closed meanwhile fails; that is not an error worth a log.
+    if not future.cancelled():
+        future.exception()
+
+
+def _is_coroutine_app(app: AppFunc) -> bool:
+    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(
+        getattr(app, "__call__", None)  # noqa: B004
+    )
+
+
+def _set_nodelay(handler: tornado.web.RequestHandler) -> None:
+    stream = getattr(handler.request.connection, "stream", None)
+    if stream is not None and hasattr(stream, "set_nodelay") and not stream.closed():
+        stream.set_nodelay(True)
+
+
+@dataclass
+class _HandlerConfig:
+    apps: dict[str, AppFunc]
+    origin_check: OriginCheck
+    static_url_prefix: str
+    live: set[Any] = field(default_factory=set)
+
+    def script_url(self) -> str:
+        version = tornado.web.StaticFileHandler.get_version({"static_path": STATIC_PATH},
+                                                            "page.js")
+        url = self.static_url_prefix + "page.js"
+        return f"{url}?v={version}" if version else url
+
+
+class _WebIOHandler(tornado.websocket.WebSocketHandler):
+    """Page and WebSocket of the apps in ``config`` (set on the subclass)."""
+
+    config: _HandlerConfig
+    _app: AppFunc
+    _session: Session | None = None
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        _set_nodelay(self)
+        try:
+            name, app = select_app(self.config.apps, self.get_query_argument("app", None))
+        except AppNotFound as exc:
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(str(exc) + "\n")
+            return
+        if self.request.headers.get("Upgrade", "").lower() != "websocket":
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-cache")
+            if app is None:
+                self.finish(render_index_page(index_links_html(self.config.apps)))
+            else:
+                self.finish(render_page(app_title(app, name), self.config.script_url()))
+            return
+        self._app = app if app is not None else make_index_app(self.config.apps)
+        await super().get(*args, **kwargs)
+
+    def check_origin(self, origin: str) -> bool:
+        return self.config.origin_check(origin, self.request.headers.get("Host", ""))
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        self.set_nodelay(True)
+        transport = _WebSocketTransport(self, tornado.ioloop.IOLoop.current())
+        info = session_info_from_request(self.request)
+        session: Session
+        if _is_coroutine_app(self._app):
+            session = CoroutineSession(self._app, transport, loop=asyncio.get_running_loop(),
+                                       info=info, on_done=_on_app_done)
+        else:
+            session = ThreadSession(self._app, transport, info=info, on_done=_on_app_done)
+        self._session = session
+        self.config.live.add(self)
+        session.command("set_session_id", secrets.token_urlsafe(16))
+        session.start()
+
+    def on_message(self, message: str | bytes) -> None:
+        session = self._session
+        if session is None:
+            return
+        if isinstance(message, bytes):
+            logger.warning("ignored a binary WebSocket frame of %d bytes", len(message))
+            return
+        try:
+            event = json.loads(message)
+        except ValueError as exc:
+            logger.warning("ignored a WebSocket frame that is not JSON (%s): %.200r", exc, message)
+            return
+        session.dispatch(event)
+
+    def on_close(self) -> None:
+        self.config.live.discard(self)
+        if self._session is not None:
+            self._session.close(notify_client=False)
+
+    def close_session(self) -> None:
+        """Close this connection's session and socket (used when the server stops)."""
+        self.config.live.discard(self)
+        if self._session is not None:
+            self._session.close(notify_client=False)
+        self.close()
+
+
+def _on_app_done(session: Session) -> None:
+    """The app function returned: close, unless callbacks keep the page alive."""
+    if session.closed or session.has_callbacks:
+        return  # PyWebIO's automatic hold: open until the browser goes away
+    session.close()
+
+
+def _make_handler(applications: Any, *, allowed_origins: Sequence[str] | None,
+                  check_origin: Callable[[str], bool] | None,
+                  static_url_prefix: str) -> type[_WebIOHandler]:
+    config = _HandlerConfig(normalize_apps(applications),
+                            make_origin_check(allowed_origins, check_origin),
+                            static_url_prefix)
+    return type("WebIOHandler", (_WebIOHandler,), {"config": config})
+
+
+def _warn_unsupported(cdn: Any, reconnect_timeout: float, remote_access: bool = False) -> None:
+    if cdn is not True and cdn is not False:
+        logger.debug("cdn=%r ignored: pywebio_nb always serves its frontend locally", cdn)
+    elif cdn:
+        logger.debug("cdn=True ignored: pywebio_nb always serves its frontend locally")
+    if reconnect_timeout:
+        logger.warning("reconnect_timeout=%s is not supported yet: a session ends when its "
+                       "WebSocket closes", reconnect_timeout)
+    if remote_access:
+        logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
+
+
+def webio_handler(applications: Any, cdn: bool | str = True, reconnect_timeout: float = 0,
+                  allowed_origins: Sequence[str] | None = None,
+                  check_origin: Callable[[str], bool] | None = None, *,
+                  static_url_prefix: str = STATIC_URL_PREFIX) -> type[tornado.web.RequestHandler]:
+    """The ``RequestHandler`` class running ``applications`` in your own Tornado app.
+
+    The arguments mean the same as for :func:`start_server`. The handler serves
+    the page on a plain GET and the session on a WebSocket GET of the same URL.
+    The page loads the frontend from ``static_url_prefix`` (``/_pywebio_nb/``),
+    so add that route too, with :func:`static_route`::
+
+        app = tornado.web.Application([
+            (r"/tool", webio_handler(main)),
+            static_route(),
+        ], compress_response=True)
+
+    ``cdn`` is accepted for compatibility and ignored: the frontend is always
+    served locally. ``reconnect_timeout`` is not supported yet (a warning is
+    logged); a session ends when its WebSocket closes.
+    """
+    _warn_unsupported(cdn, reconnect_timeout)
+    return _make_handler(applications, allowed_origins=allowed_origins,
+                         check_origin=check_origin, static_url_prefix=static_url_prefix)
+
+
+def static_route(prefix: str = STATIC_URL_PREFIX) -> tuple[str, type[tornado.web.RequestHandler],
+                                                            dict[str, Any]]:
+    """The Tornado route serving pywebio_nb's frontend files under ``prefix``.
+
+    Pass the same ``prefix`` as ``static_url_prefix`` to :func:`webio_handler`.
+    Versioned URLs (``?v=``) are cached for long; use ``compress_response=True``
+    in your Application settings to gzip them.
+    """
+    if not (prefix.startswith("/") and prefix.endswith("/")):
+        raise ValueError(f"static prefix must start and end with '/', got {prefix!r}")
+    return (prefix + "(.*)", tornado.web.StaticFileHandler, {"path": STATIC_PATH})
+
+
+class _NoDelayHTTPServer(tornado.httpserver.HTTPServer):
+    """Sets TCP_NODELAY on every accepted socket: small frames leave at once."""
+
+    def handle_stream(self, stream: Any, address: tuple[Any, ...]) -> None:
+        stream.set_nodelay(True)
+        super().handle_stream(stream, address)
+
+
+def _make_application(applications: Any, *, debug: bool = False, cdn: bool | str = True,
+                      static_dir: str | None = None, reconnect_timeout: float = 0,
+                      allowed_origins: Sequence[str] | None = None,
+                      check_origin: Callable[[str], bool] | None = None,
+                      max_payload_size: int | str = "200M",
+                      **tornado_app_settings: Any) -> tuple[tornado.web.Application,
+                                                             _HandlerConfig]:
+    handler = webio_handler(applications, cdn=cdn, reconnect_timeout=reconnect_timeout,
+                            allowed_origins=allowed_origins, check_origin=check_origin)
+    routes: list[Any] = [(r"/", handler), static_route()]
+    if static_dir is not None:
+        routes.append((r"/static/(.*)", tornado.web.StaticFileHandler, {"path": static_dir}))
+    settings: dict[str, Any] = {"compress_response": True, "debug": debug,
+                                "websocket_max_message_size": parse_size(max_payload_size)}
+    settings.update(tornado_app_settings)
+    config: _HandlerConfig = handler.config  # type: ignore[attr-defined]
+    return tornado.web.Application(routes, **settings), config
+
+
+def _listen(application: tornado.web.Application, port: int, host: str | None,
+            max_payload_size: int | str) -> tuple[_NoDelayHTTPServer, int]:
+    size = parse_size(max_payload_size)
+    server = _NoDelayHTTPServer(application, max_body_size=size, max_buffer_size=size)
+    sockets = tornado.netutil.bind_sockets(port, address=host or None)
+    server.add_sockets(sockets)
+    return server, sockets[0].getsockname()[1]
+
+
+def start_server(applications: Any, port: int = 0, host: str = "", debug: bool = False,
+                 cdn: bool | str = True, static_dir: str | None = None,
+                 remote_access: bool = False, reconnect_timeout: float = 0,
+                 allowed_origins: Sequence[str] | None = None,
+                 check_origin: Callable[[str], bool] | None = None,
+                 auto_open_webbrowser: bool = False, max_payload_size: int | str = "200M",
+                 **tornado_app_settings: Any) -> None:
+    """Serve PyWebIO applications with Tornado over WebSocket; blocks until stopped.
+
+    :param applications: an app function, a list of functions (each named by its
+        ``__name__``) or a dict ``{name: function}``. ``?app=NAME`` selects one;
+        without it the ``index`` app runs (or the only app); with several apps
+        and no ``index``, a page lists links to them. ``async def`` apps run as
+        coroutine-based sessions, ``def`` apps each in their own thread.
+    :param port: port to listen on; 0 picks a free one (logged).
+    :param host: address or hostname to listen on; ``""``/None means all interfaces.
+    :param debug: Tornado debug mode (autoreload on code changes).
+    :param cdn: accepted for compatibility and ignored: the frontend is always
+        served from this server, never from a CDN.
+    :param static_dir: a directory served at ``/static/``.
+    :param remote_access: not supported (a warning is logged).
+    :param reconnect_timeout: not supported yet (a warning is logged): a session
+        ends when its WebSocket closes.
+    :param allowed_origins: origins allowed to open the WebSocket besides the
+        server's own host, with shell wildcards, e.g. ``['https://*.example.com']``.
+    :param check_origin: ``check_origin(origin) -> bool``; when given,
+        ``allowed_origins`` is ignored.
+    :param auto_open_webbrowser: open the app in a browser once listening.
+    :param max_payload_size: largest WebSocket message accepted: bytes, or a
+        string such as ``'500'``, ``'40K'``, ``'3M'``, ``'1G'``.
+    :param tornado_app_settings: more ``tornado.web.Application`` settings.
+    """
+    _warn_unsupported(None, 0, remote_access)
+    application, _config = _make_application(
+        applications, debug=debug, cdn=cdn, static_dir=static_dir,
+        reconnect_timeout=reconnect_timeout, allowed_origins=allowed_origins,
+        check_origin=check_origin, max_payload_size=max_payload_size, **tornado_app_settings)
+
+    async def serve() -> None:
+        _server, bound_port = _listen(application, port, host, max_payload_size)
+        url = f"http://{host or 'localhost'}:{bound_port}/"
+        logger.warning("pywebio_nb is serving on %s", url)
+        print(f"Serving on {url}", flush=True)
+        if auto_open_webbrowser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+class ServerHandle:
+    """A server running in a background thread (tests, benchmarks, notebooks).
+
+    ``port`` and ``url`` say where it listens; ``stop()`` closes every session
+    (pending ``input()`` calls raise ``SessionClosedException``) and the server.
+    """
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.host = ""
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the server and wait for its thread (at most ``timeout`` seconds).
+
+        Calling it again, or after the server thread ended, does nothing.
+        """
+        if self._thread is None or not self._thread.is_alive():
+            return
+        if self._loop is not None and self._stop is not None:
+            try:
+                self._loop.call_soon_threadsafe(self._stop.set)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise TimeoutError(f"the server thread did not stop within {timeout} s")
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _start_server_in_thread(applications: Any, *, host: str = "127.0.0.1", port: int = 0,
+                            max_payload_size: int | str = "200M",
+                            **kwargs: Any) -> ServerHandle:
+    """Start a server in a daemon thread and return once it listens.
+
+    Takes :func:`start_server`'s arguments except the blocking-only ones.
+    """
+    handle = ServerHandle()
+    handle.host = host
+    application, config = _make_application(applications, max_payload_size=max_payload_size,
+                                            **kwargs)
+
+    async def serve() -> None:
+        try:
+            server, handle.port = _listen(application, port, host, max_payload_size)
+            handle._loop = asyncio.get_running_loop()
+            handle._stop = asyncio.Event()
+        except BaseException as exc:
+            handle._error = exc
+            handle._ready.set()
+            return
+        handle._ready.set()
+        await handle._stop.wait()
+        server.stop()
+        for handler in list(config.live):
+            handler.close_session()
+        await server.close_all_connections()
+
+    handle._thread = threading.Thread(target=asyncio.run, args=(serve(),),
+                                      name="pywebio-nb-server", daemon=True)
+    handle._thread.start()
+    handle._ready.wait()
+    if handle._error is not None:
+        raise handle._error
+    return handle

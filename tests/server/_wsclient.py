@@ -1,0 +1,92 @@
+"""A protocol-level WebSocket client for server tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import tornado.httpclient
+import tornado.websocket
+
+from pywebio_nb.platform.tornado import ServerHandle
+
+TIMEOUT = 10.0
+
+
+class Client:
+    """Speaks PyWebIO's protocol over a WebSocket: batches in, one event out."""
+
+    def __init__(self, conn: tornado.websocket.WebSocketClientConnection) -> None:
+        self.conn = conn
+        self.frames = 0
+        self.received: list[dict[str, Any]] = []
+        self._pending: deque[dict[str, Any]] = deque()
+
+    @classmethod
+    async def connect(cls, server: ServerHandle, query: str = "",
+                      headers: dict[str, str] | None = None,
+                      max_message_size: int = 1 << 30) -> Client:
+        url = f"ws://127.0.0.1:{server.port}/?{query}{'&' if query else ''}session=NEW"
+        request = tornado.httpclient.HTTPRequest(url, headers=headers or {})
+        conn = await asyncio.wait_for(
+            tornado.websocket.websocket_connect(request, max_message_size=max_message_size),
+            TIMEOUT)
+        return cls(conn)
+
+    async def frame(self, timeout: float = TIMEOUT) -> list[dict[str, Any]] | None:
+        """The next batch (a list of commands), or None when the server closed."""
+        message = await asyncio.wait_for(self.conn.read_message(), timeout)
+        if message is None:
+            return None
+        assert isinstance(message, str), "commands travel as text frames"
+        batch = json.loads(message)
+        assert isinstance(batch, list), f"a frame carries a JSON list of commands, got {batch!r}"
+        self.frames += 1
+        self.received.extend(batch)
+        return batch
+
+    async def command(self, timeout: float = TIMEOUT) -> dict[str, Any]:
+        while not self._pending:
+            batch = await self.frame(timeout)
+            if batch is None:
+                raise ConnectionError("the server closed the WebSocket")
+            self._pending.extend(batch)
+        return self._pending.popleft()
+
+    async def until(self, name: str, predicate: Callable[[dict[str, Any]], bool] = lambda c: True,
+                    timeout: float = TIMEOUT) -> dict[str, Any]:
+        """Skip commands until one named ``name`` matching ``predicate`` arrives."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            command = await self.command(max(0.01, deadline - loop.time()))
+            if command["command"] == name and predicate(command):
+                return command
+
+    async def closed(self, timeout: float = TIMEOUT) -> None:
+        """Wait until the server closes the socket (skipping any commands)."""
+        while await self.frame(timeout) is not None:
+            pass
+
+    async def send(self, event: str, task_id: str | None, data: Any) -> None:
+        await self.conn.write_message(json.dumps({"event": event, "task_id": task_id,
+                                                  "data": data}))
+
+    async def submit(self, form: dict[str, Any], value: Any, name: str = "data") -> None:
+        await self.send("from_submit", form["task_id"], {name: value})
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def text_of(command: dict[str, Any]) -> str | None:
+    spec = command.get("spec") or {}
+    return spec.get("content") if command["command"] == "output" else None
+
+
+def run(coro: Any) -> Any:
+    """Run an async test body with a bound on the whole (never a bare sleep)."""
+    return asyncio.run(asyncio.wait_for(coro, 60))
