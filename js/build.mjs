@@ -7,7 +7,7 @@ import * as esbuild from "esbuild";
 import * as sass from "sass";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, "..", "pywebio_nb", "static");
@@ -23,10 +23,18 @@ function scopeToShadowRoot(css) {
     .replace(/(^|[},])\s*body\s*(?=[{,])/g, "$1.pywebio-nb");
 }
 
-/** esbuild plugin: `import css from "./x.scss"` gives the compiled, scoped CSS text. */
-const scssPlugin = {
-  name: "scss-text",
+/**
+ * esbuild plugin: `import css from "./x.scss"` gives the compiled, scoped CSS text;
+ * `import css from "./x.css"` gives the minified CSS text.
+ */
+export const scssPlugin = {
+  name: "css-text",
   setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: "chrome90" });
+      return { contents: code, loader: "text" };
+    });
     build.onLoad({ filter: /\.scss$/ }, async (args) => {
       const result = await sass.compileAsync(args.path, {
         loadPaths: [join(here, "node_modules")],
@@ -43,7 +51,8 @@ const scssPlugin = {
   },
 };
 
-const common = {
+/** Options shared by every bundle (also used by test bundles). */
+export const common = {
   bundle: true,
   minify: true,
   target: "es2020",
@@ -59,13 +68,17 @@ const targets = [
   { ...common, entryPoints: [join(here, "src/entries/page.ts")], format: "iife", outfile: join(outdir, "page.js") },
 ];
 
-if (watch) {
-  for (const options of targets) {
-    const ctx = await esbuild.context(options);
-    await ctx.watch();
+async function main() {
+  if (watch) {
+    for (const options of targets) {
+      const ctx = await esbuild.context(options);
+      await ctx.watch();
+    }
+    console.log("watching js/src for changes...");
+  } else {
+    // One at a time: the build machines have two cores.
+    for (const options of targets) await esbuild.build(options);
   }
-  console.log("watching js/src for changes...");
-} else {
-  // One at a time: the build machines have two cores.
-  for (const options of targets) await esbuild.build(options);
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
