@@ -1,0 +1,56 @@
+"""The BMI app under start_server, in a real browser (Playwright + chromium)."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pywebio_nb.input import FLOAT, input
+from pywebio_nb.output import put_text
+from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
+
+PAGE_JS = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static" / "page.js"
+
+
+def bmi() -> None:
+    height = input("Input your height(cm)", type=FLOAT)
+    weight = input("Input your weight(kg)", type=FLOAT)
+    value = weight / (height / 100) ** 2
+    for top, status in [(16, "Severely underweight"), (18.5, "Underweight"), (25, "Normal"),
+                        (30, "Overweight"), (35, "Moderately obese"),
+                        (float("inf"), "Severely obese")]:
+        if value <= top:
+            put_text(f"Your BMI: {value:.1f}. Category: {status}")
+            break
+
+
+@pytest.fixture
+def bmi_server() -> Iterator[ServerHandle]:
+    if not PAGE_JS.exists():
+        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
+    server = _start_server_in_thread(bmi, host="127.0.0.1")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_bmi_in_the_browser(page: Any, bmi_server: ServerHandle) -> None:
+    page.goto(bmi_server.url)
+    # The renderer lives in an open shadow root; Playwright's CSS selectors pierce it.
+    height = page.locator("#pywebio-nb-root input[name=data]")
+    height.wait_for(timeout=10_000)
+    assert page.get_by_text("Input your height(cm)").is_visible()
+    height.fill("170")
+    page.locator("#pywebio-nb-root button[type=submit]", has_text="Submit").click()
+
+    page.get_by_text("Input your weight(kg)").wait_for(timeout=10_000)
+    weight = page.locator("#pywebio-nb-root input[name=data]")
+    weight.fill("60")
+    page.locator("#pywebio-nb-root button[type=submit]", has_text="Submit").click()
+
+    page.get_by_text("Your BMI: 20.8. Category: Normal").wait_for(timeout=10_000)
+    assert page.page_errors == []
