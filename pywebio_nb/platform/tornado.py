@@ -216,16 +216,12 @@ def _make_handler(applications: Any, *, allowed_origins: Sequence[str] | None,
     return type("WebIOHandler", (_WebIOHandler,), {"config": config})
 
 
-def _warn_unsupported(cdn: Any, reconnect_timeout: float, remote_access: bool = False) -> None:
-    if cdn is not True and cdn is not False:
+def _warn_unsupported(cdn: Any, reconnect_timeout: float) -> None:
+    if cdn:
         logger.debug("cdn=%r ignored: pywebio_nb always serves its frontend locally", cdn)
-    elif cdn:
-        logger.debug("cdn=True ignored: pywebio_nb always serves its frontend locally")
     if reconnect_timeout:
         logger.warning("reconnect_timeout=%s is not supported yet: a session ends when its "
                        "WebSocket closes", reconnect_timeout)
-    if remote_access:
-        logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
 
 
 def webio_handler(applications: Any, cdn: bool | str = True, reconnect_timeout: float = 0,
@@ -334,7 +330,8 @@ def start_server(applications: Any, port: int = 0, host: str = "", debug: bool =
         string such as ``'500'``, ``'40K'``, ``'3M'``, ``'1G'``.
     :param tornado_app_settings: more ``tornado.web.Application`` settings.
     """
-    _warn_unsupported(None, 0, remote_access)
+    if remote_access:
+        logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
     application, _config = _make_application(
         applications, debug=debug, cdn=cdn, static_dir=static_dir,
         reconnect_timeout=reconnect_timeout, allowed_origins=allowed_origins,
@@ -343,7 +340,6 @@ def start_server(applications: Any, port: int = 0, host: str = "", debug: bool =
     async def serve() -> None:
         _server, bound_port = _listen(application, port, host, max_payload_size)
         url = f"http://{host or 'localhost'}:{bound_port}/"
-        logger.warning("pywebio_nb is serving on %s", url)
         print(f"Serving on {url}", flush=True)
         if auto_open_webbrowser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

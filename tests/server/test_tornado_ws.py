@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import tornado.httpclient
+import tornado.websocket
 from _wsclient import Client, run, text_of
 
 from pywebio_nb.input import FLOAT, input
@@ -363,3 +364,40 @@ def test_static_dir_is_served(serve: Any, tmp_path: pathlib.Path) -> None:
     server = serve(_named("x"), static_dir=str(tmp_path))
     status, _, content = http_get(server.url + "static/a/b.txt")
     assert (status, content) == (200, b"hello static")
+
+
+def test_webio_handler_embeds_in_a_user_app() -> None:
+
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+
+    from pywebio_nb.platform import static_route, webio_handler
+
+    async def body() -> None:
+        application = tornado.web.Application(
+            [(r"/tool", webio_handler(_named("embedded"))), static_route()],
+            compress_response=True)
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        server = tornado.httpserver.HTTPServer(application)
+        server.add_sockets(sockets)
+        port = sockets[0].getsockname()[1]
+        try:
+            http = tornado.httpclient.AsyncHTTPClient()
+            page = (await http.fetch(f"http://127.0.0.1:{port}/tool")).body.decode()
+            src = page.split('src="', 1)[1].split('"', 1)[0]
+            assert src.startswith("/_pywebio_nb/page.js")
+            if (STATIC / "page.js").exists():
+                script = await http.fetch(f"http://127.0.0.1:{port}{src}")
+                assert script.code == 200
+            conn = await tornado.websocket.websocket_connect(
+                f"ws://127.0.0.1:{port}/tool?session=NEW")
+            client = Client(conn)
+            assert text_of(await client.until("output")) == "embedded"
+            await client.until("close_session")
+            conn.close()
+        finally:
+            server.stop()
+            await server.close_all_connections()
+
+    run(body())
