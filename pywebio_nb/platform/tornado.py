@@ -8,9 +8,11 @@ new session. The page loads the frontend bundle from our own static route
 Each connection gets a :class:`~pywebio_nb.session._base.ThreadSession` (a
 ``def`` app, in its own thread) or a
 :class:`~pywebio_nb.session._coroutine.CoroutineSession` (an ``async def``
-app, on the server's event loop). The session batches commands; the transport
-here turns each batch into one JSON text frame, written on the IOLoop thread
-whichever thread produced it.
+app, on the server's event loop). The session batches commands; its
+:class:`~pywebio_nb.platform._ws_transport.WebSocketTransport` turns each batch
+into one JSON text frame, written on the IOLoop thread whichever thread
+produced it. :func:`_start_server_in_thread` (a :class:`ServerHandle`) runs a
+server in the background for tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -32,8 +34,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from ..protocol import Command
-from ..session._base import Session, ThreadSession, Transport
+from ..session._base import Session, ThreadSession
 from ..session._coroutine import CoroutineSession
 from ._apps import (
     AppFunc,
@@ -48,6 +49,7 @@ from ._apps import (
 from ._info import session_info_from_request
 from ._origin import OriginCheck, make_origin_check
 from ._page import STATIC_PATH, render_index_page, render_page
+from ._ws_transport import WebSocketTransport
 
 __all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
 
@@ -55,51 +57,6 @@ logger = logging.getLogger("pywebio_nb.platform")
 
 #: URL prefix of the frontend bundle served by :func:`static_route`.
 STATIC_URL_PREFIX = "/_pywebio_nb/"
-
-
-class _WebSocketTransport(Transport):
-    """One session's WebSocket: one text frame per batch, written on the IOLoop thread."""
-
-    def __init__(self, handler: tornado.websocket.WebSocketHandler,
-                 loop: tornado.ioloop.IOLoop) -> None:
-        self._handler = handler
-        self._loop = loop
-        self._loop_thread = threading.get_ident()
-
-    def _on_loop(self) -> bool:
-        return threading.get_ident() == self._loop_thread
-
-    def request_flush(self) -> None:
-        # Everything the app buffers until this callback runs travels in one frame.
-        self._loop.add_callback(self.session.flush)
-
-    def deliver(self, root_id: str, batch: list[Command]) -> None:
-        text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
-        if self._on_loop():
-            self._write(text)
-        else:
-            self._loop.add_callback(self._write, text)
-
-    def _write(self, text: str) -> None:
-        if self._handler.ws_connection is None:
-            return  # the browser went away; the session is closing
-        try:
-            future = self._handler.write_message(text)
-        except tornado.websocket.WebSocketClosedError:
-            return
-        future.add_done_callback(_retrieve_exception)
-
-    def close(self) -> None:
-        if self._on_loop():
-            self._handler.close()
-        else:
-            self._loop.add_callback(self._handler.close)
-
-
-def _retrieve_exception(future: Any) -> None:
-    # A write to a socket closed meanwhile fails; that is not an error worth a log.
-    if not future.cancelled():
-        future.exception()
 
 
 def _is_coroutine_app(app: AppFunc) -> bool:
@@ -160,7 +117,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         self.set_nodelay(True)
-        transport = _WebSocketTransport(self, tornado.ioloop.IOLoop.current())
+        transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
         info = session_info_from_request(self.request)
         session: Session
         if _is_coroutine_app(self._app):
