@@ -184,8 +184,12 @@ class OutputSpec(TypedDict, total=False):
     group: bool
     link: bool
     outline: bool
+    # code
+    language: str
+    rows: int
     # file
     name: str
+    label: str
     # table
     data: list[list[Any]]
     span: dict[str, dict[str, int]]
@@ -210,7 +214,7 @@ class OutputCtlSpec(TypedDict, total=False):
 
     set_scope: str
     container: str
-    position: int
+    position: int | Literal["top", "middle", "bottom"]
     if_exist: Literal["remove", "clear", "blank"] | None
     loose: str
     clear: str

@@ -76,7 +76,10 @@ export interface OutputSpec {
   group?: boolean;
   link?: boolean;
   outline?: boolean;
+  language?: string;
+  rows?: number;
   name?: string;
+  label?: string;
   data?: Array<Array<unknown>>;
   span?: Record<string, Record<string, number>>;
   input?: InputItemSpec;
@@ -122,7 +125,7 @@ export interface UpdateInputSpec {
 export interface OutputCtlSpec {
   set_scope?: string;
   container?: string;
-  position?: number;
+  position?: number | ("top" | "middle" | "bottom");
   if_exist?: ("remove" | "clear" | "blank") | null;
   loose?: string;
   clear?: string;

@@ -170,6 +170,7 @@ class Session:
         self.local = SessionLocal()
         self.info = info
         self._lock = threading.RLock()
+        self._flush_lock = threading.Lock()  # keeps batches in order across threads
         self._buffer: list[tuple[str, Command]] = []
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
@@ -228,18 +229,19 @@ class Session:
 
     def flush(self) -> None:
         """Deliver everything buffered: one batch per root, in order."""
-        with self._lock:
-            buffered, self._buffer = self._buffer, []
-        if not buffered:
-            return
-        batch: list[Command] = []
-        root = buffered[0][0]
-        for cmd_root, command in buffered:
-            if cmd_root != root:
-                self.transport.deliver(root, batch)
-                batch, root = [], cmd_root
-            batch.append(command)
-        self.transport.deliver(root, batch)
+        with self._flush_lock:
+            with self._lock:
+                buffered, self._buffer = self._buffer, []
+            if not buffered:
+                return
+            batch: list[Command] = []
+            root = buffered[0][0]
+            for cmd_root, command in buffered:
+                if cmd_root != root:
+                    self.transport.deliver(root, batch)
+                    batch, root = [], cmd_root
+                batch.append(command)
+            self.transport.deliver(root, batch)
 
     # --------------------------------------------------------------- events
     def dispatch(self, message: Any) -> None:

@@ -27,7 +27,7 @@ class Script:
         self.steps = list(steps)
         self.widgets: list[ScriptedWidget] = []
         self.forms: list[tuple[ScriptedWidget, dict[str, Any]]] = []
-        self.answered: list[tuple[dict[str, Any], float]] = []
+        self.busy: set[str] = set()  # forms answered, waiting for the kernel's verdict
         self.pong_count = 0
 
     def texts(self, widget: ScriptedWidget | None = None) -> list[str]:
@@ -51,10 +51,12 @@ class Script:
         while self.steps:
             kind, arg = self.steps[0]
             if kind == "submit":
-                if not self.forms:
+                ready = [f for f in self.forms if f[1]["task_id"] not in self.busy]
+                if not ready:
                     return
-                widget, form = self.forms.pop(0)
+                widget, form = ready[0]
                 data = arg(form["spec"]) if callable(arg) else arg
+                self.busy.add(form["task_id"])
                 widget.send_event("from_submit", form["task_id"], data)
             elif kind == "click":
                 matches = [(w, cid, i) for w, label, (cid, i) in
@@ -152,6 +154,8 @@ class ScriptedWidget:
                 self.send_event("pong", None, {"id": command["spec"]["id"]})
             elif command["command"] == "input_group":
                 self.script.forms.append((self, command))
+            elif command["command"] == "update_input":
+                self.script.busy.discard(command["task_id"])
             elif command["command"] == "destroy_form":
                 self.script.forms = [f for f in self.script.forms
                                      if f[1]["task_id"] != command["task_id"]]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+IPK6_PYTHON = REPO / ".venv-ipk6" / "bin" / "python"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/notebooks/" in str(item.fspath):
+            item.add_marker(pytest.mark.nbclient)
+
+
+@pytest.fixture(scope="session")
+def ipykernel6(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A kernelspec running ipykernel 6.29 from the .venv-ipk6 venv (made by `make test`)."""
+    if not IPK6_PYTHON.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{IPK6_PYTHON} is missing; `make test` creates it")
+        pytest.skip("no .venv-ipk6: run `make test` to create the ipykernel 6.29 venv")
+    root = tmp_path_factory.mktemp("jupyter-path")
+    spec_dir = root / "kernels" / "pywebio-nb-ipykernel6"
+    spec_dir.mkdir(parents=True)
+    spec = {
+        "argv": [str(IPK6_PYTHON), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "ipykernel 6.29",
+        "language": "python",
+        "env": {"PYTHONPATH": str(REPO)},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(root) + (os.pathsep + old if old else "")
+    try:
+        yield "pywebio-nb-ipykernel6"
+    finally:
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old

@@ -1,0 +1,73 @@
+"""Notebooks in notebooks/ executed by nbclient with a scripted frontend."""
+
+from __future__ import annotations
+
+import pathlib
+import time
+
+import pytest
+from scripted_frontend import run_notebook
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
+
+BMI_STEPS = [("submit", {"data": "170"}), ("submit", {"data": "60"})]
+THREE_STEPS = [
+    ("submit", {"data": ""}),  # required: refused, the form stays
+    ("submit", {"data": "Ada"}),
+    ("submit", {"data": "200"}),  # validate: refused
+    ("submit", {"data": "36"}),
+    ("submit", {"user": "ada", "password": "secret"}),
+]
+CALLBACK_STEPS = [("click", "B"), ("expect", "clicked B"), ("click", "Log"), ("expect", "logged"),
+                  ("submit", {"data": "yes"})]
+
+
+def _errors(nb: object) -> list[str]:
+    return [o.get("ename") for c in nb.cells for o in c.get("outputs", [])  # type: ignore[attr-defined]
+            if o.get("output_type") == "error"]
+
+
+@pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
+def test_bmi_notebook(kernel: str, request: pytest.FixtureRequest) -> None:
+    kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
+    nb, script = run_notebook(str(NOTEBOOKS / "bmi.ipynb"), BMI_STEPS, kernel_name=kernel_name)
+    assert script.texts() == ["Your BMI: 20.8. Category: Normal"]
+    assert not script.steps
+    assert _errors(nb) == []
+
+
+@pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
+def test_run_all_three_inputs_with_validation(kernel: str, request: pytest.FixtureRequest) -> None:
+    kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
+    nb, script = run_notebook(str(NOTEBOOKS / "three_inputs.ipynb"), THREE_STEPS,
+                              kernel_name=kernel_name)
+    assert not script.steps
+    assert script.texts() == ["**Ada** is 36; account `ada`"]
+    updates = [c for w in script.widgets for c in w.received if c["command"] == "update_input"]
+    feedback = [u["spec"]["attributes"].get("invalid_feedback") for u in updates]
+    assert feedback == ["Please fill in this field.", "Age must be between 1 and 149"]
+    # each input cell got its own root, and every form was removed after its answer
+    forms = [w for w in script.widgets if any(c["command"] == "input_group" for c in w.received)]
+    assert len(forms) == 3
+    assert all(w.received[-1]["command"] == "destroy_form" for w in forms)
+
+
+@pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
+def test_callbacks_run_while_another_cell_blocks(kernel: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
+    nb, script = run_notebook(str(NOTEBOOKS / "callbacks.ipynb"), CALLBACK_STEPS,
+                              kernel_name=kernel_name)
+    assert not script.steps
+    by_root = {w.root_id: script.texts(w) for w in script.widgets}
+    # the callback wrote into the cell that made the button, not the blocked one
+    assert by_root["cell-1"] == ["clicked B"]
+    assert by_root["cell-2"] == ["log scope lives in this cell", "logged"]
+    assert by_root["cell-4"] == ["choice=yes clicks=['B']"]
+
+
+def test_no_frontend_fails_fast() -> None:
+    started = time.monotonic()
+    nb, _ = run_notebook(str(NOTEBOOKS / "bmi.ipynb"), None, allow_errors=True)
+    assert _errors(nb) == ["NoFrontendError"]
+    assert time.monotonic() - started < 30
