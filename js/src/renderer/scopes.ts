@@ -56,7 +56,7 @@ function setScope(ctx: RenderContext, spec: OutputCtlSpec, name: string): void {
     console.debug(`pywebio_nb: set_scope container ${spec.container} not found`);
     return;
   }
-  for (const container of containers) insertAt(container, h("div", { id: name, class: "pywebio-scope" }), spec.position ?? -1);
+  for (const container of containers) insertAt(container, h("div", { id: name, class: "pywebio-scope" }), typeof spec.position === "number" ? spec.position : -1);
 }
 
 /** `output_ctl`: exactly one scope operation per command. */
