@@ -47,7 +47,8 @@ def _resolve_scope(scope: str | int | None) -> str:
         try:
             return stack[scope]
         except IndexError:
-            raise ValueError(f"scope index {scope} is outside the scope stack {list(stack)}") from None
+            raise ValueError(
+                f"scope index {scope} is outside the scope stack {list(stack)}") from None
     if not isinstance(scope, str) or not scope:
         raise ValueError(f"scope must be a scope name or an int index, got {scope!r}")
     return scope
@@ -132,7 +133,7 @@ def get_scope(stack_idx: int = -1) -> str | None:
         return None
 
 
-class use_scope:  # noqa: N801 - the manual's name
+class use_scope:
     """Enter a scope (created in the current scope if it does not exist).
 
     Works as a context manager (``with use_scope('x') as name:``) and as a

@@ -29,27 +29,27 @@ __all__ = [
     "COMMAND_NAMES",
     "EVENT_NAMES",
     "Command",
-    "Event",
-    "OutputSpec",
-    "InputItemSpec",
-    "InputGroupSpec",
-    "UpdateInputSpec",
-    "OutputCtlSpec",
-    "PopupSpec",
-    "ToastSpec",
-    "RunScriptSpec",
     "DownloadSpec",
-    "SetEnvSpec",
-    "PinValueSpec",
-    "PinUpdateSpec",
-    "PinWaitSpec",
-    "PinOnChangeSpec",
-    "PingSpec",
+    "Event",
     "InputEventData",
+    "InputGroupSpec",
+    "InputItemSpec",
+    "OutputCtlSpec",
+    "OutputSpec",
+    "PinOnChangeSpec",
+    "PinUpdateSpec",
+    "PinValueSpec",
+    "PinWaitSpec",
+    "PingSpec",
     "PongData",
+    "PopupSpec",
+    "ProtocolError",
+    "RunScriptSpec",
+    "SetEnvSpec",
+    "ToastSpec",
+    "UpdateInputSpec",
     "make_command",
     "parse_event",
-    "ProtocolError",
 ]
 
 
@@ -405,7 +405,7 @@ class PingCommand(_Envelope):
     spec: PingSpec
 
 
-Command = Union[
+Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     InputGroupCommand,
     UpdateInputCommand,
     DestroyFormCommand,
@@ -479,7 +479,7 @@ class PongEvent(_Envelope):
     data: PongData
 
 
-Event = Union[
+Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     InputEventEvent,
     CallbackEvent,
     FromSubmitEvent,
@@ -523,7 +523,8 @@ def make_command(name: str, spec: Any = None, task_id: str | None = None) -> Com
     """Build a command envelope, checking that ``name`` is a known command."""
     if name not in COMMAND_NAMES:
         raise ValueError(f"unknown command {name!r}; expected one of {', '.join(COMMAND_NAMES)}")
-    return {"command": name, "task_id": task_id, "spec": spec}  # type: ignore[return-value]
+    command: Any = {"command": name, "task_id": task_id, "spec": spec}
+    return command  # type: ignore[no-any-return,unused-ignore]
 
 
 def parse_event(message: Any) -> Event:
@@ -550,4 +551,5 @@ def parse_event(message: Any) -> Event:
         raise ProtocolError(f"from_submit data must be an object, got {type(data).__name__}")
     elif name == "pong" and not (isinstance(data, dict) and isinstance(data.get("id"), str)):
         raise ProtocolError("pong data must be an object with a string 'id'")
-    return {"event": name, "task_id": task_id, "data": data}  # type: ignore[return-value]
+    event: Any = {"event": name, "task_id": task_id, "data": data}
+    return event  # type: ignore[no-any-return,unused-ignore]

@@ -19,7 +19,7 @@ __all__ = ["STATIC", "CellRoot"]
 STATIC = pathlib.Path(__file__).resolve().parents[1] / "static"
 
 
-class CellRoot(anywidget.AnyWidget):  # type: ignore[misc]
+class CellRoot(anywidget.AnyWidget):
     """The widget a cell's PyWebIO output and forms render into."""
 
     _esm = STATIC / "widget.js"

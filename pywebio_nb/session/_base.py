@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import SessionClosedException
 from ..protocol import Command, Event, ProtocolError, make_command, parse_event
 from ._context import root_var, scope_stack_var, session_var
-from ._page_model import ROOT, PageModel, SCOPE_PREFIX
+from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
 if TYPE_CHECKING:
     from .._form import FormRequest
@@ -70,7 +70,7 @@ class Transport(ABC):
     def deliver(self, root_id: str, batch: list[Command]) -> None:
         """Send ``batch`` (a list of commands, in order) to ``root_id``."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Close the connection to the frontend (default: nothing to do)."""
 
 
@@ -259,7 +259,8 @@ class Session:
         if name == "callback":
             self._on_callback(event["task_id"], event["data"])
         elif name == "pong":
-            self.on_pong(event["data"]["id"])
+            pong: Any = event["data"]
+            self.on_pong(pong["id"])
         else:
             mailbox = self._mailboxes.get(event["task_id"] or "")
             if mailbox is None:

@@ -181,18 +181,17 @@ class PageModel:
                 self._named[name] = node
                 _insert(parent.children, node, spec.get("position", -1))
         elif "clear" in spec:
-            node = self._target(spec["clear"], root_id)
-            if node is not None:
-                self._clear(node)
+            target = self._target(spec["clear"], root_id)
+            if target is not None:
+                self._clear(target)
         elif "remove" in spec:
-            node = self._target(spec["remove"], root_id)
-            if node is not None and node.name != ROOT:
-                self._forget(node)
+            target = self._target(spec["remove"], root_id)
+            if target is not None and target.name != ROOT:
+                self._forget(target)
         elif "clear_before" in spec or "clear_after" in spec:
             selector = spec.get("clear_before") or spec.get("clear_after")
-            node = self._target(selector, root_id)
-            if node is not None and node.parent is not None:
-                siblings = node.parent.children
-                index = siblings.index(node)
+            target = self._target(selector, root_id)
+            if target is not None and target.parent is not None:
+                index = target.parent.children.index(target)
                 keep = slice(index, None) if "clear_before" in spec else slice(0, index + 1)
-                self._clear(node.parent, keep)
+                self._clear(target.parent, keep)

@@ -39,7 +39,7 @@ def test_bmi_notebook(kernel: str, request: pytest.FixtureRequest) -> None:
 @pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
 def test_run_all_three_inputs_with_validation(kernel: str, request: pytest.FixtureRequest) -> None:
     kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
-    nb, script = run_notebook(str(NOTEBOOKS / "three_inputs.ipynb"), THREE_STEPS,
+    _nb, script = run_notebook(str(NOTEBOOKS / "three_inputs.ipynb"), THREE_STEPS,
                               kernel_name=kernel_name)
     assert not script.steps
     assert script.texts() == ["**Ada** is 36; account `ada`"]
@@ -56,7 +56,7 @@ def test_run_all_three_inputs_with_validation(kernel: str, request: pytest.Fixtu
 def test_callbacks_run_while_another_cell_blocks(kernel: str,
                                                  request: pytest.FixtureRequest) -> None:
     kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
-    nb, script = run_notebook(str(NOTEBOOKS / "callbacks.ipynb"), CALLBACK_STEPS,
+    _nb, script = run_notebook(str(NOTEBOOKS / "callbacks.ipynb"), CALLBACK_STEPS,
                               kernel_name=kernel_name)
     assert not script.steps
     by_root = {w.root_id: script.texts(w) for w in script.widgets}

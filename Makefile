@@ -1,0 +1,64 @@
+# pywebio_nb — the two commands: `make lab` (set up + JupyterLab on notebooks/, see also
+# `make demo`) and `make test` (set up + the whole test suite). Both are idempotent.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENV6 := .venv-ipk6
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: setup js lab demo test lint bench chromium clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+
+$(VENV)/.deps: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $@
+
+js/node_modules/.package-lock.json: js/package-lock.json
+	cd js && npm ci --no-audit --no-fund
+	touch $@
+
+# The frontend is always rebuilt (esbuild takes ~1 s) so static/ never goes stale.
+js: js/node_modules/.package-lock.json
+	cd js && npm run build
+
+$(VENV)/.pkg: pyproject.toml $(VENV)/.deps
+	$(BIN)/pip install -q --no-build-isolation --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.deps js $(VENV)/.pkg
+
+$(VENV6)/.deps: requirements/ipykernel6.txt
+	$(PY) -m venv $(VENV6)
+	$(VENV6)/bin/pip install -q -U pip
+	$(VENV6)/bin/pip install -q -r requirements/ipykernel6.txt
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+demo: setup
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python examples/demo.py
+
+test: setup $(VENV6)/.deps chromium lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check pywebio_nb tests bench examples scripts
+	$(BIN)/mypy
+	$(BIN)/python scripts/gen_protocol_ts.py --check
+	cd js && npm run -s typecheck
+
+bench: setup
+	$(BIN)/python bench/bench_server.py
+	$(BIN)/python bench/bench_notebook.py
+
+clean:
+	rm -rf $(VENV) $(VENV6) js/node_modules pywebio_nb/static/*.js test-artifacts
