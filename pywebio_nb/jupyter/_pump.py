@@ -24,6 +24,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -114,14 +115,45 @@ class EventPump:
             return True
         finally:
             self._depth -= 1
+            self._rearm_stream()
+
+    def _rearm_stream(self) -> None:
+        """Let ipykernel's stream see messages left in the socket.
+
+        ZeroMQ's socket FD is edge-triggered and our polls consumed its edges:
+        a message left unread (e.g. when an interrupt ended the wait) would
+        never wake the kernel's loop, and every later request would queue
+        behind it. ZMQStream re-checks the socket and schedules itself.
+        """
+        rebuild = getattr(self.stream, "_rebuild_io_state", None)
+        if rebuild is not None:
+            rebuild()
+        else:
+            logger.warning("cannot re-arm the shell stream; messages may wait for the next one")
 
     def _drain_socket(self) -> None:
-        while True:
-            try:
-                raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
-            except zmq.Again:
-                return
-            self._handle(raw)
+        """Read and handle every queued message, with SIGINT deferred.
+
+        An interrupt between the frames of a multipart message would lose the
+        rest of it and break the kernel's shell channel for good, so a SIGINT
+        arriving here is held and raised once the socket is consistent.
+        """
+        interrupted: list[Any] = []
+        previous = signal.getsignal(signal.SIGINT)
+        signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(frame))
+        try:
+            while True:
+                try:
+                    raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
+                except zmq.Again:
+                    break
+                self._handle(raw)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            if callable(previous):
+                previous(signal.SIGINT, interrupted[0])
+            raise KeyboardInterrupt
 
     # --------------------------------------------------------------- handling
     def _handle(self, raw: list[Any]) -> None:

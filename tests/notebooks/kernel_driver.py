@@ -1,0 +1,74 @@
+"""Drive a real kernel with jupyter_client, acting as a minimal widget frontend.
+
+It answers the handshake ping of every cell root and records the PyWebIO
+commands each root receives, so tests can run code, see forms, answer or
+interrupt them, and check what a browser would have shown.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from typing import Any
+
+from jupyter_client.manager import start_new_kernel
+
+
+class KernelDriver:
+    def __init__(self, kernel_name: str = "python3") -> None:
+        self.km, self.kc = start_new_kernel(kernel_name=kernel_name)
+        self.commands: dict[str, list[dict[str, Any]]] = {}  # comm id -> commands
+        self.outputs: list[dict[str, Any]] = []
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def send_event(self, comm_id: str, event: dict[str, Any]) -> None:
+        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id,
+                                               "data": {"method": "custom", "content": event}})
+        self.kc.shell_channel.send(msg)
+
+    def execute(self, code: str) -> str:
+        return str(self.kc.execute(code))
+
+    def pump_until(self, predicate: Any, timeout: float = 20.0) -> Any:
+        """Read IOPub (answering pings) until ``predicate()`` is truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = predicate()
+            if result:
+                return result
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not reached; commands: {self.commands!r}")
+            try:
+                msg = self.kc.get_iopub_msg(timeout=remaining)
+            except queue.Empty:
+                continue
+            self._handle(msg)
+
+    def _handle(self, msg: dict[str, Any]) -> None:
+        kind = msg["msg_type"]
+        content = msg["content"]
+        if kind == "comm_open":
+            self.commands.setdefault(content["comm_id"], [])
+        elif kind == "comm_msg" and content["data"].get("method") == "custom":
+            comm_id = content["comm_id"]
+            for command in content["data"]["content"]:
+                self.commands.setdefault(comm_id, []).append(command)
+                if command["command"] == "ping":
+                    self.send_event(comm_id, {"event": "pong", "task_id": None,
+                                              "data": {"id": command["spec"]["id"]}})
+        elif kind in ("stream", "error", "execute_result", "display_data"):
+            self.outputs.append(msg)
+
+    def find(self, name: str) -> tuple[str, dict[str, Any]] | None:
+        for comm_id, commands in self.commands.items():
+            for command in commands:
+                if command["command"] == name:
+                    return comm_id, command
+        return None
+
+    def reply(self, _msg_id: str = "", timeout: float = 20.0) -> dict[str, Any]:
+        return dict(self.kc.get_shell_msg(timeout=timeout)["content"])

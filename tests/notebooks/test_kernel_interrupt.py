@@ -1,0 +1,43 @@
+"""A real kernel interrupted while input() waits in a cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from kernel_driver import KernelDriver
+
+
+@pytest.fixture(params=["python3", "ipykernel6"])
+def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
+    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
+    d = KernelDriver(name)
+    try:
+        yield d
+    finally:
+        d.close()
+
+
+def test_interrupt_removes_form_and_keeps_kernel_usable(driver: KernelDriver) -> None:
+    driver.execute("from pywebio_nb.input import input\nx = input('name')")
+    comm_id, form = driver.pump_until(lambda: driver.find("input_group"))
+    driver.km.interrupt_kernel()
+    reply = driver.reply("")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "KeyboardInterrupt"
+    driver.pump_until(lambda: any(c["command"] == "destroy_form" and
+                                  c["task_id"] == form["task_id"]
+                                  for c in driver.commands[comm_id]))
+    # the kernel still works, and a new input in a later cell works too
+    driver.execute("y = input('again')")
+    comm2, form2 = driver.pump_until(
+        lambda: next(((cid, c) for cid, cs in driver.commands.items() for c in cs
+                      if c["command"] == "input_group" and c["task_id"] != form["task_id"]),
+                     None))
+    driver.send_event(comm2, {"event": "from_submit", "task_id": form2["task_id"],
+                              "data": {"data": "ok"}})
+    assert driver.reply("")["status"] == "ok"
+    driver.execute("print(y * 2)")
+    assert driver.reply("")["status"] == "ok"
+    driver.pump_until(lambda: any(o["msg_type"] == "stream" and "okok" in o["content"]["text"]
+                                  for o in driver.outputs))
