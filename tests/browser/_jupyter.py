@@ -46,8 +46,6 @@ c.LabApp.expose_app_in_browser = True
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.JupyterNotebookApp.expose_app_in_browser = True
-c.JupyterNotebookApp.news_url = None
-c.JupyterNotebookApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 """
 
 USER_SETTINGS = {
@@ -118,7 +116,10 @@ def jupyter_server(app: str, base: pathlib.Path) -> Iterator[JupyterServer]:
                                   "root")}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
-    (dirs["config"] / "jupyter_server_config.py").write_text(SERVER_CONFIG)
+    # `jupyter lab` reads jupyter_server_config.py; `jupyter notebook` (an extension app
+    # launched on its own) reads jupyter_notebook_config.py for its own traits.
+    for config_name in ("jupyter_server_config.py", "jupyter_notebook_config.py"):
+        (dirs["config"] / config_name).write_text(SERVER_CONFIG)
     for rel, value in USER_SETTINGS.items():
         path = dirs["settings"] / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,16 +11,22 @@ from typing import Any
 
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
     JupyterServer,
+    assert_no_command_errors,
     cell,
     cell_output_text,
     check_page_errors,
     console_log,
+    execute_command,
+    execution_counts,
     lab_server,
     open_notebook,
     run_all,
+    run_cell,
     wait_for_all_executed,
+    wait_for_execution_count,
     wait_for_output_text,
 )
+from playwright.sync_api import expect
 
 
 def test_harness_plain_notebook(page: Any, console_log: list[str],
@@ -37,3 +43,70 @@ def test_harness_plain_notebook(page: Any, console_log: list[str],
     assert cell(page, 1).locator(".jp-OutputArea-output").inner_text().strip() == "2"
     check_page_errors(page)
     print(f"server start {lab_server.startup_seconds:.1f}s, test {time.monotonic() - t0:.1f}s")
+
+
+INPUT_CELLS = [
+    "from pywebio_nb.input import input\nfrom pywebio_nb.output import put_text, put_buttons",
+    'x = input("name")',
+    'put_text("next cell sees", x)',
+]
+
+
+def test_input_blocks_cell_until_submitted(page: Any, console_log: list[str],
+                                           lab_server: JupyterServer) -> None:
+    name = lab_server.write_notebook("input-roundtrip", INPUT_CELLS)
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
+    field = form.locator("input[name=data]")
+    field.wait_for(timeout=20_000)
+    # the cell blocks: neither it nor the next one has finished
+    assert execution_counts(page)[1:] == [None, None]
+    field.fill("Ada")
+    form.locator("button[type=submit]", has_text="Submit").click()
+    wait_for_all_executed(page)
+    wait_for_output_text(page, 2, "next cell sees Ada")
+    expect(cell(page, 1).locator(".pywebio-form")).to_have_count(0)
+    assert_no_command_errors(page)
+    check_page_errors(page)
+
+
+def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
+                                           lab_server: JupyterServer) -> None:
+    name = lab_server.write_notebook("callback", [
+        "from pywebio_nb.output import put_buttons, put_text",
+        'put_buttons(["Click me"], onclick=lambda v: put_text("clicked", v))',
+        'put_text("last cell")',
+    ])
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    wait_for_all_executed(page)
+    wait_for_output_text(page, 2, "last cell")
+    cell(page, 1).get_by_role("button", name="Click me").click()
+    wait_for_output_text(page, 1, "clicked Click me")
+    assert "clicked" not in cell_output_text(page, 2)
+    assert_no_command_errors(page)
+    check_page_errors(page)
+
+
+def test_interrupt_while_input_waits(page: Any, console_log: list[str],
+                                     lab_server: JupyterServer) -> None:
+    name = lab_server.write_notebook("interrupt", [
+        "from pywebio_nb.input import input",
+        'x = input("name")',
+        "1 + 1",
+    ])
+    open_notebook(page, lab_server.notebook_url(name))
+    run_cell(page, 0)
+    wait_for_execution_count(page, 0, 1)
+    run_cell(page, 1)
+    cell(page, 1).locator(".pywebio-form input[name=data]").wait_for(timeout=20_000)
+    execute_command(page, "kernelmenu:interrupt")
+    wait_for_execution_count(page, 1, 2)
+    wait_for_output_text(page, 1, "KeyboardInterrupt")
+    expect(cell(page, 1).locator(".pywebio-form")).to_have_count(0)
+    run_cell(page, 2)
+    wait_for_execution_count(page, 2, 3)
+    expect(cell(page, 2).locator(".jp-OutputArea-output")).to_have_text("2")
+    assert_no_command_errors(page)
+    check_page_errors(page)
