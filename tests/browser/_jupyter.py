@@ -75,7 +75,8 @@ class JupyterServer:
         """URL opening ``name`` (relative to the root dir) in this server's frontend."""
         if self.app == "lab":
             workspace = f"t{uuid.uuid4().hex[:12]}"
-            return f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
+            return (f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}"
+                    f"?reset&token={self.token}")
         return f"{self.base_url}/notebooks/{name}?token={self.token}"
 
     def write_notebook(self, stem: str, cells: Sequence[str]) -> str:
@@ -286,8 +287,11 @@ def run_cell(page: Any, index: int) -> None:
     execute_command(page, "notebook:run-cell")
 
 
+CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell"
+
+
 def cell(page: Any, index: int) -> Any:
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(index)
+    return page.locator(CELLS).nth(index)
 
 
 def cell_output(page: Any, index: int) -> Any:
@@ -351,9 +355,11 @@ def wait_for_output_text(page: Any, index: int, text: str,
     try:
         cell_output(page, index).filter(has_text=text).first.wait_for(timeout=timeout_ms)
     except Exception as exc:
+        n = page.locator(CELLS).count()
+        shown = "\n".join(f"  cell {i}: {cell_output_text(page, i)!r}" for i in range(n))
         raise AssertionError(
-            f"cell {index} output never contained {text!r}; it shows "
-            f"{cell_output_text(page, index)!r}") from exc
+            f"cell {index} output never contained {text!r}; the outputs show:\n{shown}"
+        ) from exc
 
 
 def check_page_errors(page: Any, allowed: Sequence[str] = ()) -> None:

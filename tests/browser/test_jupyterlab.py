@@ -71,24 +71,6 @@ def test_input_blocks_cell_until_submitted(page: Any, console_log: list[str],
     check_page_errors(page)
 
 
-def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
-                                           lab_server: JupyterServer) -> None:
-    name = lab_server.write_notebook("callback", [
-        "from pywebio_nb.output import put_buttons, put_text",
-        'put_buttons(["Click me"], onclick=lambda v: put_text("clicked", v))',
-        'put_text("last cell")',
-    ])
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
-    wait_for_all_executed(page)
-    wait_for_output_text(page, 2, "last cell")
-    cell(page, 1).get_by_role("button", name="Click me").click()
-    wait_for_output_text(page, 1, "clicked Click me")
-    assert "clicked" not in cell_output_text(page, 2)
-    assert_no_command_errors(page)
-    check_page_errors(page)
-
-
 def test_interrupt_while_input_waits(page: Any, console_log: list[str],
                                      lab_server: JupyterServer) -> None:
     name = lab_server.write_notebook("interrupt", [
@@ -108,5 +90,23 @@ def test_interrupt_while_input_waits(page: Any, console_log: list[str],
     run_cell(page, 2)
     wait_for_execution_count(page, 2, 3)
     expect(cell(page, 2).locator(".jp-OutputArea-output")).to_have_text("2")
+    assert_no_command_errors(page)
+    check_page_errors(page)
+
+
+def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
+                                           lab_server: JupyterServer) -> None:
+    name = lab_server.write_notebook("callback", [
+        "from pywebio_nb.output import put_buttons, put_text",
+        'put_buttons(["Click me"], onclick=lambda v: put_text("clicked", v))',
+        'put_text("last cell")',
+    ])
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    wait_for_all_executed(page)
+    wait_for_output_text(page, 2, "last cell")
+    cell(page, 1).get_by_role("button", name="Click me").click()
+    wait_for_output_text(page, 1, "clicked Click me")
+    assert "clicked" not in cell_output_text(page, 2)
     assert_no_command_errors(page)
     check_page_errors(page)
