@@ -99,7 +99,8 @@ class Output:
     def _ipython_display_(self) -> None:
         self.show()
 
-    def __del__(self) -> None:
+    def _send_pending(self) -> None:
+        """Send unless sent or embedded; never raises (used when the output is dropped)."""
         if self._done:
             return
         try:
@@ -107,8 +108,23 @@ class Output:
         except Exception as exc:  # __del__ must not raise; say what was lost
             logger.error("could not send %s output: %s", self.spec.get("type"), exc)
 
+    def __del__(self) -> None:
+        self._send_pending()
+
     def __repr__(self) -> str:
         return f"<Output {self.spec.get('type')}>"
+
+
+class OutputList(list):
+    """A list of outputs returned by :func:`style`; dropped, it sends them in order.
+
+    (A plain list releases its items last to first, which would reverse them.)
+    """
+
+    def __del__(self) -> None:
+        for output in self:
+            if isinstance(output, Output):
+                output._send_pending()
 
 
 def _output(spec: dict[str, Any], scope: str | int | None, position: int) -> Output:
@@ -353,7 +369,7 @@ def style(outputs: Output | Sequence[Output], css_style: str) -> Any:
         return outputs.style(css_style)
     for output in outputs:
         output.style(css_style)
-    return outputs
+    return OutputList(outputs)
 
 
 # ---------------------------------------------------------- interactions
