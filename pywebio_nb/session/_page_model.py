@@ -66,6 +66,13 @@ def _collect_text(spec: Any, out: list[str]) -> None:
             spec.get("content"), str
         ):
             out.append(spec["content"])
+        if spec.get("type") == "table" and isinstance(spec.get("data"), list):
+            for row in spec["data"]:  # cells are strings or nested output specs
+                for cell in row if isinstance(row, list) else []:
+                    if isinstance(cell, str):
+                        out.append(cell)
+                    else:
+                        _collect_text(cell, out)
         for key in ("contents", "content"):
             value = spec.get(key)
             if isinstance(value, list):
