@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pywebio_nb.output import Output
 from pywebio_nb.protocol import Command
 from pywebio_nb.session._base import ThreadSession
 from pywebio_nb.session._memory import MemoryTransport
@@ -31,7 +32,9 @@ class AppRun:
 
         def wrapped() -> None:
             try:
-                self.result = app()
+                result = app()
+                # A returned Output is dropped (and so sent) as ThreadSession drops it.
+                self.result = None if isinstance(result, Output) else result
             except BaseException as exc:
                 self.errors.append(exc)
                 raise
