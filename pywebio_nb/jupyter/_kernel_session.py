@@ -16,6 +16,7 @@ notebook executed with no frontend fails fast instead of hanging.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import queue
@@ -42,8 +43,16 @@ class KernelTransport(Transport):
     #: Seconds between a first buffered command and its flush (coalescing window).
     FLUSH_DELAY = 0.016
 
-    def __init__(self) -> None:
+    def __init__(self, kernel: Any) -> None:
         self.widgets: dict[str, CellRoot] = {}
+        # ipykernel 7 keeps the parent message in a ContextVar: a message sent
+        # from a background thread would otherwise carry a stale parent (the last
+        # comm message), and clients that follow the running cell drop it.
+        var = getattr(kernel, "_shell_parent", None)
+        self._parent_var: contextvars.ContextVar[Any] | None = (
+            var if isinstance(var, contextvars.ContextVar) else None)
+        #: The execute_request of the running (or last) cell.
+        self.cell_parent: Any = None
         self._wanted = threading.Event()
         self._stopped = False
         self._thread: threading.Thread | None = None
@@ -71,7 +80,14 @@ class KernelTransport(Transport):
         if widget is None:
             logger.warning("dropped %d commands for unknown cell root %s", len(batch), root_id)
             return
-        widget.send(batch)
+        if self._parent_var is None or not self.cell_parent:
+            widget.send(batch)
+            return
+        token = self._parent_var.set(self.cell_parent)
+        try:
+            widget.send(batch)
+        finally:
+            self._parent_var.reset(token)
 
     def close(self) -> None:
         self._stopped = True
@@ -87,15 +103,21 @@ class KernelSession(Session):
     MAX_BATCH = 500
 
     def __init__(self, shell: Any) -> None:
-        self.kernel_transport = KernelTransport()
+        self.kernel = getattr(shell, "kernel", None)
+        self.kernel_transport = KernelTransport(self.kernel)
         super().__init__(self.kernel_transport)
         self.shell = shell
-        self.kernel = getattr(shell, "kernel", None)
+        self._remember_cell_parent()
         try:
             self.pump: EventPump | None = EventPump(self.kernel)
         except UnsupportedKernel as exc:
             logger.warning("blocking input() from the main thread is unavailable: %s", exc)
             self.pump = None
+        # made on first use, normally by a running cell's code
+        self._executing = threading.current_thread() is threading.main_thread()
+        if self.pump is not None:
+            self.pump.cell_running = lambda: self._executing
+            self.pump.install()
         self._cell_root: str | None = None
         self._last_root: str | None = None
         self._roots = 0
@@ -104,10 +126,21 @@ class KernelSession(Session):
         shell.events.register("post_run_cell", self._post_run_cell)
 
     # --------------------------------------------------------------- cells
+    def _remember_cell_parent(self) -> None:
+        get_parent = getattr(self.kernel, "get_parent", None)
+        if get_parent is not None:
+            try:
+                self.kernel_transport.cell_parent = get_parent("shell")
+            except TypeError:  # older signature without a channel
+                self.kernel_transport.cell_parent = get_parent()
+
     def _pre_run_cell(self, *_args: Any) -> None:
+        self._executing = True
         self._cell_root = None
+        self._remember_cell_parent()
 
     def _post_run_cell(self, *_args: Any) -> None:
+        self._executing = False
         self.flush()
 
     def default_root(self) -> str:

@@ -71,6 +71,25 @@ class EventPump:
         os.set_blocking(self._wake_w, False)
         self._depth = 0
         self.main_thread = threading.main_thread()
+        #: Whether a cell is executing (its busy status is re-published after ours).
+        self.cell_running: Callable[[], bool] = lambda: True
+        self._original: Callable[..., Any] | None = getattr(self.stream, "_recv_callback", None)
+        if self._original is None:
+            raise UnsupportedKernel("the kernel's shell stream has no receive callback")
+
+    def install(self) -> None:
+        """Handle widget messages the moment the kernel's loop reads them.
+
+        Left to ipykernel, a comm message read between two cells becomes an
+        asyncio task that cannot run while the next cell blocks in ``input()``
+        (a click just before a blocking cell would wait for that cell, which
+        may wait for the click's output). Handled synchronously on arrival, it
+        never queues.
+        """
+        self.stream.on_recv(self._on_stream_recv, copy=False)
+
+    def _on_stream_recv(self, raw: list[Any]) -> Any:
+        return self._handle(raw, self.cell_running())
 
     # ---------------------------------------------------------------- waking
     def wake(self) -> None:
@@ -147,7 +166,7 @@ class EventPump:
                     raw = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
                 except zmq.Again:
                     break
-                self._handle(raw)
+                self._handle(raw, True)
         finally:
             signal.signal(signal.SIGINT, previous)
         if interrupted:
@@ -156,7 +175,8 @@ class EventPump:
             raise KeyboardInterrupt
 
     # --------------------------------------------------------------- handling
-    def _handle(self, raw: list[Any]) -> None:
+    def _handle(self, raw: list[Any], in_cell: bool) -> Any:
+        """Dispatch a widget message now; give anything else back to ipykernel."""
         kernel = self.kernel
         session = kernel.session
         try:
@@ -165,11 +185,9 @@ class EventPump:
             msg_type = header_only["header"]["msg_type"]
         except Exception:
             logger.warning("pump could not read a shell message; handing it back", exc_info=True)
-            self._hand_back(raw)
-            return
+            return self._hand_back(raw)
         if msg_type not in _PUMPED:
-            self._hand_back(raw)
-            return
+            return self._hand_back(raw)
         try:
             msg = session.deserialize(frames, content=True, copy=False)
         except Exception:
@@ -177,8 +195,7 @@ class EventPump:
             return
         handler = kernel.shell_handlers.get(msg_type)
         if handler is None:
-            self._hand_back(raw)
-            return
+            return self._hand_back(raw)
         cell_parent = kernel.get_parent("shell") if _has_channel_parent(kernel) else None
         kernel._publish_status("busy", "shell", parent=msg)
         try:
@@ -189,18 +206,21 @@ class EventPump:
             logger.exception("error while handling %s during a blocking wait", msg_type)
         finally:
             kernel._publish_status("idle", "shell", parent=msg)
-            if cell_parent:
-                kernel._publish_status("busy", "shell", parent=cell_parent)
-            else:
-                kernel._publish_status("busy", "shell")
+            if in_cell:
+                if cell_parent:
+                    kernel._publish_status("busy", "shell", parent=cell_parent)
+                else:
+                    kernel._publish_status("busy", "shell")
+        return None
 
-    def _hand_back(self, raw: list[Any]) -> None:
+    def _hand_back(self, raw: list[Any]) -> Any:
         """Give a message to ipykernel's own receive path (it queues behind the cell)."""
-        callback = getattr(self.stream, "_recv_callback", None)
-        if callback is None:
-            logger.error("cannot hand a shell message back: the stream has no callback")
-            return
-        self.stream._run_callback(callback, raw)
+        assert self._original is not None
+        if self._depth:
+            # inside a wait: schedule it on the loop, it runs after the cell
+            self.stream._run_callback(self._original, raw)
+            return None
+        return self._original(raw)
 
 
 def _has_channel_parent(kernel: Any) -> bool:

@@ -169,10 +169,33 @@ def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
     import nbformat
     from nbclient import NotebookClient
 
+    class FollowingClient(NotebookClient):  # type: ignore[misc]
+        """Also delivers comm messages whose parent is not the running cell.
+
+        A browser routes widget messages by comm id; nbclient only looks at
+        messages of the running cell, so a callback's output flushed just
+        between two cells would otherwise never reach the scripted frontend.
+        """
+
+        async def _async_poll_output_msg(self, parent_msg_id: str, cell: Any,
+                                         cell_index: int) -> None:
+            from nbclient.exceptions import CellExecutionComplete
+            from nbclient.util import ensure_async
+
+            while True:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+                if msg["parent_header"].get("msg_id") == parent_msg_id:
+                    try:
+                        self.process_message(msg, cell, cell_index)
+                    except CellExecutionComplete:
+                        return
+                elif msg["msg_type"] in ("comm_msg", "comm_open"):
+                    self.handle_comm_msg([], msg, cell_index)
+
     nb = nbformat.read(path, as_version=4)
     script = Script(steps or [])
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
-                            allow_errors=allow_errors)
+    client = FollowingClient(nb, timeout=timeout, kernel_name=kernel_name,
+                             allow_errors=allow_errors)
     if steps is not None:
         client.widget_registry = {"anywidget": {"AnyModel": widget_class(script)}}
     else:
