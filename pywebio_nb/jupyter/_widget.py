@@ -8,6 +8,7 @@ commands; frontend -> kernel custom messages carry one event.
 from __future__ import annotations
 
 import pathlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +25,11 @@ class CellRoot(anywidget.AnyWidget):
 
     _esm = STATIC / "widget.js"
     root_id = traitlets.Unicode("").tag(sync=True)
+    #: Unique per widget: the frontend pairs a model's views with its renderer by it.
+    key = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, root_id: str, on_event: Callable[[Any], None], **kwargs: Any) -> None:
-        super().__init__(root_id=root_id, **kwargs)
+        super().__init__(root_id=root_id, key=uuid.uuid4().hex, **kwargs)
         self._on_event = on_event
         self.frontend_seen = False
         self.on_msg(self._handle_custom)

@@ -21,6 +21,7 @@ API only ever talks to the session, never to a transport.
 from __future__ import annotations
 
 import contextvars
+import inspect
 import itertools
 import logging
 import queue
@@ -197,6 +198,11 @@ class Session:
         """The root a command belongs to: its target scope's root, else the default."""
         spec: Any = command.get("spec")
         if isinstance(spec, dict):
+            existing = spec.get("set_scope")
+            if isinstance(existing, str) and existing.startswith(SCOPE_PREFIX):
+                root = self.page.root_of(existing[len(SCOPE_PREFIX):])
+                if root is not None:
+                    return root
             for key in ("scope", "container", "clear", "remove", "scroll_to", "clear_before",
                         "clear_after"):
                 selector = spec.get(key)
@@ -319,7 +325,11 @@ class Session:
             root = self.default_root()
             self.send(command, root)
             self.before_wait(root)
-            return self.wait_event(task_id, mailbox)["data"]
+            while True:
+                event = self.wait_event(task_id, mailbox)
+                if event["event"] == "js_yield":
+                    return event["data"]
+                logger.info("ignored %s event while waiting for js_yield", event["event"])
         finally:
             self.close_mailbox(task_id)
 
@@ -372,9 +382,16 @@ class Session:
         executor.submit(callback.context.copy().run, self.invoke_callback, callback, data)
 
     def invoke_callback(self, callback: _Callback, data: Any) -> Any:
-        """Call the callback; errors are logged and shown, never lost."""
+        """Call the callback; errors are logged and shown, never lost.
+
+        The result is returned only when awaitable (a coroutine callback):
+        anything else, such as the Output of ``lambda: put_text(...)``, must be
+        released here, inside the callback's context, so it goes to the right
+        root.
+        """
         try:
-            return callback.func(data)
+            result = callback.func(data)
+            return result if inspect.isawaitable(result) else None
         except SessionClosedException:
             return None
         except Exception:

@@ -111,7 +111,10 @@ class CoroutineSession(Session):
         try:
             self.send(command)
             self.flush()
-            return (await mailbox.aget())["data"]
+            while True:
+                event = await mailbox.aget()
+                if event["event"] == "js_yield":
+                    return event["data"]
         finally:
             self.close_mailbox(task_id)
 

@@ -95,10 +95,6 @@ def test_command_to_a_named_scope_routes_to_the_root_showing_it() -> None:
     assert session.page.root("page").texts() == ["default"]
 
 
-@pytest.mark.xfail(strict=True, reason="route() stops at the ROOT container of set_scope, so "
-                   "use_scope('x', clear=True) for a scope shown in another root is delivered "
-                   "to the default root: the browser makes a stray empty 'x' there and never "
-                   "clears the real one, while the page model clears it")
 def test_set_scope_for_a_scope_in_another_root_routes_to_that_root() -> None:
     transport = MemoryTransport()
     session = Session(transport)

@@ -10,6 +10,7 @@ import { Renderer } from "../renderer/renderer";
 
 /** The part of anywidget's AFM model API this module uses. */
 interface AnyModel {
+  get(name: "key"): string;
   on(name: "msg:custom", callback: (content: unknown, buffers: readonly DataView[]) => void): void;
   off(name: "msg:custom", callback: (content: unknown, buffers: readonly DataView[]) => void): void;
   send(content: Event, callbacks?: unknown, buffers?: ArrayBuffer[]): void;
@@ -24,7 +25,9 @@ interface RenderProps {
   el: HTMLElement;
 }
 
-const hosts = new WeakMap<AnyModel, HTMLElement>();
+// Keyed by the widget's unique `key` trait: anywidget hands `initialize` and
+// `render` different proxy objects for the same model, so the object is no key.
+const hosts = new Map<string, HTMLElement>();
 
 function initialize({ model }: InitializeProps): () => void {
   const host = document.createElement("div");
@@ -32,15 +35,16 @@ function initialize({ model }: InitializeProps): () => void {
   const renderer = new Renderer(host, (event) => model.send(event), { mode: "widget" });
   const onMessage = (content: unknown): void => renderer.handle(content);
   model.on("msg:custom", onMessage);
-  hosts.set(model, host);
+  const key = model.get("key");
+  hosts.set(key, host);
   return () => {
     model.off("msg:custom", onMessage);
-    hosts.delete(model);
+    hosts.delete(key);
   };
 }
 
 function render({ model, el }: RenderProps): () => void {
-  const host = hosts.get(model);
+  const host = hosts.get(model.get("key"));
   if (!host) {
     const message = "pywebio_nb: render() called before initialize(); this anywidget version is not supported";
     console.error(message);
