@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from typing import Any
 
 import tornado.ioloop
@@ -31,6 +32,11 @@ class WebSocketTransport(Transport):
         self._handler = handler
         self._loop = loop
         self._loop_thread = threading.get_ident()
+        # Frames wait here in delivery order: a batch written at once on the loop
+        # must never overtake one an app thread delivered just before it.
+        self._outbox: deque[str] = deque()
+        self._outbox_lock = threading.Lock()
+        self._drain_scheduled = False
 
     def _on_loop(self) -> bool:
         return threading.get_ident() == self._loop_thread
@@ -41,10 +47,25 @@ class WebSocketTransport(Transport):
 
     def deliver(self, root_id: str, batch: list[Command]) -> None:
         text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+        with self._outbox_lock:
+            self._outbox.append(text)
+            schedule = not self._drain_scheduled and not self._on_loop()
+            if schedule:
+                self._drain_scheduled = True
         if self._on_loop():
+            self._drain()
+        elif schedule:
+            self._loop.add_callback(self._drain)
+
+    def _drain(self) -> None:
+        """Write every queued frame, oldest first (on the loop thread)."""
+        while True:
+            with self._outbox_lock:
+                if not self._outbox:
+                    self._drain_scheduled = False
+                    return
+                text = self._outbox.popleft()
             self._write(text)
-        else:
-            self._loop.add_callback(self._write, text)
 
     def _write(self, text: str) -> None:
         if self._handler.ws_connection is None:
@@ -57,9 +78,13 @@ class WebSocketTransport(Transport):
 
     def close(self) -> None:
         if self._on_loop():
-            self._handler.close()
+            self._close_after_drain()
         else:
-            self._loop.add_callback(self._handler.close)
+            self._loop.add_callback(self._close_after_drain)
+
+    def _close_after_drain(self) -> None:
+        self._drain()
+        self._handler.close()
 
 
 def _retrieve_exception(future: Any) -> None:
