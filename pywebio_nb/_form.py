@@ -102,14 +102,19 @@ class FormRequest:
     def start(self) -> None:
         self.session.command("input_group", self.spec, self.task_id, self.root_id)
 
-    def finish(self) -> None:
-        """Remove the form unless it is already gone (also on interrupt/errors)."""
+    def finish(self, *, flush: bool = True) -> None:
+        """Remove the form unless it is already gone (also on interrupt/errors).
+
+        After an answer, ``destroy_form`` joins the next batch (the app's next
+        output or form); when the wait is abandoned it is flushed at once.
+        """
         if self._finished:
             return
         self._finished = True
         if not self.session.closed:
             self.session.command("destroy_form", None, self.task_id, self.root_id)
-            self.session.flush()
+            if flush:
+                self.session.flush()
 
     def update(self, name: str, **attributes: Any) -> None:
         """Send ``update_input`` for item ``name``."""
@@ -123,7 +128,7 @@ class FormRequest:
         data: Any = event["data"]
         if name == "from_cancel":
             self.result = None
-            self.finish()
+            self.finish(flush=False)
             return True
         if name == "from_submit":
             return self._submit(data)
@@ -176,5 +181,5 @@ class FormRequest:
             self.session.flush()
             return False
         self.result = values[self.order[0]] if self.single else values
-        self.finish()
+        self.finish(flush=False)
         return True

@@ -43,7 +43,7 @@ class KernelDriver:
             if remaining <= 0:
                 raise TimeoutError(f"condition not reached; commands: {self.commands!r}")
             try:
-                msg = self.kc.get_iopub_msg(timeout=remaining)
+                msg = self.kc.iopub_channel.get_msg(timeout=remaining)
             except queue.Empty:
                 continue
             self._handle(msg)
