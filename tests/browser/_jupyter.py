@@ -373,3 +373,32 @@ def failure_context(page: Any, server: JupyterServer) -> str:
     return ("\n--- console ---\n" + "\n".join(console[-60:])
             + "\n--- page errors ---\n" + "\n".join(page.page_errors)
             + "\n--- server log ---\n" + server.log_tail(3000))
+
+
+INPUT_CELLS = [
+    "from pywebio_nb.input import input\nfrom pywebio_nb.output import put_text, put_buttons",
+    'x = input("name")',
+    'put_text("next cell sees", x)',
+]
+
+
+def check_input_roundtrip(page: Any, server: JupyterServer,
+                          allowed_errors: Sequence[str] = ()) -> None:
+    """``x = input("name")`` blocks its cell; typing + Submit lets the next cell see x."""
+    from playwright.sync_api import expect
+
+    name = server.write_notebook("input-roundtrip", INPUT_CELLS)
+    open_notebook(page, server.notebook_url(name))
+    run_all(page)
+    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
+    field = form.locator("input[name=data]")
+    field.wait_for(timeout=20_000)
+    # the cell blocks: neither it nor the next one has finished
+    assert execution_counts(page)[1:] == [None, None]
+    field.fill("Ada")
+    form.locator("button[type=submit]", has_text="Submit").click()
+    wait_for_all_executed(page)
+    wait_for_output_text(page, 2, "next cell sees Ada")
+    expect(cell(page, 1).locator(".pywebio-form")).to_have_count(0)
+    assert_no_command_errors(page)
+    check_page_errors(page, allowed=allowed_errors)

@@ -14,6 +14,7 @@ from _jupyter import (  # noqa: F401  (fixtures are used by name)
     assert_no_command_errors,
     cell,
     cell_output_text,
+    check_input_roundtrip,
     check_page_errors,
     console_log,
     execute_command,
@@ -45,30 +46,9 @@ def test_harness_plain_notebook(page: Any, console_log: list[str],
     print(f"server start {lab_server.startup_seconds:.1f}s, test {time.monotonic() - t0:.1f}s")
 
 
-INPUT_CELLS = [
-    "from pywebio_nb.input import input\nfrom pywebio_nb.output import put_text, put_buttons",
-    'x = input("name")',
-    'put_text("next cell sees", x)',
-]
-
-
 def test_input_blocks_cell_until_submitted(page: Any, console_log: list[str],
                                            lab_server: JupyterServer) -> None:
-    name = lab_server.write_notebook("input-roundtrip", INPUT_CELLS)
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
-    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
-    field = form.locator("input[name=data]")
-    field.wait_for(timeout=20_000)
-    # the cell blocks: neither it nor the next one has finished
-    assert execution_counts(page)[1:] == [None, None]
-    field.fill("Ada")
-    form.locator("button[type=submit]", has_text="Submit").click()
-    wait_for_all_executed(page)
-    wait_for_output_text(page, 2, "next cell sees Ada")
-    expect(cell(page, 1).locator(".pywebio-form")).to_have_count(0)
-    assert_no_command_errors(page)
-    check_page_errors(page)
+    check_input_roundtrip(page, lab_server)
 
 
 def test_interrupt_while_input_waits(page: Any, console_log: list[str],

@@ -8,23 +8,12 @@ from typing import Any
 
 import pytest
 
-from pywebio_nb.input import FLOAT, input
-from pywebio_nb.output import put_text
+from examples.bmi import bmi  # the manual's example, imports changed only
 from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
 
 PAGE_JS = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static" / "page.js"
 
 
-def bmi() -> None:
-    height = input("Input your height(cm)", type=FLOAT)
-    weight = input("Input your weight(kg)", type=FLOAT)
-    value = weight / (height / 100) ** 2
-    for top, status in [(16, "Severely underweight"), (18.5, "Underweight"), (25, "Normal"),
-                        (30, "Overweight"), (35, "Moderately obese"),
-                        (float("inf"), "Severely obese")]:
-        if value <= top:
-            put_text(f"Your BMI: {value:.1f}. Category: {status}")
-            break
 
 
 @pytest.fixture

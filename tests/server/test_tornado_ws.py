@@ -14,7 +14,8 @@ import tornado.httpclient
 import tornado.websocket
 from _wsclient import Client, run, text_of
 
-from pywebio_nb.input import FLOAT, input
+from examples.bmi import bmi  # the manual's example, imports changed only
+from pywebio_nb.input import input
 from pywebio_nb.output import put_buttons, put_text
 from pywebio_nb.session import SessionClosedException, defer_call, info
 
@@ -22,16 +23,6 @@ STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 WAIT = 10.0
 
 
-def bmi() -> None:
-    height = input("Input your height(cm)", type=FLOAT)
-    weight = input("Input your weight(kg)", type=FLOAT)
-    value = weight / (height / 100) ** 2
-    for top, status in [(16, "Severely underweight"), (18.5, "Underweight"), (25, "Normal"),
-                        (30, "Overweight"), (35, "Moderately obese"),
-                        (float("inf"), "Severely obese")]:
-        if value <= top:
-            put_text(f"Your BMI: {value:.1f}. Category: {status}")
-            break
 
 
 def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
