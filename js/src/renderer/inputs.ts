@@ -308,8 +308,8 @@ class SelectView extends BaseView {
         ),
       ),
     );
-    // A single select with no `selected` option starts on nothing, as PyWebIO does.
-    if (!this.control.multiple && !options.some((o) => o.selected)) this.control.selectedIndex = -1;
+    // A single select with no `selected` option starts on its first option (the
+    // browser's default, as in PyWebIO), so submitting it untouched returns that value.
   }
 
   controls(): Control[] {
