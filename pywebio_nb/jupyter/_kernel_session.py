@@ -182,7 +182,13 @@ class KernelSession(Session):
 
     def wait_event(self, task_id: str, mailbox: Mailbox, timeout: float | None = None) -> Event:
         self.flush()
-        if self.pump is not None and threading.current_thread() is threading.main_thread():
+        on_main = threading.current_thread() is threading.main_thread()
+        if on_main and self.pump is None:
+            raise RuntimeError(
+                "this ipykernel's internals are not supported, so a cell cannot wait for the "
+                "browser (widget messages would queue behind the waiting cell forever). "
+                "pywebio_nb supports ipykernel 6.29 and 7.0-7.4; inputs from threads work.")
+        if self.pump is not None and on_main:
             box: list[Event] = []
 
             def ready() -> bool:

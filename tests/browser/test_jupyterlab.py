@@ -90,3 +90,26 @@ def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
     assert "clicked" not in cell_output_text(page, 2)
     assert_no_command_errors(page)
     check_page_errors(page)
+
+
+def test_run_all_with_three_inputs(page: Any, console_log: list[str],
+                                   lab_server: JupyterServer) -> None:
+    """Run All over cells that each wait in input(): every form shows in its own cell."""
+    name = lab_server.write_notebook("three-inputs", [
+        "from pywebio_nb.input import input, NUMBER\nfrom pywebio_nb.output import put_text",
+        'a = input("first")',
+        'b = input("second", type=NUMBER)',
+        'c = input("third")',
+        'put_text(a, b + 1, c)',
+    ])
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    for index, answer in ((1, "x"), (2, "41"), (3, "z")):
+        form = cell(page, index).locator(".pywebio-form[data-task-id]")
+        form.locator("input[name=data]").fill(answer)
+        form.locator("button[type=submit]", has_text="Submit").click()
+        expect(form).to_have_count(0)
+    wait_for_all_executed(page)
+    wait_for_output_text(page, 4, "x 42 z")
+    assert_no_command_errors(page)
+    check_page_errors(page)
