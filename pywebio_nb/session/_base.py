@@ -433,11 +433,8 @@ class Session:
             deferred, self._deferred = self._deferred, []
         for mailbox in mailboxes:
             mailbox.close()
-        for func in deferred:
-            try:
-                func()
-            except Exception:
-                logger.exception("error in a function registered with defer_call()")
+        if deferred:
+            self.run_deferred(deferred)
         for executor in (self._executor, self._serial_executor):
             if executor is not None:
                 executor.shutdown(wait=False)
@@ -445,6 +442,15 @@ class Session:
 
         registry.unregister_session(self)
         self.transport.close()
+
+
+    def run_deferred(self, funcs: list[Callable[[], Any]]) -> None:
+        """Run the ``defer_call`` functions (in order; errors are logged)."""
+        for func in funcs:
+            try:
+                func()
+            except Exception:
+                logger.exception("error in a function registered with defer_call()")
 
 
 class ThreadSession(Session):
@@ -456,6 +462,8 @@ class ThreadSession(Session):
         self._app = app
         self._on_done = on_done
         self.thread = threading.Thread(target=self._run, name="pywebio-nb-app", daemon=True)
+        #: Runs the ``defer_call`` functions once the session closed.
+        self.deferred_thread: threading.Thread | None = None
 
     def start(self) -> None:
         context = contextvars.Context()
@@ -463,6 +471,12 @@ class ThreadSession(Session):
         self.thread = threading.Thread(target=context.run, args=(self._run,),
                                        name="pywebio-nb-app", daemon=True)
         self.thread.start()
+
+    def run_deferred(self, funcs: list[Callable[[], Any]]) -> None:
+        """Off the caller's thread: a server closes sessions on its event loop."""
+        self.deferred_thread = threading.Thread(
+            target=super().run_deferred, args=(funcs,), name="pywebio-nb-deferred", daemon=True)
+        self.deferred_thread.start()
 
     def _run(self) -> None:
         try:

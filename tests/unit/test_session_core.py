@@ -278,6 +278,9 @@ def test_close_wakes_waiters_runs_deferred_calls_and_closes_transport() -> None:
     session.close()
     session.thread.join(TIMEOUT)
     assert not session.thread.is_alive()
+    # deferred calls run on their own thread (a server closes sessions on its loop)
+    assert session.deferred_thread is not None
+    session.deferred_thread.join(TIMEOUT)
     # the app thread wakes concurrently with the deferred calls, which run in order
     assert [e for e in events if e != "app woke"] == ["deferred 1", "deferred 2", "deferred 3"]
     assert "app woke" in events
