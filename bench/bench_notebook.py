@@ -5,7 +5,9 @@ moment it arrives. Measured:
 
 1. round trip of ``input()`` in a cell: from sending ``from_submit`` until the
    next form arrives (median and p90 over 200 inputs), ipykernel 7 (and 6.29
-   when the .venv-ipk6 venv exists);
+   when the .venv-ipk6 venv exists), as seen by the client; and the kernel's
+   own share: from reading the answer off its shell socket to sending the next
+   form (timestamps taken inside the kernel);
 2. CPU used by the kernel while a cell is blocked in ``input()`` and nobody
    answers (5 s window, from /proc).
 
@@ -41,15 +43,39 @@ def _forms(driver: KernelDriver) -> list[tuple[str, dict]]:
             if c["command"] == "input_group"]
 
 
+# Runs inside the kernel: timestamps of answers read by the pump and of sends.
+_PROBE = """
+import time
+from pywebio_nb.jupyter import _pump, _widget
+_bench_t = []
+def _bench_wrap(cls, name, tag):
+    original = getattr(cls, name)
+    def wrapper(*args, **kwargs):
+        _bench_t.append((tag, time.perf_counter()))
+        return original(*args, **kwargs)
+    setattr(cls, name, wrapper)
+_bench_wrap(_pump.EventPump, "_handle", "recv")
+_bench_wrap(_widget.CellRoot, "send", "send")
+"""
+_REPORT = """
+import statistics
+_d = [(b[1] - a[1]) * 1000 for a, b in zip(_bench_t, _bench_t[1:])
+      if a[0] == "recv" and b[0] == "send"]
+print("KERNEL", statistics.median(_d))
+"""
+
+
 def measure(kernel_name: str) -> dict[str, float]:
     driver = KernelDriver(kernel_name)
     try:
+        driver.execute(_PROBE)
+        driver.reply(timeout=30)
         driver.execute("from pywebio_nb.input import input\n"
                        f"for i in range({N}):\n    input(str(i))\n")
         rtts: list[float] = []
-        answered = 0
-        while answered < N:
-            driver.pump_until(lambda: len(_forms(driver)) > answered, timeout=30)
+        sent = 0.0
+        for answered in range(N):
+            driver.pump_until(lambda n=answered: len(_forms(driver)) > n, timeout=30)
             received = time.perf_counter()
             forms = _forms(driver)
             if answered:
@@ -58,8 +84,13 @@ def measure(kernel_name: str) -> dict[str, float]:
             sent = time.perf_counter()
             driver.send_event(comm_id, {"event": "from_submit", "task_id": form["task_id"],
                                         "data": {"data": str(answered)}})
-            answered += 1
         driver.reply(timeout=30)
+        driver.execute(_REPORT)
+        driver.reply(timeout=30)
+        line = driver.pump_until(lambda: next(
+            (o["content"]["text"] for o in driver.outputs
+             if o["msg_type"] == "stream" and "KERNEL" in o["content"]["text"]), None))
+        kernel_ms = float(line.split()[1])
 
         driver.execute("x = input('idle')")
         driver.pump_until(lambda: len(_forms(driver)) > N, timeout=30)
@@ -72,7 +103,7 @@ def measure(kernel_name: str) -> dict[str, float]:
             except TimeoutError:
                 break
         cpu = (_cpu_seconds(pid) - before) / (time.monotonic() - start) * 100
-        return {"median_ms": statistics.median(rtts) * 1000,
+        return {"median_ms": statistics.median(rtts) * 1000, "kernel_ms": kernel_ms,
                 "p90_ms": statistics.quantiles(rtts, n=10)[-1] * 1000,
                 "idle_cpu_percent": cpu}
     finally:
@@ -99,11 +130,12 @@ def main() -> None:
     spec6 = _ipykernel6_spec()
     if spec6:
         kernels.append(("ipykernel 6.29", spec6))
-    print(f"{'kernel':<22} {'input() median':>15} {'p90':>9} {'CPU blocked idle':>17}")
+    print(f"{'kernel':<22} {'input() median':>15} {'p90':>9} {'in kernel':>10} "
+          f"{'CPU blocked idle':>17}")
     for label, name in kernels:
         r = measure(name)
         print(f"{label:<22} {r['median_ms']:>12.2f} ms {r['p90_ms']:>6.2f} ms "
-              f"{r['idle_cpu_percent']:>15.2f} %")
+              f"{r['kernel_ms']:>7.2f} ms {r['idle_cpu_percent']:>15.2f} %")
 
 
 if __name__ == "__main__":
