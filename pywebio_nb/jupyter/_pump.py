@@ -65,6 +65,9 @@ class EventPump:
             self.reply_stream = kernel.shell_stream
         else:
             raise UnsupportedKernel("this kernel has no shell stream; is it an ipykernel?")
+        self._original: Callable[..., Any] | None = getattr(self.stream, "_recv_callback", None)
+        if self._original is None:
+            raise UnsupportedKernel("the kernel's shell stream has no receive callback")
         self.socket = self.stream.socket
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
@@ -73,9 +76,6 @@ class EventPump:
         self.main_thread = threading.main_thread()
         #: Whether a cell is executing (its busy status is re-published after ours).
         self.cell_running: Callable[[], bool] = lambda: True
-        self._original: Callable[..., Any] | None = getattr(self.stream, "_recv_callback", None)
-        if self._original is None:
-            raise UnsupportedKernel("the kernel's shell stream has no receive callback")
 
     def install(self) -> None:
         """Handle widget messages the moment the kernel's loop reads them.
