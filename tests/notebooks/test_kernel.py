@@ -1,4 +1,4 @@
-"""A real kernel interrupted while input() waits in a cell."""
+"""A real kernel driven over its protocol: interrupts, inputs from callback threads."""
 
 from __future__ import annotations
 
@@ -50,3 +50,29 @@ def test_interrupt_removes_form_and_keeps_kernel_usable(driver: KernelDriver) ->
     assert driver.reply()["status"] == "ok"
     driver.pump_until(lambda: any(o["msg_type"] == "stream" and "okok" in o["content"]["text"]
                                   for o in driver.outputs))
+
+
+def test_input_inside_a_button_callback_after_the_cell_ended(driver: KernelDriver) -> None:
+    """A callback thread waits for its form while the kernel is idle."""
+    driver.execute("from pywebio_nb.input import input\n"
+                   "from pywebio_nb.output import put_buttons, put_text\n"
+                   "put_buttons(['Ask'], onclick=lambda v: put_text('got', input('why?')))")
+    assert driver.reply()["status"] == "ok"
+
+    def button() -> tuple[str, dict[str, object]] | None:
+        for comm_id, commands in driver.commands.items():
+            for command in commands:
+                if command["command"] == "output" and command["spec"].get("type") == "buttons":
+                    return comm_id, command
+        return None
+
+    comm_id, output = driver.pump_until(button)
+    driver.send_event(comm_id, {"event": "callback", "task_id": output["spec"]["callback_id"],
+                                "data": 0})
+    form_comm, form = driver.pump_until(lambda: driver.find("input_group"))
+    assert form_comm == comm_id  # the form shows in the cell that made the button
+    driver.send_event(form_comm, {"event": "from_submit", "task_id": form["task_id"],
+                                  "data": {"data": "because"}})
+    driver.pump_until(lambda: any(c["command"] == "output" and
+                                  c["spec"].get("content") == "got because"
+                                  for c in driver.commands[comm_id]))
