@@ -444,6 +444,13 @@ class Session:
         self.transport.close()
 
 
+    def app_finished(self, on_done: Callable[[Session], None] | None) -> None:
+        """The app function returned (or failed): send what it left, tell the server."""
+        if not self.closed:
+            self.flush()
+        if on_done is not None:
+            on_done(self)
+
     def run_deferred(self, funcs: list[Callable[[], Any]]) -> None:
         """Run the ``defer_call`` functions (in order; errors are logged)."""
         for func in funcs:
@@ -486,7 +493,4 @@ class ThreadSession(Session):
         except Exception:
             self.report_error(traceback.format_exc())
         finally:
-            if not self.closed:
-                self.flush()
-            if self._on_done is not None:
-                self._on_done(self)
+            self.app_finished(self._on_done)

@@ -75,10 +75,7 @@ class CoroutineSession(Session):
         except Exception:
             self.report_error(traceback.format_exc())
         finally:
-            if not self.closed:
-                self.flush()
-            if self._on_done is not None:
-                self._on_done(self)
+            self.app_finished(self._on_done)
 
     def make_mailbox(self) -> Mailbox:
         return _AsyncMailbox(self.loop)
