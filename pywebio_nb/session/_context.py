@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ._base import Session
 
 __all__ = [
-    "current_root",
     "get_current_session",
     "register_thread_session",
     "root_var",
@@ -90,7 +89,3 @@ def get_current_session() -> Session:
         "notebook cell."
     )
 
-
-def current_root() -> str | None:
-    """The root set for the calling context, if any."""
-    return root_var.get()

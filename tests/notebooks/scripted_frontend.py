@@ -59,9 +59,7 @@ class Script:
                 self.busy.add(form["task_id"])
                 widget.send_event("from_submit", form["task_id"], data)
             elif kind == "click":
-                matches = [(w, cid, i) for w, label, (cid, i) in
-                           ((w, lab, ci) for w, lab, ci in _labelled(self.buttons()))
-                           if label == arg]
+                matches = [(w, cid, i) for w, label, (cid, i) in self.buttons() if label == arg]
                 if not matches:
                     return
                 widget, callback_id, index = matches[-1]
@@ -72,10 +70,6 @@ class Script:
             else:
                 raise ValueError(f"unknown script step {kind!r}")
             self.steps.pop(0)
-
-
-def _labelled(found: list[Any]) -> list[Any]:
-    return [(w, label, ci) for w, label, ci in found]
 
 
 def _collect(spec: Any, out: list[str]) -> None:
