@@ -28,7 +28,27 @@ class Script:
         self.widgets: list[ScriptedWidget] = []
         self.forms: list[tuple[ScriptedWidget, dict[str, Any]]] = []
         self.busy: set[str] = set()  # forms answered, waiting for the kernel's verdict
+        self.sender: Any = None
         self.pong_count = 0
+
+    def send(self, kernel_client: Any, content: dict[str, Any]) -> None:
+        """Send a comm message on a connection of our own.
+
+        Sending on nbclient's shell socket while nbclient awaits its reply on
+        that same zmq.asyncio socket can swallow the socket's read edge: the
+        reply is then only noticed when the cell's timeout fires.
+        """
+        if self.sender is None:
+            from jupyter_client import BlockingKernelClient
+
+            self.sender = BlockingKernelClient()
+            self.sender.load_connection_info(kernel_client.get_connection_info())
+            self.sender.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        self.sender.shell_channel.send(self.sender.session.msg("comm_msg", content))
+
+    def close(self) -> None:
+        if self.sender is not None:
+            self.sender.stop_channels()
 
     def texts(self, widget: ScriptedWidget | None = None) -> list[str]:
         widgets = [widget] if widget is not None else self.widgets
@@ -130,9 +150,8 @@ class ScriptedWidget:
 
     def send_event(self, name: str, task_id: str | None, data: Any) -> None:
         content = {"event": name, "task_id": task_id, "data": data}
-        msg = self.kernel_client.session.msg(
-            "comm_msg", {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}})
-        self.kernel_client.shell_channel.send(msg)
+        self.script.send(self.kernel_client,
+                         {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}})
 
     def handle_msg(self, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data", {})
@@ -195,6 +214,9 @@ def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
     else:
         client.widget_registry = {}
     started = time.monotonic()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        script.close()
     script.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
     return nb, script
