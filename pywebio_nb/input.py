@@ -95,7 +95,7 @@ def _result_is_discarded(depth: int) -> bool:
     return False
 
 
-def _finish(item: InputItem, label: str = "") -> Any:
+def _finish(item: InputItem) -> Any:
     """Run a single item as its own form, or hand it to input_group."""
     if item.spec.get("name") is not None:
         if _result_is_discarded(3):
@@ -111,8 +111,7 @@ def _finish(item: InputItem, label: str = "") -> Any:
     return session.run_form(FormRequest(session, [item], single=True))
 
 
-def _options(options: Sequence[Any] | None, value: Any = None,
-             multiple: bool = False) -> list[dict[str, Any]]:
+def _options(options: Sequence[Any] | None, value: Any = None) -> list[dict[str, Any]]:
     selected_values = value if isinstance(value, list) else [value]
     result = []
     for option in options or []:
@@ -221,7 +220,7 @@ def select(label: str = "", options: Sequence[Any] | None = None, *,
            onchange: Callable[[Any], Any] | None = None, required: bool | None = None,
            help_text: str | None = None, **other_html_attrs: Any) -> Any:
     """Drop-down selection; returns the selected value (a list when ``multiple``)."""
-    spec = _base_spec(SELECT, label, name, options=_options(options, value, bool(multiple)),
+    spec = _base_spec(SELECT, label, name, options=_options(options, value),
                       multiple=multiple, required=required, help_text=help_text,
                       **other_html_attrs)
     return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
@@ -233,7 +232,7 @@ def checkbox(label: str = "", options: Sequence[Any] | None = None, *,
              onchange: Callable[[Any], Any] | None = None, help_text: str | None = None,
              **other_html_attrs: Any) -> Any:
     """A group of check boxes; returns the list of checked values."""
-    spec = _base_spec(CHECKBOX, label, name, options=_options(options, value, True),
+    spec = _base_spec(CHECKBOX, label, name, options=_options(options, value),
                       inline=inline, help_text=help_text, **other_html_attrs)
 
     def convert(raw: Any) -> list[Any]:
