@@ -52,6 +52,7 @@ test: setup $(VENV6)/.deps chromium lint
 
 lint: setup
 	$(BIN)/ruff check pywebio_nb tests bench examples scripts
+	$(BIN)/ruff format --check pywebio_nb tests bench examples scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/gen_protocol_ts.py --check
 	cd js && npm run -s typecheck

@@ -39,8 +39,9 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _forms(driver: KernelDriver) -> list[tuple[str, dict]]:
-    return [(cid, c) for cid, cs in driver.commands.items() for c in cs
-            if c["command"] == "input_group"]
+    return [
+        (cid, c) for cid, cs in driver.commands.items() for c in cs if c["command"] == "input_group"
+    ]
 
 
 # Runs inside the kernel: timestamps of answers read by the pump and of sends.
@@ -70,8 +71,9 @@ def measure(kernel_name: str) -> dict[str, float]:
     try:
         driver.execute(_PROBE)
         driver.reply(timeout=30)
-        driver.execute("from pywebio_nb.input import input\n"
-                       f"for i in range({N}):\n    input(str(i))\n")
+        driver.execute(
+            f"from pywebio_nb.input import input\nfor i in range({N}):\n    input(str(i))\n"
+        )
         rtts: list[float] = []
         sent = 0.0
         for answered in range(N):
@@ -82,14 +84,27 @@ def measure(kernel_name: str) -> dict[str, float]:
                 rtts.append(received - sent)
             comm_id, form = forms[answered]
             sent = time.perf_counter()
-            driver.send_event(comm_id, {"event": "from_submit", "task_id": form["task_id"],
-                                        "data": {"data": str(answered)}})
+            driver.send_event(
+                comm_id,
+                {
+                    "event": "from_submit",
+                    "task_id": form["task_id"],
+                    "data": {"data": str(answered)},
+                },
+            )
         driver.reply(timeout=30)
         driver.execute(_REPORT)
         driver.reply(timeout=30)
-        line = driver.pump_until(lambda: next(
-            (o["content"]["text"] for o in driver.outputs
-             if o["msg_type"] == "stream" and "KERNEL" in o["content"]["text"]), None))
+        line = driver.pump_until(
+            lambda: next(
+                (
+                    o["content"]["text"]
+                    for o in driver.outputs
+                    if o["msg_type"] == "stream" and "KERNEL" in o["content"]["text"]
+                ),
+                None,
+            )
+        )
         kernel_ms = float(line.split()[1])
 
         driver.execute("x = input('idle')")
@@ -103,9 +118,12 @@ def measure(kernel_name: str) -> dict[str, float]:
             except TimeoutError:
                 break
         cpu = (_cpu_seconds(pid) - before) / (time.monotonic() - start) * 100
-        return {"median_ms": statistics.median(rtts) * 1000, "kernel_ms": kernel_ms,
-                "p90_ms": statistics.quantiles(rtts, n=10)[-1] * 1000,
-                "idle_cpu_percent": cpu}
+        return {
+            "median_ms": statistics.median(rtts) * 1000,
+            "kernel_ms": kernel_ms,
+            "p90_ms": statistics.quantiles(rtts, n=10)[-1] * 1000,
+            "idle_cpu_percent": cpu,
+        }
     finally:
         driver.close()
 
@@ -117,10 +135,16 @@ def _ipykernel6_spec() -> str | None:
     root = pathlib.Path(tempfile.mkdtemp())
     spec_dir = root / "kernels" / "bench-ipykernel6"
     spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "ipykernel 6.29", "language": "python",
-        "env": {"PYTHONPATH": str(REPO)}}))
+    (spec_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "ipykernel 6.29",
+                "language": "python",
+                "env": {"PYTHONPATH": str(REPO)},
+            }
+        )
+    )
     os.environ["JUPYTER_PATH"] = str(root)
     return "bench-ipykernel6"
 
@@ -130,12 +154,16 @@ def main() -> None:
     spec6 = _ipykernel6_spec()
     if spec6:
         kernels.append(("ipykernel 6.29", spec6))
-    print(f"{'kernel':<22} {'input() median':>15} {'p90':>9} {'in kernel':>10} "
-          f"{'CPU blocked idle':>17}")
+    print(
+        f"{'kernel':<22} {'input() median':>15} {'p90':>9} {'in kernel':>10} "
+        f"{'CPU blocked idle':>17}"
+    )
     for label, name in kernels:
         r = measure(name)
-        print(f"{label:<22} {r['median_ms']:>12.2f} ms {r['p90_ms']:>6.2f} ms "
-              f"{r['kernel_ms']:>7.2f} ms {r['idle_cpu_percent']:>15.2f} %")
+        print(
+            f"{label:<22} {r['median_ms']:>12.2f} ms {r['p90_ms']:>6.2f} ms "
+            f"{r['kernel_ms']:>7.2f} ms {r['idle_cpu_percent']:>15.2f} %"
+        )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from pywebio_nb.platform.tornado import _start_server_in_thread
 
 
 async def _connect(port: int) -> tornado.websocket.WebSocketClientConnection:
-    return await tornado.websocket.websocket_connect(f"ws://127.0.0.1:{port}/?session=NEW",
-                                                     max_message_size=1 << 30)
+    return await tornado.websocket.websocket_connect(
+        f"ws://127.0.0.1:{port}/?session=NEW", max_message_size=1 << 30
+    )
 
 
 async def _output_throughput(app: Callable[[], Any], count: int) -> tuple[float, int, int]:
@@ -77,9 +78,15 @@ async def _input_latency(app: Callable[[], Any], count: int) -> list[float]:
                     if sent_at is not None:
                         samples.append(now - sent_at)
                     sent_at = time.perf_counter()
-                    await conn.write_message(json.dumps(
-                        {"event": "from_submit", "task_id": command["task_id"],
-                         "data": {"data": "x"}}))
+                    await conn.write_message(
+                        json.dumps(
+                            {
+                                "event": "from_submit",
+                                "task_id": command["task_id"],
+                                "data": {"data": "x"},
+                            }
+                        )
+                    )
             if any(c["command"] == "close_session" for c in batch):
                 break
         conn.close()
@@ -105,8 +112,10 @@ def _apps(texts: int, inputs: int) -> dict[str, dict[str, Callable[[], Any]]]:
         for _ in range(inputs):
             await input("x")
 
-    return {"thread": {"texts": many_texts, "inputs": many_inputs},
-            "coroutine": {"texts": many_texts_async, "inputs": many_inputs_async}}
+    return {
+        "thread": {"texts": many_texts, "inputs": many_inputs},
+        "coroutine": {"texts": many_texts_async, "inputs": many_inputs_async},
+    }
 
 
 async def main(texts: int, inputs: int) -> None:
@@ -117,10 +126,13 @@ async def main(texts: int, inputs: int) -> None:
         samples = await _input_latency(apps["inputs"], inputs)
         samples_ms = sorted(s * 1000 for s in samples)
         p90 = samples_ms[int(len(samples_ms) * 0.9) - 1]
-        rows.append((kind, texts / seconds, frames, statistics.median(samples_ms), p90,
-                     len(samples_ms)))
-    print(f"\n{'session':<10} {'texts/s':>10} {'frames':>7} {'input med ms':>13} "
-          f"{'input p90 ms':>13} {'samples':>8}")
+        rows.append(
+            (kind, texts / seconds, frames, statistics.median(samples_ms), p90, len(samples_ms))
+        )
+    print(
+        f"\n{'session':<10} {'texts/s':>10} {'frames':>7} {'input med ms':>13} "
+        f"{'input p90 ms':>13} {'samples':>8}"
+    )
     for kind, rate, frames, median, p90, n in rows:
         print(f"{kind:<10} {rate:>10.0f} {frames:>7} {median:>13.3f} {p90:>13.3f} {n:>8}")
     print(f"\n({texts} put_text calls; {inputs} input() calls; loopback WebSocket)")

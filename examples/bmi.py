@@ -11,15 +11,20 @@ def bmi():
 
     BMI = weight / (height / 100) ** 2
 
-    top_status = [(16, 'Severely underweight'), (18.5, 'Underweight'),
-                  (25, 'Normal'), (30, 'Overweight'),
-                  (35, 'Moderately obese'), (float('inf'), 'Severely obese')]
+    top_status = [
+        (16, "Severely underweight"),
+        (18.5, "Underweight"),
+        (25, "Normal"),
+        (30, "Overweight"),
+        (35, "Moderately obese"),
+        (float("inf"), "Severely obese"),
+    ]
 
     for top, status in top_status:
         if BMI <= top:
-            put_text('Your BMI: %.1f. Category: %s' % (BMI, status))
+            put_text("Your BMI: %.1f. Category: %s" % (BMI, status))
             break
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     start_server(bmi, port=8080)

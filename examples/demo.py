@@ -21,8 +21,10 @@ from pywebio_nb.output import put_buttons, put_html, put_markdown, put_text
 def index() -> None:
     """pywebio_nb demo"""
     put_markdown("# pywebio_nb demo\nThe same PyWebIO code, served by Tornado.")
-    put_html('<ul><li><a href="?app=bmi">BMI calculator</a> (blocking input)</li>'
-             '<li><a href="?app=buttons">Buttons</a> (callbacks)</li></ul>')
+    put_html(
+        '<ul><li><a href="?app=bmi">BMI calculator</a> (blocking input)</li>'
+        '<li><a href="?app=buttons">Buttons</a> (callbacks)</li></ul>'
+    )
 
 
 def buttons() -> None:
@@ -38,6 +40,8 @@ def buttons() -> None:
 
 
 if __name__ == "__main__":
-    start_server({"index": index, "bmi": bmi, "buttons": buttons},
-                 host=os.environ.get("HOST", "127.0.0.1"),
-                 port=int(os.environ.get("PORT", "8080")))
+    start_server(
+        {"index": index, "bmi": bmi, "buttons": buttons},
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8080")),
+    )

@@ -75,9 +75,16 @@ class InputItem:
 class FormRequest:
     """A form shown for one task: send it, feed it events, read ``result``."""
 
-    def __init__(self, session: Session, items: list[InputItem], *, label: str = "",
-                 validate: Callable[[dict[str, Any]], Any] | None = None,
-                 cancelable: bool = False, single: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        items: list[InputItem],
+        *,
+        label: str = "",
+        validate: Callable[[dict[str, Any]], Any] | None = None,
+        cancelable: bool = False,
+        single: bool = False,
+    ) -> None:
         self.session = session
         self.items = {item.name: item for item in items}
         self.order = [item.name for item in items]
@@ -118,8 +125,12 @@ class FormRequest:
 
     def update(self, name: str, **attributes: Any) -> None:
         """Send ``update_input`` for item ``name``."""
-        self.session.command("update_input", {"target_name": name, "attributes": attributes},
-                             self.task_id, self.root_id)
+        self.session.command(
+            "update_input",
+            {"target_name": name, "attributes": attributes},
+            self.task_id,
+            self.root_id,
+        )
 
     # ---------------------------------------------------------------- events
     def feed(self, event: Event) -> bool:

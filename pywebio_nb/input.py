@@ -25,10 +25,28 @@ from ._form import FormRequest, InputItem, InvalidValue, current_form
 from .session._context import get_current_session
 
 __all__ = [
-    "CHECKBOX", "COLOR", "DATE", "DATETIME_LOCAL", "FLOAT", "NUMBER", "PASSWORD", "RADIO",
-    "SELECT", "TEXT", "TEXTAREA", "TIME", "URL",
-    "actions", "checkbox", "input", "input_group", "input_update", "radio", "select",
-    "slider", "textarea",
+    "CHECKBOX",
+    "COLOR",
+    "DATE",
+    "DATETIME_LOCAL",
+    "FLOAT",
+    "NUMBER",
+    "PASSWORD",
+    "RADIO",
+    "SELECT",
+    "TEXT",
+    "TEXTAREA",
+    "TIME",
+    "URL",
+    "actions",
+    "checkbox",
+    "input",
+    "input_group",
+    "input_update",
+    "radio",
+    "select",
+    "slider",
+    "textarea",
 ]
 
 TEXT = "text"
@@ -46,8 +64,15 @@ SELECT = "select"
 TEXTAREA = "textarea"
 
 _TEXT_TYPES = (TEXT, NUMBER, FLOAT, PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL)
-_DISCARDING_OPS = {"POP_TOP", "PRINT_EXPR", "CALL_INTRINSIC_1", "STORE_NAME", "STORE_FAST",
-                   "STORE_GLOBAL", "STORE_DEREF"}
+_DISCARDING_OPS = {
+    "POP_TOP",
+    "PRINT_EXPR",
+    "CALL_INTRINSIC_1",
+    "STORE_NAME",
+    "STORE_FAST",
+    "STORE_GLOBAL",
+    "STORE_DEREF",
+}
 
 
 def _to_int(raw: Any) -> int | None:
@@ -138,13 +163,22 @@ def _base_spec(type_: str, label: str, name: str | None, **fields: Any) -> dict[
     return spec
 
 
-def input(label: str = "", type: str = TEXT, *, validate: Callable[[Any], str | None] | None = None,
-          name: str | None = None, value: Any = None,
-          action: tuple[str, Callable[..., Any]] | None = None,
-          onchange: Callable[[Any], Any] | None = None, placeholder: str | None = None,
-          required: bool | None = None, readonly: bool | None = None,
-          datalist: list[str] | None = None, help_text: str | None = None,
-          **other_html_attrs: Any) -> Any:
+def input(
+    label: str = "",
+    type: str = TEXT,
+    *,
+    validate: Callable[[Any], str | None] | None = None,
+    name: str | None = None,
+    value: Any = None,
+    action: tuple[str, Callable[..., Any]] | None = None,
+    onchange: Callable[[Any], Any] | None = None,
+    placeholder: str | None = None,
+    required: bool | None = None,
+    readonly: bool | None = None,
+    datalist: list[str] | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """Text input; returns what the user typed.
 
     ``type`` is one of TEXT, NUMBER (returns an int), FLOAT (returns a float),
@@ -157,9 +191,18 @@ def input(label: str = "", type: str = TEXT, *, validate: Callable[[Any], str | 
     if type not in _TEXT_TYPES:
         raise ValueError(f"input() type must be one of {', '.join(_TEXT_TYPES)}, got {type!r}")
     convert: Callable[[Any], Any] = {NUMBER: _to_int, FLOAT: _to_float}.get(type, _to_str)
-    spec = _base_spec(type, label, name, value=value, placeholder=placeholder,
-                      required=required, readonly=readonly, datalist=datalist,
-                      help_text=help_text, **other_html_attrs)
+    spec = _base_spec(
+        type,
+        label,
+        name,
+        value=value,
+        placeholder=placeholder,
+        required=required,
+        readonly=readonly,
+        datalist=datalist,
+        help_text=help_text,
+        **other_html_attrs,
+    )
     if value is not None and type in (NUMBER, FLOAT):
         spec["value"] = str(value)
     item = InputItem(spec, validate, convert, onchange, bool(required))  # type: ignore[arg-type]
@@ -199,41 +242,91 @@ def _attach_action(item: InputItem, action: tuple[str, Callable[..., Any]]) -> N
     item.spec["action"] = {"label": label, "callback_id": session.register_callback(on_click)}
 
 
-def textarea(label: str = "", *, rows: int = 6, code: dict[str, Any] | bool | None = None,
-             maxlength: int | None = None, minlength: int | None = None,
-             validate: Callable[[Any], str | None] | None = None, name: str | None = None,
-             value: str | None = None, onchange: Callable[[Any], Any] | None = None,
-             placeholder: str | None = None, required: bool | None = None,
-             readonly: bool | None = None, help_text: str | None = None,
-             **other_html_attrs: Any) -> Any:
+def textarea(
+    label: str = "",
+    *,
+    rows: int = 6,
+    code: dict[str, Any] | bool | None = None,
+    maxlength: int | None = None,
+    minlength: int | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+    name: str | None = None,
+    value: str | None = None,
+    onchange: Callable[[Any], Any] | None = None,
+    placeholder: str | None = None,
+    required: bool | None = None,
+    readonly: bool | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """Multi-line text input; returns the text."""
-    spec = _base_spec(TEXTAREA, label, name, rows=rows, code=code, maxlength=maxlength,
-                      minlength=minlength, value=value, placeholder=placeholder,
-                      required=required, readonly=readonly, help_text=help_text,
-                      **other_html_attrs)
+    spec = _base_spec(
+        TEXTAREA,
+        label,
+        name,
+        rows=rows,
+        code=code,
+        maxlength=maxlength,
+        minlength=minlength,
+        value=value,
+        placeholder=placeholder,
+        required=required,
+        readonly=readonly,
+        help_text=help_text,
+        **other_html_attrs,
+    )
     return _finish(InputItem(spec, validate, _to_str, onchange, bool(required)))  # type: ignore[arg-type]
 
 
-def select(label: str = "", options: Sequence[Any] | None = None, *,
-           multiple: bool | None = None, validate: Callable[[Any], str | None] | None = None,
-           name: str | None = None, value: Any = None,
-           onchange: Callable[[Any], Any] | None = None, required: bool | None = None,
-           help_text: str | None = None, **other_html_attrs: Any) -> Any:
+def select(
+    label: str = "",
+    options: Sequence[Any] | None = None,
+    *,
+    multiple: bool | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+    name: str | None = None,
+    value: Any = None,
+    onchange: Callable[[Any], Any] | None = None,
+    required: bool | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """Drop-down selection; returns the selected value (a list when ``multiple``)."""
-    spec = _base_spec(SELECT, label, name, options=_options(options, value),
-                      multiple=multiple, required=required, help_text=help_text,
-                      **other_html_attrs)
+    spec = _base_spec(
+        SELECT,
+        label,
+        name,
+        options=_options(options, value),
+        multiple=multiple,
+        required=required,
+        help_text=help_text,
+        **other_html_attrs,
+    )
     return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
 
 
-def checkbox(label: str = "", options: Sequence[Any] | None = None, *,
-             inline: bool | None = None, validate: Callable[[Any], str | None] | None = None,
-             name: str | None = None, value: list[Any] | None = None,
-             onchange: Callable[[Any], Any] | None = None, help_text: str | None = None,
-             **other_html_attrs: Any) -> Any:
+def checkbox(
+    label: str = "",
+    options: Sequence[Any] | None = None,
+    *,
+    inline: bool | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+    name: str | None = None,
+    value: list[Any] | None = None,
+    onchange: Callable[[Any], Any] | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """A group of check boxes; returns the list of checked values."""
-    spec = _base_spec(CHECKBOX, label, name, options=_options(options, value),
-                      inline=inline, help_text=help_text, **other_html_attrs)
+    spec = _base_spec(
+        CHECKBOX,
+        label,
+        name,
+        options=_options(options, value),
+        inline=inline,
+        help_text=help_text,
+        **other_html_attrs,
+    )
 
     def convert(raw: Any) -> list[Any]:
         return list(raw) if isinstance(raw, list) else []
@@ -241,33 +334,72 @@ def checkbox(label: str = "", options: Sequence[Any] | None = None, *,
     return _finish(InputItem(spec, validate, convert, onchange))  # type: ignore[arg-type]
 
 
-def radio(label: str = "", options: Sequence[Any] | None = None, *, inline: bool | None = None,
-          validate: Callable[[Any], str | None] | None = None, name: str | None = None,
-          value: Any = None, onchange: Callable[[Any], Any] | None = None,
-          required: bool | None = None, help_text: str | None = None,
-          **other_html_attrs: Any) -> Any:
+def radio(
+    label: str = "",
+    options: Sequence[Any] | None = None,
+    *,
+    inline: bool | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+    name: str | None = None,
+    value: Any = None,
+    onchange: Callable[[Any], Any] | None = None,
+    required: bool | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """A group of radio buttons; returns the chosen value, or None."""
-    spec = _base_spec(RADIO, label, name, options=_options(options, value), inline=inline,
-                      required=required, help_text=help_text, **other_html_attrs)
+    spec = _base_spec(
+        RADIO,
+        label,
+        name,
+        options=_options(options, value),
+        inline=inline,
+        required=required,
+        help_text=help_text,
+        **other_html_attrs,
+    )
     return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
 
 
-def slider(label: str = "", *, name: str | None = None, value: float = 0,
-           min_value: float = 0, max_value: float = 100, step: float = 1,
-           validate: Callable[[Any], str | None] | None = None,
-           onchange: Callable[[Any], Any] | None = None, required: bool | None = None,
-           help_text: str | None = None, **other_html_attrs: Any) -> Any:
+def slider(
+    label: str = "",
+    *,
+    name: str | None = None,
+    value: float = 0,
+    min_value: float = 0,
+    max_value: float = 100,
+    step: float = 1,
+    validate: Callable[[Any], str | None] | None = None,
+    onchange: Callable[[Any], Any] | None = None,
+    required: bool | None = None,
+    help_text: str | None = None,
+    **other_html_attrs: Any,
+) -> Any:
     """Range input; returns a float when any bound or the value is a float, else an int."""
     is_float = any(isinstance(v, float) for v in (value, min_value, max_value))
-    spec = _base_spec("slider", label, name, value=value, min_value=min_value,
-                      max_value=max_value, step=step, float=is_float, required=required,
-                      help_text=help_text, **other_html_attrs)
+    spec = _base_spec(
+        "slider",
+        label,
+        name,
+        value=value,
+        min_value=min_value,
+        max_value=max_value,
+        step=step,
+        float=is_float,
+        required=required,
+        help_text=help_text,
+        **other_html_attrs,
+    )
     convert = _to_float if is_float else _to_int
     return _finish(InputItem(spec, validate, convert, onchange, bool(required)))  # type: ignore[arg-type]
 
 
-def actions(label: str = "", buttons: Sequence[Any] | None = None, name: str | None = None,
-            help_text: str | None = None) -> Any:
+def actions(
+    label: str = "",
+    buttons: Sequence[Any] | None = None,
+    name: str | None = None,
+    help_text: str | None = None,
+) -> Any:
     """A row of buttons; returns the value of the submit-type button clicked.
 
     Buttons are dicts ``{label, value, type, disabled, color}``, tuples
@@ -293,9 +425,12 @@ def actions(label: str = "", buttons: Sequence[Any] | None = None, name: str | N
     return _finish(InputItem(spec_dict))  # type: ignore[arg-type]
 
 
-def input_group(label: str = "", inputs: Sequence[Any] | None = None,
-                validate: Callable[[dict[str, Any]], Any] | None = None,
-                cancelable: bool = False) -> Any:
+def input_group(
+    label: str = "",
+    inputs: Sequence[Any] | None = None,
+    validate: Callable[[dict[str, Any]], Any] | None = None,
+    cancelable: bool = False,
+) -> Any:
     """Ask for several inputs in one form; returns ``{name: value}`` or None if cancelled.
 
     ``inputs`` are calls of input functions with ``name=``. ``validate(data)``

@@ -29,9 +29,22 @@ from .session._context import get_current_session, scope_stack_var
 from .session._page_model import ROOT, scope_dom_id, scope_selector
 
 __all__ = [
-    "Output", "clear", "get_scope", "put_button", "put_buttons", "put_code", "put_html",
-    "put_markdown", "put_scope", "put_table", "put_text", "remove", "scroll_to", "style",
-    "toast", "use_scope",
+    "Output",
+    "clear",
+    "get_scope",
+    "put_button",
+    "put_buttons",
+    "put_code",
+    "put_html",
+    "put_markdown",
+    "put_scope",
+    "put_table",
+    "put_text",
+    "remove",
+    "scroll_to",
+    "style",
+    "toast",
+    "use_scope",
 ]
 
 logger = logging.getLogger("pywebio_nb.output")
@@ -48,7 +61,8 @@ def _resolve_scope(scope: str | int | None) -> str:
             return stack[scope]
         except IndexError:
             raise ValueError(
-                f"scope index {scope} is outside the scope stack {list(stack)}") from None
+                f"scope index {scope} is outside the scope stack {list(stack)}"
+            ) from None
     if not isinstance(scope, str) or not scope:
         raise ValueError(f"scope must be a scope name or an int index, got {scope!r}")
     return scope
@@ -158,10 +172,12 @@ class use_scope:
     """
 
     def __init__(self, name: str | None = None, clear: bool = False) -> None:
-        if name is not None and (not isinstance(name, str) or not name or "-" in name
-                                 or " " in name):
-            raise ValueError(f"scope name must be a non-empty string without '-' or spaces, "
-                             f"got {name!r}")
+        if name is not None and (
+            not isinstance(name, str) or not name or "-" in name or " " in name
+        ):
+            raise ValueError(
+                f"scope name must be a non-empty string without '-' or spaces, got {name!r}"
+            )
         self.name = name or f"s{uuid.uuid4().hex[:12]}"
         self.clear = clear
         self._tokens: list[Any] = []
@@ -169,12 +185,15 @@ class use_scope:
     def __enter__(self) -> str:
         session = get_current_session()
         if self.name != ROOT:
-            session.command("output_ctl", {
-                "set_scope": scope_dom_id(self.name),
-                "container": scope_selector(_resolve_scope(None)),
-                "position": -1,
-                "if_exist": "clear" if self.clear else None,
-            })
+            session.command(
+                "output_ctl",
+                {
+                    "set_scope": scope_dom_id(self.name),
+                    "container": scope_selector(_resolve_scope(None)),
+                    "position": -1,
+                    "if_exist": "clear" if self.clear else None,
+                },
+            )
         elif self.clear:
             clear(ROOT)
         self._tokens.append(scope_stack_var.set((*scope_stack_var.get(), self.name)))
@@ -192,12 +211,19 @@ class use_scope:
         return wrapper  # type: ignore[return-value]
 
 
-def put_scope(name: str, content: Output | Sequence[Output] = (), scope: str | int | None = None,
-              position: int = -1) -> Output:
+def put_scope(
+    name: str,
+    content: Output | Sequence[Output] = (),
+    scope: str | int | None = None,
+    position: int = -1,
+) -> Output:
     """Output a scope called ``name`` holding ``content`` (an output or a list of them)."""
     items = [content] if isinstance(content, Output) else list(content)
-    return _output({"type": "scope", "dom_id": scope_dom_id(name),
-                    "contents": [_to_spec(c) for c in items]}, scope, position)
+    return _output(
+        {"type": "scope", "dom_id": scope_dom_id(name), "contents": [_to_spec(c) for c in items]},
+        scope,
+        position,
+    )
 
 
 def _ctl(**spec: Any) -> None:
@@ -225,11 +251,17 @@ def scroll_to(scope: str | int | None = None, position: str = "top") -> None:
 
 
 # ----------------------------------------------------------------- content
-def put_text(*texts: Any, sep: str = " ", inline: bool = False, scope: str | int | None = None,
-             position: int = -1) -> Output:
+def put_text(
+    *texts: Any,
+    sep: str = " ",
+    inline: bool = False,
+    scope: str | int | None = None,
+    position: int = -1,
+) -> Output:
     """Output plain text (``str()`` of each value, joined by ``sep``); never HTML."""
-    return _output({"type": "text", "content": sep.join(map(str, texts)), "inline": inline},
-                   scope, position)
+    return _output(
+        {"type": "text", "content": sep.join(map(str, texts)), "inline": inline}, scope, position
+    )
 
 
 def _strip_indent(text: str) -> str:
@@ -240,17 +272,27 @@ def _strip_indent(text: str) -> str:
     return textwrap.dedent(rest)
 
 
-def put_markdown(mdcontent: str, lstrip: bool = True, options: dict[str, Any] | None = None,
-                 sanitize: bool = True, scope: str | int | None = None, position: int = -1,
-                 **kwargs: Any) -> Output:
+def put_markdown(
+    mdcontent: str,
+    lstrip: bool = True,
+    options: dict[str, Any] | None = None,
+    sanitize: bool = True,
+    scope: str | int | None = None,
+    position: int = -1,
+    **kwargs: Any,
+) -> Output:
     """Output Markdown (rendered with marked; sanitized with DOMPurify by default)."""
     content = _strip_indent(mdcontent) if lstrip else mdcontent
-    return _output({"type": "markdown", "content": content, "options": options or {},
-                    "sanitize": sanitize}, scope, position)
+    return _output(
+        {"type": "markdown", "content": content, "options": options or {}, "sanitize": sanitize},
+        scope,
+        position,
+    )
 
 
-def put_html(html: Any, sanitize: bool = False, scope: str | int | None = None,
-             position: int = -1) -> Output:
+def put_html(
+    html: Any, sanitize: bool = False, scope: str | int | None = None, position: int = -1
+) -> Output:
     """Output HTML; objects with ``__html__`` or ``_repr_html_`` are accepted too."""
     if hasattr(html, "__html__"):
         html = html.__html__()
@@ -259,8 +301,13 @@ def put_html(html: Any, sanitize: bool = False, scope: str | int | None = None,
     return _output({"type": "html", "content": str(html), "sanitize": sanitize}, scope, position)
 
 
-def put_code(content: str, language: str = "", rows: int | None = None,
-             scope: str | int | None = None, position: int = -1) -> Output:
+def put_code(
+    content: str,
+    language: str = "",
+    rows: int | None = None,
+    scope: str | int | None = None,
+    position: int = -1,
+) -> Output:
     """Output a code block."""
     spec: dict[str, Any] = {"type": "code", "content": str(content), "language": language}
     if rows is not None:
@@ -268,8 +315,12 @@ def put_code(content: str, language: str = "", rows: int | None = None,
     return _output(spec, scope, position)
 
 
-def put_table(tdata: Sequence[Any], header: Sequence[Any] | None = None,
-              scope: str | int | None = None, position: int = -1) -> Output:
+def put_table(
+    tdata: Sequence[Any],
+    header: Sequence[Any] | None = None,
+    scope: str | int | None = None,
+    position: int = -1,
+) -> Output:
     """Output a table; cells are values or ``put_*()`` outputs.
 
     ``tdata`` is a list of rows (lists), or a list of dicts with ``header``
@@ -293,8 +344,9 @@ def put_table(tdata: Sequence[Any], header: Sequence[Any] | None = None,
     def cell(value: Any) -> Any:
         return value.embed_data() if isinstance(value, Output) else str(value)
 
-    return _output({"type": "table", "data": [[cell(v) for v in row] for row in rows]},
-                   scope, position)
+    return _output(
+        {"type": "table", "data": [[cell(v) for v in row] for row in rows]}, scope, position
+    )
 
 
 def _normalize_buttons(buttons: Sequence[Any]) -> list[tuple[dict[str, Any], Any]]:
@@ -314,10 +366,17 @@ def _normalize_buttons(buttons: Sequence[Any]) -> list[tuple[dict[str, Any], Any
     return result
 
 
-def put_buttons(buttons: Sequence[Any], onclick: Callable[..., Any] | Sequence[Callable[[], Any]],
-                small: bool | None = None, link_style: bool = False, outline: bool = False,
-                group: bool = False, scope: str | int | None = None, position: int = -1,
-                **callback_options: Any) -> Output:
+def put_buttons(
+    buttons: Sequence[Any],
+    onclick: Callable[..., Any] | Sequence[Callable[[], Any]],
+    small: bool | None = None,
+    link_style: bool = False,
+    outline: bool = False,
+    group: bool = False,
+    scope: str | int | None = None,
+    position: int = -1,
+    **callback_options: Any,
+) -> Output:
     """Output a group of buttons; ``onclick(value)`` runs when one is clicked.
 
     ``onclick`` may instead be a list of no-argument callables, one per
@@ -336,31 +395,59 @@ def put_buttons(buttons: Sequence[Any], onclick: Callable[..., Any] | Sequence[C
     else:
         handlers = list(onclick)
         if len(handlers) != len(values):
-            raise ValueError(f"put_buttons() got {len(values)} buttons but {len(handlers)} "
-                             "onclick callbacks; give one callable or one per button")
+            raise ValueError(
+                f"put_buttons() got {len(values)} buttons but {len(handlers)} "
+                "onclick callbacks; give one callable or one per button"
+            )
 
         def dispatch(index: Any) -> Any:
             return handlers[int(index)]()
 
     session = get_current_session()
     callback_id = session.register_callback(
-        dispatch, serial_mode=bool(callback_options.get("serial_mode")),
-        mutex_mode=bool(callback_options.get("mutex_mode")))
-    return _output({"type": "buttons", "callback_id": callback_id,
-                    "buttons": [spec for spec, _ in normalized], "small": small,
-                    "link": link_style, "outline": outline, "group": group}, scope, position)
+        dispatch,
+        serial_mode=bool(callback_options.get("serial_mode")),
+        mutex_mode=bool(callback_options.get("mutex_mode")),
+    )
+    return _output(
+        {
+            "type": "buttons",
+            "callback_id": callback_id,
+            "buttons": [spec for spec, _ in normalized],
+            "small": small,
+            "link": link_style,
+            "outline": outline,
+            "group": group,
+        },
+        scope,
+        position,
+    )
 
 
-def put_button(label: str, onclick: Callable[[], Any], color: str | None = None,
-               small: bool | None = None, link_style: bool = False, outline: bool = False,
-               disabled: bool = False, scope: str | int | None = None,
-               position: int = -1) -> Output:
+def put_button(
+    label: str,
+    onclick: Callable[[], Any],
+    color: str | None = None,
+    small: bool | None = None,
+    link_style: bool = False,
+    outline: bool = False,
+    disabled: bool = False,
+    scope: str | int | None = None,
+    position: int = -1,
+) -> Output:
     """Output one button; ``onclick()`` runs when it is clicked."""
     button: dict[str, Any] = {"label": label, "value": label, "disabled": disabled}
     if color:
         button["color"] = color
-    return put_buttons([button], [onclick], small=small, link_style=link_style,
-                       outline=outline, scope=scope, position=position)
+    return put_buttons(
+        [button],
+        [onclick],
+        small=small,
+        link_style=link_style,
+        outline=outline,
+        scope=scope,
+        position=position,
+    )
 
 
 def style(outputs: Output | Sequence[Output], css_style: str) -> Any:
@@ -373,13 +460,26 @@ def style(outputs: Output | Sequence[Output], css_style: str) -> Any:
 
 
 # ---------------------------------------------------------- interactions
-def toast(content: str, duration: float = 2, position: str = "center", color: str = "info",
-          onclick: Callable[[], Any] | None = None) -> None:
+def toast(
+    content: str,
+    duration: float = 2,
+    position: str = "center",
+    color: str = "info",
+    onclick: Callable[[], Any] | None = None,
+) -> None:
     """Show a notification for ``duration`` seconds (0: until clicked)."""
     colors = {"info": "#1565c0", "error": "#e53935", "warn": "#ef6c00", "success": "#2e7d32"}
     session = get_current_session()
-    callback_id = (session.register_callback(lambda _data: onclick())
-                   if onclick is not None else None)
-    session.command("toast", {"content": str(content), "duration": duration,
-                              "position": position, "color": colors.get(color, color),
-                              "callback_id": callback_id})
+    callback_id = (
+        session.register_callback(lambda _data: onclick()) if onclick is not None else None
+    )
+    session.command(
+        "toast",
+        {
+            "content": str(content),
+            "duration": duration,
+            "position": position,
+            "color": colors.get(color, color),
+            "callback_id": callback_id,
+        },
+    )

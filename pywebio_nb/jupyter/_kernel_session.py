@@ -50,7 +50,8 @@ class KernelTransport(Transport):
         # comm message), and clients that follow the running cell drop it.
         var = getattr(kernel, "_shell_parent", None)
         self._parent_var: contextvars.ContextVar[Any] | None = (
-            var if isinstance(var, contextvars.ContextVar) else None)
+            var if isinstance(var, contextvars.ContextVar) else None
+        )
         #: The execute_request of the running (or last) cell.
         self.cell_parent: Any = None
         self._wanted = threading.Event()
@@ -59,8 +60,7 @@ class KernelTransport(Transport):
 
     def request_flush(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="pywebio-nb-flush",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="pywebio-nb-flush", daemon=True)
             self._thread.start()
         self._wanted.set()
 
@@ -187,7 +187,8 @@ class KernelSession(Session):
             raise RuntimeError(
                 "this ipykernel's internals are not supported, so a cell cannot wait for the "
                 "browser (widget messages would queue behind the waiting cell forever). "
-                "pywebio_nb supports ipykernel 6.29 and 7.0-7.4; inputs from threads work.")
+                "pywebio_nb supports ipykernel 6.29 and 7.0-7.4; inputs from threads work."
+            )
         if self.pump is not None and on_main:
             box: list[Event] = []
 

@@ -36,8 +36,9 @@ __all__ = ["EventPump", "UnsupportedKernel"]
 
 logger = logging.getLogger("pywebio_nb.jupyter")
 
-_PUMPED = frozenset({"comm_open", "comm_msg", "comm_close", "comm_info_request",
-                     "kernel_info_request"})
+_PUMPED = frozenset(
+    {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
+)
 
 
 class UnsupportedKernel(RuntimeError):
@@ -57,7 +58,8 @@ class EventPump:
             if stream is None:
                 raise UnsupportedKernel(
                     "ipykernel 7 layout changed: no shell-channel-to-main stream found; "
-                    "pywebio_nb supports ipykernel 6.29 and 7.0-7.4")
+                    "pywebio_nb supports ipykernel 6.29 and 7.0-7.4"
+                )
             self.stream = stream
             self.reply_stream = manager.get_subshell_to_shell_channel_socket(None)
         elif getattr(kernel, "shell_stream", None) is not None:

@@ -43,12 +43,16 @@ def normalize_apps(applications: Any) -> dict[str, AppFunc]:
         for func in applications:
             name = getattr(func, "__name__", None)
             if not name:
-                raise ValueError(f"cannot name application {func!r}: a list of applications "
-                                 "needs functions with a __name__; use a dict {name: app}")
+                raise ValueError(
+                    f"cannot name application {func!r}: a list of applications "
+                    "needs functions with a __name__; use a dict {name: app}"
+                )
             apps[name] = func
     else:
-        raise TypeError("applications must be a function, a list of functions or a dict "
-                        f"{{name: function}}, got {type(applications).__name__}")
+        raise TypeError(
+            "applications must be a function, a list of functions or a dict "
+            f"{{name: function}}, got {type(applications).__name__}"
+        )
     if not apps:
         raise ValueError("no application given: pass at least one app function")
     for name, func in apps.items():
@@ -119,6 +123,8 @@ def parse_size(size: int | str) -> int:
         return size
     match = _SIZE.match(str(size))
     if match is None:
-        raise ValueError(f"max_payload_size {size!r} is not a size: use an int (bytes) or a "
-                         "string ending with K, M or G, e.g. '500', '40K', '3M'")
+        raise ValueError(
+            f"max_payload_size {size!r} is not a size: use an int (bytes) or a "
+            "string ending with K, M or G, e.g. '500', '40K', '3M'"
+        )
     return int(float(match.group(1)) * _UNITS[match.group(2).upper()])

@@ -16,8 +16,9 @@ def _same_host(origin: str, host: str) -> bool:
     return urllib.parse.urlparse(origin).netloc.lower() == host.lower()
 
 
-def make_origin_check(allowed_origins: Sequence[str] | None = None,
-                      check_origin: Callable[[str], bool] | None = None) -> OriginCheck:
+def make_origin_check(
+    allowed_origins: Sequence[str] | None = None, check_origin: Callable[[str], bool] | None = None
+) -> OriginCheck:
     """The check for a handler: the same host is always allowed; then ``check_origin``
     (which, when given, makes ``allowed_origins`` ignored, as in the manual) or the
     fnmatch patterns of ``allowed_origins`` (``'https://*.example.com'``)."""

@@ -35,12 +35,16 @@ _TEMPLATE = """<!doctype html>
 def render_page(title: str, script_url: str, description: str = "") -> str:
     """The page of one app: an empty root and the bundle's ``<script>``."""
     script = f'<script src="{html.escape(script_url, quote=True)}"></script>'
-    return _TEMPLATE.format(title=html.escape(title), description=html.escape(description),
-                            body="", script=script)
+    return _TEMPLATE.format(
+        title=html.escape(title), description=html.escape(description), body="", script=script
+    )
 
 
 def render_index_page(links_html: str, title: str = "Applications") -> str:
     """A static page listing links to the apps (no script needed)."""
-    return _TEMPLATE.format(title=html.escape(title), description="", script="",
-                            body=f'<div style="font-family:sans-serif;padding:1em 2em">'
-                                 f"{links_html}</div>")
+    return _TEMPLATE.format(
+        title=html.escape(title),
+        description="",
+        script="",
+        body=f'<div style="font-family:sans-serif;padding:1em 2em">{links_html}</div>',
+    )

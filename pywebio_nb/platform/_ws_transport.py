@@ -27,8 +27,9 @@ __all__ = ["WebSocketTransport"]
 class WebSocketTransport(Transport):
     """One session's WebSocket: one text frame per batch, written on the IOLoop thread."""
 
-    def __init__(self, handler: tornado.websocket.WebSocketHandler,
-                 loop: tornado.ioloop.IOLoop) -> None:
+    def __init__(
+        self, handler: tornado.websocket.WebSocketHandler, loop: tornado.ioloop.IOLoop
+    ) -> None:
         self._handler = handler
         self._loop = loop
         self._loop_thread = threading.get_ident()

@@ -79,8 +79,7 @@ class _HandlerConfig:
     live: set[Any] = field(default_factory=set)
 
     def script_url(self) -> str:
-        version = tornado.web.StaticFileHandler.get_version({"static_path": STATIC_PATH},
-                                                            "page.js")
+        version = tornado.web.StaticFileHandler.get_version({"static_path": STATIC_PATH}, "page.js")
         url = self.static_url_prefix + "page.js"
         return f"{url}?v={version}" if version else url
 
@@ -121,8 +120,13 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         info = session_info_from_request(self.request)
         session: Session
         if _is_coroutine_app(self._app):
-            session = CoroutineSession(self._app, transport, loop=asyncio.get_running_loop(),
-                                       info=info, on_done=_on_app_done)
+            session = CoroutineSession(
+                self._app,
+                transport,
+                loop=asyncio.get_running_loop(),
+                info=info,
+                on_done=_on_app_done,
+            )
         else:
             session = ThreadSession(self._app, transport, info=info, on_done=_on_app_done)
         self._session = session
@@ -164,12 +168,18 @@ def _on_app_done(session: Session) -> None:
     session.close()
 
 
-def _make_handler(applications: Any, *, allowed_origins: Sequence[str] | None,
-                  check_origin: Callable[[str], bool] | None,
-                  static_url_prefix: str) -> type[_WebIOHandler]:
-    config = _HandlerConfig(normalize_apps(applications),
-                            make_origin_check(allowed_origins, check_origin),
-                            static_url_prefix)
+def _make_handler(
+    applications: Any,
+    *,
+    allowed_origins: Sequence[str] | None,
+    check_origin: Callable[[str], bool] | None,
+    static_url_prefix: str,
+) -> type[_WebIOHandler]:
+    config = _HandlerConfig(
+        normalize_apps(applications),
+        make_origin_check(allowed_origins, check_origin),
+        static_url_prefix,
+    )
     return type("WebIOHandler", (_WebIOHandler,), {"config": config})
 
 
@@ -177,14 +187,21 @@ def _warn_unsupported(cdn: Any, reconnect_timeout: float) -> None:
     if cdn:
         logger.debug("cdn=%r ignored: pywebio_nb always serves its frontend locally", cdn)
     if reconnect_timeout:
-        logger.warning("reconnect_timeout=%s is not supported yet: a session ends when its "
-                       "WebSocket closes", reconnect_timeout)
+        logger.warning(
+            "reconnect_timeout=%s is not supported yet: a session ends when its WebSocket closes",
+            reconnect_timeout,
+        )
 
 
-def webio_handler(applications: Any, cdn: bool | str = True, reconnect_timeout: float = 0,
-                  allowed_origins: Sequence[str] | None = None,
-                  check_origin: Callable[[str], bool] | None = None, *,
-                  static_url_prefix: str = STATIC_URL_PREFIX) -> type[tornado.web.RequestHandler]:
+def webio_handler(
+    applications: Any,
+    cdn: bool | str = True,
+    reconnect_timeout: float = 0,
+    allowed_origins: Sequence[str] | None = None,
+    check_origin: Callable[[str], bool] | None = None,
+    *,
+    static_url_prefix: str = STATIC_URL_PREFIX,
+) -> type[tornado.web.RequestHandler]:
     """The ``RequestHandler`` class running ``applications`` in your own Tornado app.
 
     The arguments mean the same as for :func:`start_server`. The handler serves
@@ -202,12 +219,17 @@ def webio_handler(applications: Any, cdn: bool | str = True, reconnect_timeout: 
     logged); a session ends when its WebSocket closes.
     """
     _warn_unsupported(cdn, reconnect_timeout)
-    return _make_handler(applications, allowed_origins=allowed_origins,
-                         check_origin=check_origin, static_url_prefix=static_url_prefix)
+    return _make_handler(
+        applications,
+        allowed_origins=allowed_origins,
+        check_origin=check_origin,
+        static_url_prefix=static_url_prefix,
+    )
 
 
-def static_route(prefix: str = STATIC_URL_PREFIX) -> tuple[str, type[tornado.web.RequestHandler],
-                                                            dict[str, Any]]:
+def static_route(
+    prefix: str = STATIC_URL_PREFIX,
+) -> tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]:
     """The Tornado route serving pywebio_nb's frontend files under ``prefix``.
 
     Pass the same ``prefix`` as ``static_url_prefix`` to :func:`webio_handler`.
@@ -227,27 +249,41 @@ class _NoDelayHTTPServer(tornado.httpserver.HTTPServer):
         super().handle_stream(stream, address)
 
 
-def _make_application(applications: Any, *, debug: bool = False, cdn: bool | str = True,
-                      static_dir: str | None = None, reconnect_timeout: float = 0,
-                      allowed_origins: Sequence[str] | None = None,
-                      check_origin: Callable[[str], bool] | None = None,
-                      max_payload_size: int | str = "200M",
-                      **tornado_app_settings: Any) -> tuple[tornado.web.Application,
-                                                             _HandlerConfig]:
-    handler = webio_handler(applications, cdn=cdn, reconnect_timeout=reconnect_timeout,
-                            allowed_origins=allowed_origins, check_origin=check_origin)
+def _make_application(
+    applications: Any,
+    *,
+    debug: bool = False,
+    cdn: bool | str = True,
+    static_dir: str | None = None,
+    reconnect_timeout: float = 0,
+    allowed_origins: Sequence[str] | None = None,
+    check_origin: Callable[[str], bool] | None = None,
+    max_payload_size: int | str = "200M",
+    **tornado_app_settings: Any,
+) -> tuple[tornado.web.Application, _HandlerConfig]:
+    handler = webio_handler(
+        applications,
+        cdn=cdn,
+        reconnect_timeout=reconnect_timeout,
+        allowed_origins=allowed_origins,
+        check_origin=check_origin,
+    )
     routes: list[Any] = [(r"/", handler), static_route()]
     if static_dir is not None:
         routes.append((r"/static/(.*)", tornado.web.StaticFileHandler, {"path": static_dir}))
-    settings: dict[str, Any] = {"compress_response": True, "debug": debug,
-                                "websocket_max_message_size": parse_size(max_payload_size)}
+    settings: dict[str, Any] = {
+        "compress_response": True,
+        "debug": debug,
+        "websocket_max_message_size": parse_size(max_payload_size),
+    }
     settings.update(tornado_app_settings)
     config: _HandlerConfig = handler.config  # type: ignore[attr-defined]
     return tornado.web.Application(routes, **settings), config
 
 
-def _listen(application: tornado.web.Application, port: int, host: str | None,
-            max_payload_size: int | str) -> tuple[_NoDelayHTTPServer, int]:
+def _listen(
+    application: tornado.web.Application, port: int, host: str | None, max_payload_size: int | str
+) -> tuple[_NoDelayHTTPServer, int]:
     size = parse_size(max_payload_size)
     server = _NoDelayHTTPServer(application, max_body_size=size, max_buffer_size=size)
     sockets = tornado.netutil.bind_sockets(port, address=host or None)
@@ -255,13 +291,21 @@ def _listen(application: tornado.web.Application, port: int, host: str | None,
     return server, sockets[0].getsockname()[1]
 
 
-def start_server(applications: Any, port: int = 0, host: str = "", debug: bool = False,
-                 cdn: bool | str = True, static_dir: str | None = None,
-                 remote_access: bool = False, reconnect_timeout: float = 0,
-                 allowed_origins: Sequence[str] | None = None,
-                 check_origin: Callable[[str], bool] | None = None,
-                 auto_open_webbrowser: bool = False, max_payload_size: int | str = "200M",
-                 **tornado_app_settings: Any) -> None:
+def start_server(
+    applications: Any,
+    port: int = 0,
+    host: str = "",
+    debug: bool = False,
+    cdn: bool | str = True,
+    static_dir: str | None = None,
+    remote_access: bool = False,
+    reconnect_timeout: float = 0,
+    allowed_origins: Sequence[str] | None = None,
+    check_origin: Callable[[str], bool] | None = None,
+    auto_open_webbrowser: bool = False,
+    max_payload_size: int | str = "200M",
+    **tornado_app_settings: Any,
+) -> None:
     """Serve PyWebIO applications with Tornado over WebSocket; blocks until stopped.
 
     :param applications: an app function, a list of functions (each named by its
@@ -290,9 +334,16 @@ def start_server(applications: Any, port: int = 0, host: str = "", debug: bool =
     if remote_access:
         logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
     application, _config = _make_application(
-        applications, debug=debug, cdn=cdn, static_dir=static_dir,
-        reconnect_timeout=reconnect_timeout, allowed_origins=allowed_origins,
-        check_origin=check_origin, max_payload_size=max_payload_size, **tornado_app_settings)
+        applications,
+        debug=debug,
+        cdn=cdn,
+        static_dir=static_dir,
+        reconnect_timeout=reconnect_timeout,
+        allowed_origins=allowed_origins,
+        check_origin=check_origin,
+        max_payload_size=max_payload_size,
+        **tornado_app_settings,
+    )
 
     async def serve() -> None:
         _server, bound_port = _listen(application, port, host, max_payload_size)
@@ -349,17 +400,23 @@ class ServerHandle:
         self.stop()
 
 
-def _start_server_in_thread(applications: Any, *, host: str = "127.0.0.1", port: int = 0,
-                            max_payload_size: int | str = "200M",
-                            **kwargs: Any) -> ServerHandle:
+def _start_server_in_thread(
+    applications: Any,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    max_payload_size: int | str = "200M",
+    **kwargs: Any,
+) -> ServerHandle:
     """Start a server in a daemon thread and return once it listens.
 
     Takes :func:`start_server`'s arguments except the blocking-only ones.
     """
     handle = ServerHandle()
     handle.host = host
-    application, config = _make_application(applications, max_payload_size=max_payload_size,
-                                            **kwargs)
+    application, config = _make_application(
+        applications, max_payload_size=max_payload_size, **kwargs
+    )
 
     async def serve() -> None:
         try:
@@ -377,8 +434,9 @@ def _start_server_in_thread(applications: Any, *, host: str = "127.0.0.1", port:
             handler.close_session()
         await server.close_all_connections()
 
-    handle._thread = threading.Thread(target=asyncio.run, args=(serve(),),
-                                      name="pywebio-nb-server", daemon=True)
+    handle._thread = threading.Thread(
+        target=asyncio.run, args=(serve(),), name="pywebio-nb-server", daemon=True
+    )
     handle._thread.start()
     handle._ready.wait()
     if handle._error is not None:

@@ -84,15 +84,19 @@ def eval_js(expression: str, **args: Any) -> Any:
     session, ``await eval_js(...)``.
     """
     session = get_current_session()
-    command: Any = {"command": "run_script", "task_id": None,
-                    "spec": {"code": expression, "args": args, "eval": True}}
+    command: Any = {
+        "command": "run_script",
+        "task_id": None,
+        "spec": {"code": expression, "args": args, "eval": True},
+    }
     return session.request(command)
 
 
 def download(name: str, content: bytes) -> None:
     """Send a file called ``name`` with ``content`` (bytes) to the browser's downloads."""
     get_current_session().command(
-        "download", {"name": name, "content": base64.b64encode(content).decode("ascii")})
+        "download", {"name": name, "content": base64.b64encode(content).decode("ascii")}
+    )
 
 
 def set_env(**env_info: Any) -> None:

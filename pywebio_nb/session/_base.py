@@ -200,11 +200,18 @@ class Session:
         if isinstance(spec, dict):
             existing = spec.get("set_scope")
             if isinstance(existing, str) and existing.startswith(SCOPE_PREFIX):
-                root = self.page.root_of(existing[len(SCOPE_PREFIX):])
+                root = self.page.root_of(existing[len(SCOPE_PREFIX) :])
                 if root is not None:
                     return root
-            for key in ("scope", "container", "clear", "remove", "scroll_to", "clear_before",
-                        "clear_after"):
+            for key in (
+                "scope",
+                "container",
+                "clear",
+                "remove",
+                "scroll_to",
+                "clear_before",
+                "clear_after",
+            ):
                 selector = spec.get(key)
                 if isinstance(selector, str) and selector.startswith("#" + SCOPE_PREFIX):
                     name = selector[len(SCOPE_PREFIX) + 1 :]
@@ -228,8 +235,9 @@ class Session:
         if first:
             self.transport.request_flush()
 
-    def command(self, name: str, spec: Any = None, task_id: str | None = None,
-                root_id: str | None = None) -> None:
+    def command(
+        self, name: str, spec: Any = None, task_id: str | None = None, root_id: str | None = None
+    ) -> None:
         """Build and send a command."""
         self.send(make_command(name, spec, task_id), root_id)
 
@@ -334,8 +342,9 @@ class Session:
             self.close_mailbox(task_id)
 
     # ------------------------------------------------------------ callbacks
-    def register_callback(self, func: Callable[..., Any], *, serial_mode: bool = False,
-                          mutex_mode: bool = False) -> str:
+    def register_callback(
+        self, func: Callable[..., Any], *, serial_mode: bool = False, mutex_mode: bool = False
+    ) -> str:
         """Register ``func`` for click events; returns its unguessable id.
 
         The callback later runs in a copy of the registering context, with its
@@ -402,10 +411,17 @@ class Session:
         """Log an error from app code and show it in the page."""
         logger.error("error in PyWebIO app code:\n%s", text)
         try:
-            self.command("output", {"type": "text", "content": text, "scope": "#pywebio-scope-ROOT",
-                                    "position": -1,
-                                    "style": "color:#dc3545;white-space:pre-wrap;"
-                                             "font-family:monospace;font-size:0.85em"})
+            self.command(
+                "output",
+                {
+                    "type": "text",
+                    "content": text,
+                    "scope": "#pywebio-scope-ROOT",
+                    "position": -1,
+                    "style": "color:#dc3545;white-space:pre-wrap;"
+                    "font-family:monospace;font-size:0.85em",
+                },
+            )
             self.flush()
         except SessionClosedException:
             pass
@@ -443,7 +459,6 @@ class Session:
         registry.unregister_session(self)
         self.transport.close()
 
-
     def app_finished(self, on_done: Callable[[Session], None] | None) -> None:
         """The app function returned (or failed): send what it left, tell the server."""
         if not self.closed:
@@ -463,8 +478,14 @@ class Session:
 class ThreadSession(Session):
     """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
 
-    def __init__(self, app: Callable[[], Any], transport: Transport, *, info: Any = None,
-                 on_done: Callable[[Session], None] | None = None) -> None:
+    def __init__(
+        self,
+        app: Callable[[], Any],
+        transport: Transport,
+        *,
+        info: Any = None,
+        on_done: Callable[[Session], None] | None = None,
+    ) -> None:
         super().__init__(transport, info=info)
         self._app = app
         self._on_done = on_done
@@ -475,14 +496,16 @@ class ThreadSession(Session):
     def start(self) -> None:
         context = contextvars.Context()
         context.run(session_var.set, self)
-        self.thread = threading.Thread(target=context.run, args=(self._run,),
-                                       name="pywebio-nb-app", daemon=True)
+        self.thread = threading.Thread(
+            target=context.run, args=(self._run,), name="pywebio-nb-app", daemon=True
+        )
         self.thread.start()
 
     def run_deferred(self, funcs: list[Callable[[], Any]]) -> None:
         """Off the caller's thread: a server closes sessions on its event loop."""
         self.deferred_thread = threading.Thread(
-            target=super().run_deferred, args=(funcs,), name="pywebio-nb-deferred", daemon=True)
+            target=super().run_deferred, args=(funcs,), name="pywebio-nb-deferred", daemon=True
+        )
         self.deferred_thread.start()
 
     def _run(self) -> None:

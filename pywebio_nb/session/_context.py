@@ -88,4 +88,3 @@ def get_current_session() -> Session:
         "start_server(), in a thread registered with register_thread(), or in a Jupyter "
         "notebook cell."
     )
-

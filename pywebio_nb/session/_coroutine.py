@@ -52,9 +52,15 @@ class _AsyncMailbox(Mailbox):
 class CoroutineSession(Session):
     """Runs ``async def`` apps; interactive calls must be awaited."""
 
-    def __init__(self, app: Callable[[], Awaitable[Any]], transport: Transport, *,
-                 loop: asyncio.AbstractEventLoop, info: Any = None,
-                 on_done: Callable[[Session], None] | None = None) -> None:
+    def __init__(
+        self,
+        app: Callable[[], Awaitable[Any]],
+        transport: Transport,
+        *,
+        loop: asyncio.AbstractEventLoop,
+        info: Any = None,
+        on_done: Callable[[Session], None] | None = None,
+    ) -> None:
         super().__init__(transport, info=info)
         self._app = app
         self.loop = loop

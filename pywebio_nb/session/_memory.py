@@ -42,14 +42,19 @@ class MemoryTransport(Transport):
     def commands(self, name: str | None = None) -> list[Command]:
         """Every delivered command (of type ``name`` if given), in order."""
         with self._cond:
-            return [c for _, batch in self.batches for c in batch
-                    if name is None or c["command"] == name]
+            return [
+                c
+                for _, batch in self.batches
+                for c in batch
+                if name is None or c["command"] == name
+            ]
 
     def wait_for(self, predicate: Callable[[list[Command]], Any], timeout: float = 5.0) -> Any:
         """Block until ``predicate(commands)`` is truthy; return its value."""
         with self._cond:
-            result = self._cond.wait_for(lambda: predicate(
-                [c for _, b in self.batches for c in b]), timeout)
+            result = self._cond.wait_for(
+                lambda: predicate([c for _, b in self.batches for c in b]), timeout
+            )
         if not result:
             raise TimeoutError("the expected commands did not arrive")
         return result

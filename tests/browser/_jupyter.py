@@ -75,8 +75,9 @@ class JupyterServer:
         """URL opening ``name`` (relative to the root dir) in this server's frontend."""
         if self.app == "lab":
             workspace = f"t{uuid.uuid4().hex[:12]}"
-            return (f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}"
-                    f"?reset&token={self.token}")
+            return (
+                f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
+            )
         return f"{self.base_url}/notebooks/{name}?token={self.token}"
 
     def write_notebook(self, stem: str, cells: Sequence[str]) -> str:
@@ -88,7 +89,9 @@ class JupyterServer:
         self._names.add(name)
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {
-            "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python",
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
         }
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
         nbformat.write(nb, str(self.root / name))
@@ -113,8 +116,7 @@ def _status_ok(url: str) -> bool:
 def jupyter_server(app: str, base: pathlib.Path) -> Iterator[JupyterServer]:
     """Start ``jupyter lab`` or ``jupyter notebook`` in fresh dirs under ``base``."""
     assert app in ("lab", "notebook"), app
-    dirs = {k: base / k for k in ("config", "data", "runtime", "settings", "workspaces",
-                                  "root")}
+    dirs = {k: base / k for k in ("config", "data", "runtime", "settings", "workspaces", "root")}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
     # `jupyter lab` reads jupyter_server_config.py; `jupyter notebook` (an extension app
@@ -141,8 +143,13 @@ def jupyter_server(app: str, base: pathlib.Path) -> Iterator[JupyterServer]:
     port = _free_port()
     token = secrets.token_hex(16)
     cmd = [
-        str(VENV_BIN / "jupyter"), app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        str(VENV_BIN / "jupyter"),
+        app,
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={dirs['root']}",
     ]
     if os.geteuid() == 0:
@@ -150,9 +157,15 @@ def jupyter_server(app: str, base: pathlib.Path) -> Iterator[JupyterServer]:
     log_path = base / f"jupyter-{app}.log"
     t0 = time.monotonic()
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, env=env, cwd=dirs["root"], stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=dirs["root"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     server = JupyterServer(app, base_url, token, dirs["root"], proc, log_path)
     try:
@@ -160,11 +173,13 @@ def jupyter_server(app: str, base: pathlib.Path) -> Iterator[JupyterServer]:
         status_url = f"{base_url}/api/status?token={token}"
         while not _status_ok(status_url):
             if proc.poll() is not None:
-                raise RuntimeError(f"jupyter {app} exited with {proc.returncode}:\n"
-                                   f"{server.log_tail()}")
+                raise RuntimeError(
+                    f"jupyter {app} exited with {proc.returncode}:\n{server.log_tail()}"
+                )
             if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter {app} not ready after {SERVER_START_TIMEOUT}s:"
-                                   f"\n{server.log_tail()}")
+                raise RuntimeError(
+                    f"jupyter {app} not ready after {SERVER_START_TIMEOUT}s:\n{server.log_tail()}"
+                )
             time.sleep(0.1)  # poll interval of the bounded readiness loop
         server.startup_seconds = time.monotonic() - t0
         yield server
@@ -300,8 +315,9 @@ def cell_output(page: Any, index: int) -> Any:
 
 def cell_output_text(page: Any, index: int) -> str:
     """Text of a cell's outputs (inner text pierces nothing, so read the shadow roots too)."""
-    return str(cell(page, index).evaluate(
-        """(cell) => {
+    return str(
+        cell(page, index).evaluate(
+            """(cell) => {
           const texts = [];
           const walk = (node) => {
             if (node.nodeType === Node.TEXT_NODE) { texts.push(node.textContent); return; }
@@ -313,18 +329,22 @@ def cell_output_text(page: Any, index: int) -> str:
           for (const out of cell.querySelectorAll('.jp-OutputArea-output')) walk(out);
           return texts.join(' ').replace(/\\s+/g, ' ').trim();
         }"""
-    ))
+        )
+    )
 
 
 def execution_counts(page: Any) -> list[int | None]:
-    return list(page.evaluate(
-        """() => window.jupyterapp.shell.currentWidget.content.widgets.map(
+    return list(
+        page.evaluate(
+            """() => window.jupyterapp.shell.currentWidget.content.widgets.map(
              (c) => c.model.type === 'code' ? c.model.executionCount : null)"""
-    ))
+        )
+    )
 
 
-def wait_for_execution_count(page: Any, index: int, n: int | None = None,
-                             timeout_ms: int = EXECUTION_TIMEOUT_MS) -> None:
+def wait_for_execution_count(
+    page: Any, index: int, n: int | None = None, timeout_ms: int = EXECUTION_TIMEOUT_MS
+) -> None:
     """Wait until cell ``index`` has an execution count (``n`` if given) and is not
     running any more (the count is only set when the execution finished)."""
     page.wait_for_function(
@@ -349,8 +369,9 @@ def wait_for_all_executed(page: Any, timeout_ms: int = EXECUTION_TIMEOUT_MS) -> 
     )
 
 
-def wait_for_output_text(page: Any, index: int, text: str,
-                         timeout_ms: int = EXECUTION_TIMEOUT_MS) -> None:
+def wait_for_output_text(
+    page: Any, index: int, text: str, timeout_ms: int = EXECUTION_TIMEOUT_MS
+) -> None:
     """Wait until cell ``index``'s output text (shadow roots included) contains ``text``."""
     try:
         cell_output(page, index).filter(has_text=text).first.wait_for(timeout=timeout_ms)
@@ -370,9 +391,14 @@ def check_page_errors(page: Any, allowed: Sequence[str] = ()) -> None:
 def failure_context(page: Any, server: JupyterServer) -> str:
     """Console messages, page errors and server log tail for assertion messages."""
     console = getattr(page, "console_log", [])
-    return ("\n--- console ---\n" + "\n".join(console[-60:])
-            + "\n--- page errors ---\n" + "\n".join(page.page_errors)
-            + "\n--- server log ---\n" + server.log_tail(3000))
+    return (
+        "\n--- console ---\n"
+        + "\n".join(console[-60:])
+        + "\n--- page errors ---\n"
+        + "\n".join(page.page_errors)
+        + "\n--- server log ---\n"
+        + server.log_tail(3000)
+    )
 
 
 INPUT_CELLS = [
@@ -382,8 +408,9 @@ INPUT_CELLS = [
 ]
 
 
-def check_input_roundtrip(page: Any, server: JupyterServer,
-                          allowed_errors: Sequence[str] = ()) -> None:
+def check_input_roundtrip(
+    page: Any, server: JupyterServer, allowed_errors: Sequence[str] = ()
+) -> None:
     """``x = input("name")`` blocks its cell; typing + Submit lets the next cell see x."""
     from playwright.sync_api import expect
 

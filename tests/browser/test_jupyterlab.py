@@ -30,8 +30,9 @@ from _jupyter import (  # noqa: F401  (fixtures are used by name)
 from playwright.sync_api import expect
 
 
-def test_harness_plain_notebook(page: Any, console_log: list[str],
-                                lab_server: JupyterServer) -> None:
+def test_harness_plain_notebook(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
     """The harness itself: a plain cell runs and its output shows."""
     t0 = time.monotonic()
     name = lab_server.write_notebook("plain", ['print("hello")', "1 + 1"])
@@ -46,18 +47,23 @@ def test_harness_plain_notebook(page: Any, console_log: list[str],
     print(f"server start {lab_server.startup_seconds:.1f}s, test {time.monotonic() - t0:.1f}s")
 
 
-def test_input_blocks_cell_until_submitted(page: Any, console_log: list[str],
-                                           lab_server: JupyterServer) -> None:
+def test_input_blocks_cell_until_submitted(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
     check_input_roundtrip(page, lab_server)
 
 
-def test_interrupt_while_input_waits(page: Any, console_log: list[str],
-                                     lab_server: JupyterServer) -> None:
-    name = lab_server.write_notebook("interrupt", [
-        "from pywebio_nb.input import input",
-        'x = input("name")',
-        "1 + 1",
-    ])
+def test_interrupt_while_input_waits(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
+    name = lab_server.write_notebook(
+        "interrupt",
+        [
+            "from pywebio_nb.input import input",
+            'x = input("name")',
+            "1 + 1",
+        ],
+    )
     open_notebook(page, lab_server.notebook_url(name))
     run_cell(page, 0)
     wait_for_execution_count(page, 0, 1)
@@ -74,13 +80,17 @@ def test_interrupt_while_input_waits(page: Any, console_log: list[str],
     check_page_errors(page)
 
 
-def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
-                                           lab_server: JupyterServer) -> None:
-    name = lab_server.write_notebook("callback", [
-        "from pywebio_nb.output import put_buttons, put_text",
-        'put_buttons(["Click me"], onclick=lambda v: put_text("clicked", v))',
-        'put_text("last cell")',
-    ])
+def test_callback_writes_into_its_own_cell(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
+    name = lab_server.write_notebook(
+        "callback",
+        [
+            "from pywebio_nb.output import put_buttons, put_text",
+            'put_buttons(["Click me"], onclick=lambda v: put_text("clicked", v))',
+            'put_text("last cell")',
+        ],
+    )
     open_notebook(page, lab_server.notebook_url(name))
     run_all(page)
     wait_for_all_executed(page)
@@ -92,16 +102,20 @@ def test_callback_writes_into_its_own_cell(page: Any, console_log: list[str],
     check_page_errors(page)
 
 
-def test_run_all_with_three_inputs(page: Any, console_log: list[str],
-                                   lab_server: JupyterServer) -> None:
+def test_run_all_with_three_inputs(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
     """Run All over cells that each wait in input(): every form shows in its own cell."""
-    name = lab_server.write_notebook("three-inputs", [
-        "from pywebio_nb.input import input, NUMBER\nfrom pywebio_nb.output import put_text",
-        'a = input("first")',
-        'b = input("second", type=NUMBER)',
-        'c = input("third")',
-        'put_text(a, b + 1, c)',
-    ])
+    name = lab_server.write_notebook(
+        "three-inputs",
+        [
+            "from pywebio_nb.input import input, NUMBER\nfrom pywebio_nb.output import put_text",
+            'a = input("first")',
+            'b = input("second", type=NUMBER)',
+            'c = input("third")',
+            "put_text(a, b + 1, c)",
+        ],
+    )
     open_notebook(page, lab_server.notebook_url(name))
     run_all(page)
     for index, answer in ((1, "x"), (2, "41"), (3, "z")):

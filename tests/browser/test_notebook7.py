@@ -13,6 +13,7 @@ from _jupyter import (  # noqa: F401  (fixtures are used by name)
 )
 
 
-def test_input_blocks_cell_until_submitted(page: Any, console_log: list[str],
-                                           nb7_server: JupyterServer) -> None:
+def test_input_blocks_cell_until_submitted(
+    page: Any, console_log: list[str], nb7_server: JupyterServer
+) -> None:
     check_input_roundtrip(page, nb7_server, allowed_errors=NB7_KNOWN_PAGE_ERRORS)

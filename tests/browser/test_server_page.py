@@ -14,8 +14,6 @@ from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
 PAGE_JS = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static" / "page.js"
 
 
-
-
 @pytest.fixture
 def bmi_server() -> Iterator[ServerHandle]:
     if not PAGE_JS.exists():

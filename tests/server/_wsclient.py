@@ -26,14 +26,18 @@ class Client:
         self._pending: deque[dict[str, Any]] = deque()
 
     @classmethod
-    async def connect(cls, server: ServerHandle, query: str = "",
-                      headers: dict[str, str] | None = None,
-                      max_message_size: int = 1 << 30) -> Client:
+    async def connect(
+        cls,
+        server: ServerHandle,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        max_message_size: int = 1 << 30,
+    ) -> Client:
         url = f"ws://127.0.0.1:{server.port}/?{query}{'&' if query else ''}session=NEW"
         request = tornado.httpclient.HTTPRequest(url, headers=headers or {})
         conn = await asyncio.wait_for(
-            tornado.websocket.websocket_connect(request, max_message_size=max_message_size),
-            TIMEOUT)
+            tornado.websocket.websocket_connect(request, max_message_size=max_message_size), TIMEOUT
+        )
         return cls(conn)
 
     async def frame(self, timeout: float = TIMEOUT) -> list[dict[str, Any]] | None:
@@ -56,8 +60,12 @@ class Client:
             self._pending.extend(batch)
         return self._pending.popleft()
 
-    async def until(self, name: str, predicate: Callable[[dict[str, Any]], bool] = lambda c: True,
-                    timeout: float = TIMEOUT) -> dict[str, Any]:
+    async def until(
+        self,
+        name: str,
+        predicate: Callable[[dict[str, Any]], bool] = lambda c: True,
+        timeout: float = TIMEOUT,
+    ) -> dict[str, Any]:
         """Skip commands until one named ``name`` matching ``predicate`` arrives."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -72,8 +80,9 @@ class Client:
             pass
 
     async def send(self, event: str, task_id: str | None, data: Any) -> None:
-        await self.conn.write_message(json.dumps({"event": event, "task_id": task_id,
-                                                  "data": data}))
+        await self.conn.write_message(
+            json.dumps({"event": event, "task_id": task_id, "data": data})
+        )
 
     async def submit(self, form: dict[str, Any], value: Any, name: str = "data") -> None:
         await self.send("from_submit", form["task_id"], {name: value})

@@ -23,8 +23,6 @@ STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 WAIT = 10.0
 
 
-
-
 def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -102,14 +100,17 @@ def _named(text: str) -> Any:
     return app
 
 
-@pytest.mark.parametrize(("applications", "query", "expected"), [
-    ([_named("foo"), _named("bar")], "app=bar", "bar"),
-    ([_named("foo"), _named("index")], "", "index"),
-    ({"index": _named("home"), "other": _named("x")}, "app=other", "x"),
-    ({"index": _named("home"), "other": _named("x")}, "", "home"),
-    ({"only": _named("solo")}, "", "solo"),
-    (_named("single"), "", "single"),
-])
+@pytest.mark.parametrize(
+    ("applications", "query", "expected"),
+    [
+        ([_named("foo"), _named("bar")], "app=bar", "bar"),
+        ([_named("foo"), _named("index")], "", "index"),
+        ({"index": _named("home"), "other": _named("x")}, "app=other", "x"),
+        ({"index": _named("home"), "other": _named("x")}, "", "home"),
+        ({"only": _named("solo")}, "", "solo"),
+        (_named("single"), "", "single"),
+    ],
+)
 def test_app_selection(serve: Any, applications: Any, query: str, expected: str) -> None:
     server = serve(applications)
 
@@ -268,15 +269,21 @@ def test_large_messages_are_refused(serve: Any) -> None:
 
 
 # ------------------------------------------------------------------ origin and info
-@pytest.mark.parametrize(("kwargs", "origin", "allowed"), [
-    ({}, "http://127.0.0.1:{port}", True),
-    ({}, "http://evil.example", False),
-    ({"allowed_origins": ["https://*.example.com"]}, "https://app.example.com", True),
-    ({"allowed_origins": ["https://*.example.com"]}, "http://app.example.com", False),
-    ({"check_origin": lambda origin: origin.endswith(".test"),
-      "allowed_origins": ["*"]}, "http://evil.example", False),
-    ({"check_origin": lambda origin: origin.endswith(".test")}, "http://a.test", True),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "origin", "allowed"),
+    [
+        ({}, "http://127.0.0.1:{port}", True),
+        ({}, "http://evil.example", False),
+        ({"allowed_origins": ["https://*.example.com"]}, "https://app.example.com", True),
+        ({"allowed_origins": ["https://*.example.com"]}, "http://app.example.com", False),
+        (
+            {"check_origin": lambda origin: origin.endswith(".test"), "allowed_origins": ["*"]},
+            "http://evil.example",
+            False,
+        ),
+        ({"check_origin": lambda origin: origin.endswith(".test")}, "http://a.test", True),
+    ],
+)
 def test_origin_check(serve: Any, kwargs: dict[str, Any], origin: str, allowed: bool) -> None:
     server = serve(_named("ok"), **kwargs)
 
@@ -295,21 +302,31 @@ def test_origin_check(serve: Any, kwargs: dict[str, Any], origin: str, allowed: 
 
 def test_session_info(serve: Any) -> None:
     def app() -> None:
-        put_text(f"{info.backend} {info.protocol} {info.user_language} {info.user_ip} "
-                 f"{info.user_agent.browser.family} {info.server_host} {info.origin} "
-                 f"{info.request.path}")
+        put_text(
+            f"{info.backend} {info.protocol} {info.user_language} {info.user_ip} "
+            f"{info.user_agent.browser.family} {info.server_host} {info.origin} "
+            f"{info.request.path}"
+        )
 
     server = serve(app)
-    chrome = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/120.0.0.0 Safari/537.36")
+    chrome = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36"
+    )
 
     async def body() -> None:
-        client = await Client.connect(server, headers={
-            "User-Agent": chrome, "Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8",
-            "Origin": f"http://127.0.0.1:{server.port}"})
+        client = await Client.connect(
+            server,
+            headers={
+                "User-Agent": chrome,
+                "Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8",
+                "Origin": f"http://127.0.0.1:{server.port}",
+            },
+        )
         assert text_of(await client.until("output")) == (
             f"tornado websocket fr-CH 127.0.0.1 Chrome 127.0.0.1:{server.port} "
-            f"http://127.0.0.1:{server.port} /")
+            f"http://127.0.0.1:{server.port} /"
+        )
 
     run(body())
 
@@ -335,14 +352,14 @@ def test_page_references_the_local_bundle(serve: Any) -> None:
 
 def test_static_bundle_is_served_compressed_and_cacheable(serve: Any) -> None:
     if not (STATIC / "page.js").exists():
-        pytest.skip("pywebio_nb/static/page.js is not built yet: cd js && npm install && "
-                    "npm run build")
+        pytest.skip(
+            "pywebio_nb/static/page.js is not built yet: cd js && npm install && npm run build"
+        )
     server = serve(_named("x"))
     _, _, page = http_get(server.url)
     src = page.decode().split('src="', 1)[1].split('"', 1)[0]
     assert "?v=" in src, "the page should use a versioned (cacheable) URL"
-    status, headers, content = http_get(server.url.rstrip("/") + src,
-                                        {"Accept-Encoding": "gzip"})
+    status, headers, content = http_get(server.url.rstrip("/") + src, {"Accept-Encoding": "gzip"})
     assert status == 200
     assert headers.get("Content-Encoding") == "gzip"
     assert "max-age" in headers.get("Cache-Control", "")
@@ -367,8 +384,8 @@ def test_webio_handler_embeds_in_a_user_app() -> None:
 
     async def body() -> None:
         application = tornado.web.Application(
-            [(r"/tool", webio_handler(_named("embedded"))), static_route()],
-            compress_response=True)
+            [(r"/tool", webio_handler(_named("embedded"))), static_route()], compress_response=True
+        )
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         server = tornado.httpserver.HTTPServer(application)
         server.add_sockets(sockets)
@@ -382,7 +399,8 @@ def test_webio_handler_embeds_in_a_user_app() -> None:
                 script = await http.fetch(f"http://127.0.0.1:{port}{src}")
                 assert script.code == 200
             conn = await tornado.websocket.websocket_connect(
-                f"ws://127.0.0.1:{port}/tool?session=NEW")
+                f"ws://127.0.0.1:{port}/tool?session=NEW"
+            )
             client = Client(conn)
             assert text_of(await client.until("output")) == "embedded"
             await client.until("close_session")

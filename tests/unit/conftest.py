@@ -49,13 +49,13 @@ class AppRun:
     def commands(self, name: str | None = None) -> list[Command]:
         return self.transport.commands(name)
 
-    def wait_command(self, name: str, count: int = 1,
-                     where: Callable[[Command], bool] | None = None) -> Command:
+    def wait_command(
+        self, name: str, count: int = 1, where: Callable[[Command], bool] | None = None
+    ) -> Command:
         """The ``count``-th delivered ``name`` command (matching ``where``)."""
 
         def found(commands: list[Command]) -> Command | None:
-            matching = [c for c in commands
-                        if c["command"] == name and (where is None or where(c))]
+            matching = [c for c in commands if c["command"] == name and (where is None or where(c))]
             return matching[count - 1] if len(matching) >= count else None
 
         try:
@@ -63,7 +63,8 @@ class AppRun:
         except TimeoutError:
             raise AssertionError(
                 f"no {count}. {name!r} command within {TIMEOUT} s; app errors: {self.errors}; "
-                f"got {[c['command'] for c in self.commands()]}") from None
+                f"got {[c['command'] for c in self.commands()]}"
+            ) from None
         return command
 
     def wait_form(self, count: int = 1) -> Command:
@@ -88,7 +89,8 @@ class AppRun:
         self.session.thread.join(TIMEOUT)
         assert not self.session.thread.is_alive(), (
             f"the app did not finish within {TIMEOUT} s; "
-            f"commands: {[c['command'] for c in self.commands()]}")
+            f"commands: {[c['command'] for c in self.commands()]}"
+        )
         if self.errors:
             raise self.errors[0]
         return self.result

@@ -71,8 +71,7 @@ def test_single_input_form_spec(run_app) -> None:
     ("type_", "bad", "message"),
     [(NUMBER, "abc", "integer"), (NUMBER, "1.5", "integer"), (FLOAT, "abc", "number")],
 )
-def test_unconvertible_number_keeps_form_open(run_app, type_: str, bad: str,
-                                              message: str) -> None:
+def test_unconvertible_number_keeps_form_open(run_app, type_: str, bad: str, message: str) -> None:
     run = run_app(lambda: input("Age", type=type_))
     form = run.wait_form()
     run.submit(form, {"data": bad})
@@ -94,8 +93,10 @@ def test_required_rejects_empty(run_app) -> None:
     assert form["spec"]["inputs"][0]["required"] is True
     run.submit(form, {"data": ""})
     update = run.wait_command("update_input")
-    assert update["spec"]["attributes"] == {"valid_status": False,
-                                            "invalid_feedback": "Please fill in this field."}
+    assert update["spec"]["attributes"] == {
+        "valid_status": False,
+        "invalid_feedback": "Please fill in this field.",
+    }
     assert run.commands("destroy_form") == []
     run.submit(form, {"data": "Ann"})
     assert run.join() == "Ann"
@@ -129,8 +130,10 @@ def test_validate_on_blur(run_app) -> None:
     blur = {"event_name": "blur", "name": "data"}
     run.send("input_event", form["task_id"], {**blur, "value": "999"})
     first = run.wait_command("update_input")
-    assert first["spec"] == {"target_name": "data",
-                             "attributes": {"valid_status": False, "invalid_feedback": "Too old"}}
+    assert first["spec"] == {
+        "target_name": "data",
+        "attributes": {"valid_status": False, "invalid_feedback": "Too old"},
+    }
     run.send("input_event", form["task_id"], {**blur, "value": "x"})
     second = run.wait_command("update_input", 2)
     assert second["spec"]["attributes"]["valid_status"] is False
@@ -177,10 +180,13 @@ def test_input_rejects_unknown_type() -> None:
 
 def test_input_group_returns_dict(run_app) -> None:
     def app() -> Any:
-        return input_group("User info", [
-            input("Your name", name="name"),
-            input("Your age", name="age", type=NUMBER),
-        ])
+        return input_group(
+            "User info",
+            [
+                input("Your name", name="name"),
+                input("Your age", name="age", type=NUMBER),
+            ],
+        )
 
     run = run_app(app)
     form = run.wait_form()
@@ -199,17 +205,23 @@ def test_input_group_validate_targets_named_item(run_app) -> None:
         return None
 
     def app() -> Any:
-        return input_group("Basic info", [
-            input("Input your name", name="name"),
-            input("Input your age", name="age", type=NUMBER),
-        ], validate=check_form)
+        return input_group(
+            "Basic info",
+            [
+                input("Input your name", name="name"),
+                input("Input your age", name="age", type=NUMBER),
+            ],
+            validate=check_form,
+        )
 
     run = run_app(app)
     form = run.wait_form()
     run.submit(form, {"name": "Bartholomew", "age": "3"})
     first = run.wait_command("update_input")
-    assert first["spec"] == {"target_name": "name", "attributes": {
-        "valid_status": False, "invalid_feedback": "Name too long!"}}
+    assert first["spec"] == {
+        "target_name": "name",
+        "attributes": {"valid_status": False, "invalid_feedback": "Name too long!"},
+    }
     run.submit(form, {"name": "Bart", "age": "0"})
     second = run.wait_command("update_input", 2)
     assert second["spec"]["target_name"] == "age"
@@ -222,10 +234,14 @@ def test_item_errors_are_reported_before_group_validate(run_app) -> None:
     called: list[Any] = []
 
     def app() -> Any:
-        return input_group("g", [
-            input("a", name="a", type=NUMBER),
-            input("b", name="b", required=True),
-        ], validate=lambda d: called.append(d))
+        return input_group(
+            "g",
+            [
+                input("a", name="a", type=NUMBER),
+                input("b", name="b", required=True),
+            ],
+            validate=lambda d: called.append(d),
+        )
 
     run = run_app(app)
     form = run.wait_form()
@@ -250,8 +266,11 @@ def test_cancelable_group_returns_none_on_cancel(run_app) -> None:
 
 def test_actions_as_last_item_disables_cancelable(run_app) -> None:
     def app() -> Any:
-        return input_group("g", [input("a", name="a"),
-                                 actions("", ["save", "discard"], name="act")], cancelable=True)
+        return input_group(
+            "g",
+            [input("a", name="a"), actions("", ["save", "discard"], name="act")],
+            cancelable=True,
+        )
 
     run = run_app(app)
     form = run.wait_form()
@@ -262,12 +281,16 @@ def test_actions_as_last_item_disables_cancelable(run_app) -> None:
 
 def test_actions_returns_clicked_value(run_app) -> None:
     def app() -> Any:
-        return actions("Confirm to delete file?", [
-            "confirm",
-            ("Keep it", {"keep": True}),
-            {"label": "Reset", "type": "reset"},
-            ("Cancel", None, "cancel", True),
-        ], help_text="Unrecoverable after file deletion")
+        return actions(
+            "Confirm to delete file?",
+            [
+                "confirm",
+                ("Keep it", {"keep": True}),
+                {"label": "Reset", "type": "reset"},
+                ("Cancel", None, "cancel", True),
+            ],
+            help_text="Unrecoverable after file deletion",
+        )
 
     run = run_app(app)
     form = run.wait_form()
@@ -292,17 +315,29 @@ def test_actions_returns_clicked_value(run_app) -> None:
     [
         (["A", "B"], None, [{"label": "A", "value": "A"}, {"label": "B", "value": "B"}]),
         ([1, 2], 2, [{"label": "1", "value": 1}, {"label": "2", "value": 2, "selected": True}]),
-        ([("One", 1), ("Two", 2, True), ("Three", 3, False, True)], None,
-         [{"label": "One", "value": 1}, {"label": "Two", "value": 2, "selected": True},
-          {"label": "Three", "value": 3, "selected": False, "disabled": True}]),
-        ([{"label": "X", "value": "x", "disabled": True}, {"value": "y"}], "y",
-         [{"label": "X", "value": "x", "disabled": True},
-          {"label": "y", "value": "y", "selected": True}]),
+        (
+            [("One", 1), ("Two", 2, True), ("Three", 3, False, True)],
+            None,
+            [
+                {"label": "One", "value": 1},
+                {"label": "Two", "value": 2, "selected": True},
+                {"label": "Three", "value": 3, "selected": False, "disabled": True},
+            ],
+        ),
+        (
+            [{"label": "X", "value": "x", "disabled": True}, {"value": "y"}],
+            "y",
+            [
+                {"label": "X", "value": "x", "disabled": True},
+                {"label": "y", "value": "y", "selected": True},
+            ],
+        ),
     ],
     ids=["plain", "plain-value", "tuples", "dicts"],
 )
-def test_select_options_are_normalized(run_app, options: list[Any], value: Any,
-                                       expected: list[dict[str, Any]]) -> None:
+def test_select_options_are_normalized(
+    run_app, options: list[Any], value: Any, expected: list[dict[str, Any]]
+) -> None:
     run = run_app(lambda: select("Pick", options, value=value))
     form = run.wait_form()
     assert form["spec"]["inputs"][0]["options"] == expected
@@ -312,11 +347,15 @@ def test_select_options_are_normalized(run_app, options: list[Any], value: Any,
 
 def test_checkbox_multiple_values_and_conversion(run_app) -> None:
     def app() -> Any:
-        return input_group("g", [
-            checkbox("c", ["a", ("B", "b"), {"label": "C", "value": 3}], value=["a", 3],
-                     name="c"),
-            checkbox("empty", ["x"], name="empty"),
-        ])
+        return input_group(
+            "g",
+            [
+                checkbox(
+                    "c", ["a", ("B", "b"), {"label": "C", "value": 3}], value=["a", 3], name="c"
+                ),
+                checkbox("empty", ["x"], name="empty"),
+            ],
+        )
 
     run = run_app(app)
     form = run.wait_form()
@@ -340,14 +379,20 @@ def test_select_multiple_marks_each_selected_value(run_app) -> None:
 
 def test_radio_returns_value_or_none(run_app) -> None:
     def app() -> Any:
-        return input_group("g", [radio("r", [("Yes", True), ("No", False)], name="r",
-                                       inline=True),
-                                 radio("s", ["x"], name="s")])
+        return input_group(
+            "g",
+            [
+                radio("r", [("Yes", True), ("No", False)], name="r", inline=True),
+                radio("s", ["x"], name="s"),
+            ],
+        )
 
     run = run_app(app)
     form = run.wait_form()
-    assert form["spec"]["inputs"][0]["options"] == [{"label": "Yes", "value": True},
-                                                    {"label": "No", "value": False}]
+    assert form["spec"]["inputs"][0]["options"] == [
+        {"label": "Yes", "value": True},
+        {"label": "No", "value": False},
+    ]
     assert form["spec"]["inputs"][0]["inline"] is True
     run.submit(form, {"r": False, "s": None})
     assert run.join() == {"r": False, "s": None}
@@ -357,8 +402,9 @@ def test_radio_returns_value_or_none(run_app) -> None:
     ("kwargs", "raw", "expected"),
     [({}, "30", 30), ({"value": 0.5, "max_value": 1.0, "step": 0.1}, "0.7", 0.7)],
 )
-def test_slider_converts_to_int_or_float(run_app, kwargs: dict[str, Any], raw: str,
-                                         expected: Any) -> None:
+def test_slider_converts_to_int_or_float(
+    run_app, kwargs: dict[str, Any], raw: str, expected: Any
+) -> None:
     run = run_app(lambda: slider("s", **kwargs))
     form = run.wait_form()
     assert form["spec"]["inputs"][0]["float"] is isinstance(expected, float)
@@ -473,8 +519,10 @@ def test_form_is_destroyed_when_the_wait_is_abandoned(run_app) -> None:
     run.submit(second, {"data": "ok"})
     assert run.join() == "ok"
     assert outcome == ["raised"]
-    assert [c["task_id"] for c in run.commands("destroy_form")] == [form["task_id"],
-                                                                   second["task_id"]]
+    assert [c["task_id"] for c in run.commands("destroy_form")] == [
+        form["task_id"],
+        second["task_id"],
+    ]
 
 
 def test_late_submit_for_finished_form_is_ignored(run_app) -> None:
@@ -503,22 +551,32 @@ def test_onchange_input_update_example(run_app) -> None:
     countries = list(country2city.keys())
 
     def app() -> Any:
-        return input_group("Select a location", [
-            select("Country", options=countries, name="country",
-                   onchange=lambda c: input_update("city", options=country2city[c])),
-            select("City", options=country2city[countries[0]], name="city"),
-        ])
+        return input_group(
+            "Select a location",
+            [
+                select(
+                    "Country",
+                    options=countries,
+                    name="country",
+                    onchange=lambda c: input_update("city", options=country2city[c]),
+                ),
+                select("City", options=country2city[countries[0]], name="city"),
+            ],
+        )
 
     run = run_app(app)
     form = run.wait_form()
     assert form["spec"]["inputs"][0]["onchange"] is True
     assert "onchange" not in form["spec"]["inputs"][1]
-    run.send("input_event", form["task_id"],
-             {"event_name": "change", "name": "country", "value": "USA"})
+    run.send(
+        "input_event", form["task_id"], {"event_name": "change", "name": "country", "value": "USA"}
+    )
     update = run.wait_command("update_input")
     assert update["task_id"] == form["task_id"]
-    assert update["spec"] == {"target_name": "city", "attributes": {"options": [
-        {"label": c, "value": c} for c in country2city["USA"]]}}
+    assert update["spec"] == {
+        "target_name": "city",
+        "attributes": {"options": [{"label": c, "value": c} for c in country2city["USA"]]},
+    }
     run.submit(form, {"country": "USA", "city": "Los Angeles"})
     assert run.join() == {"country": "USA", "city": "Los Angeles"}
 
@@ -529,8 +587,9 @@ def test_input_update_defaults_to_changed_item(run_app) -> None:
 
     run = run_app(lambda: input("t", onchange=on_change))
     form = run.wait_form()
-    run.send("input_event", form["task_id"],
-             {"event_name": "change", "name": "data", "value": "abcd"})
+    run.send(
+        "input_event", form["task_id"], {"event_name": "change", "name": "data", "value": "abcd"}
+    )
     update = run.wait_command("update_input")
     assert update["spec"] == {"target_name": "data", "attributes": {"help_text": "4 chars"}}
     run.submit(form, {"data": "abcd"})
@@ -548,8 +607,7 @@ def test_error_in_onchange_is_shown_and_form_continues(run_app) -> None:
 
     run = run_app(lambda: input("t", onchange=on_change))
     form = run.wait_form()
-    run.send("input_event", form["task_id"],
-             {"event_name": "change", "name": "data", "value": "a"})
+    run.send("input_event", form["task_id"], {"event_name": "change", "name": "data", "value": "a"})
     error = run.wait_command("output")
     assert "ZeroDivisionError" in error["spec"]["content"]
     run.submit(form, {"data": "a"})
@@ -566,7 +624,9 @@ def test_input_action_button_sets_value(run_app) -> None:
     assert action["label"] == "Pick"
     run.click(action["callback_id"])
     update = run.wait_command("update_input")
-    assert update["spec"] == {"target_name": "data",
-                              "attributes": {"value": "New year", "readonly": True}}
+    assert update["spec"] == {
+        "target_name": "data",
+        "attributes": {"value": "New year", "readonly": True},
+    }
     run.submit(form, {"data": "New year"})
     assert run.join() == "2024-01-01"

@@ -16,8 +16,9 @@ def test_no_shell_stream_is_unsupported() -> None:
 
 def test_ipykernel7_layout_without_the_main_stream_is_unsupported() -> None:
     manager = SimpleNamespace(_shell_channel_to_main=SimpleNamespace(to_stream=None))
-    kernel = SimpleNamespace(shell_channel_thread=SimpleNamespace(manager=manager),
-                             _supports_kernel_subshells=True)
+    kernel = SimpleNamespace(
+        shell_channel_thread=SimpleNamespace(manager=manager), _supports_kernel_subshells=True
+    )
     with pytest.raises(UnsupportedKernel, match="shell-channel-to-main"):
         EventPump(kernel)
 

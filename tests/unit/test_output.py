@@ -44,8 +44,13 @@ def test_put_text_spec_and_page(run_app) -> None:
     run = run_app(app)
     run.join()
     first, second = _outputs(run)
-    assert first == {"type": "text", "content": "hello-42-None", "inline": False,
-                     "scope": ROOT_SEL, "position": -1}
+    assert first == {
+        "type": "text",
+        "content": "hello-42-None",
+        "inline": False,
+        "scope": ROOT_SEL,
+        "position": -1,
+    }
     assert second["inline"] is True
     assert run.page.texts() == ["hello-42-None", "inline"]
 
@@ -111,8 +116,7 @@ class _Markup:
     ],
     ids=["str", "sanitize", "repr_html", "dunder_html", "int"],
 )
-def test_put_html(run_app, html: Any, kwargs: dict[str, Any], content: str,
-                  sanitize: bool) -> None:
+def test_put_html(run_app, html: Any, kwargs: dict[str, Any], content: str, sanitize: bool) -> None:
     run = run_app(lambda: put_html(html, **kwargs))
     run.join()
     (spec,) = _outputs(run)
@@ -128,12 +132,14 @@ def test_put_code(run_app) -> None:
 
 def test_put_table_list_of_lists(run_app) -> None:
     def app() -> None:
-        put_table([
-            ["Type", "Content"],
-            ["html", put_html("X<sup>2</sup>")],
-            ["text", "<hr/>"],
-            [3, None],
-        ])
+        put_table(
+            [
+                ["Type", "Content"],
+                ["html", put_html("X<sup>2</sup>")],
+                ["text", "<hr/>"],
+                [3, None],
+            ]
+        )
 
     run = run_app(app)
     run.join()
@@ -145,8 +151,16 @@ def test_put_table_list_of_lists(run_app) -> None:
         ["text", "<hr/>"],
         ["3", "None"],
     ]
-    assert run.page.texts() == ["Type", "Content", "html", "X<sup>2</sup>", "text", "<hr/>",
-                                "3", "None"]
+    assert run.page.texts() == [
+        "Type",
+        "Content",
+        "html",
+        "X<sup>2</sup>",
+        "text",
+        "<hr/>",
+        "3",
+        "None",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -157,8 +171,9 @@ def test_put_table_list_of_lists(run_app) -> None:
     ],
     ids=["keys", "label-key-pairs"],
 )
-def test_put_table_list_of_dicts(run_app, header: list[Any], expected_header: list[str],
-                                 keys: list[str]) -> None:
+def test_put_table_list_of_dicts(
+    run_app, header: list[Any], expected_header: list[str], keys: list[str]
+) -> None:
     rows = [{"a": 1, "b": 2, "c": 3}, {"a": "x", "c": put_text("nested")}]
     run = run_app(lambda: put_table(rows, header=header))
     run.join()
@@ -196,14 +211,19 @@ def test_style_and_chaining(run_app) -> None:
 def test_manual_style_example_keeps_order(run_app) -> None:
     def app() -> None:
         style(put_text("Red"), "color:red")
-        style([
-            put_text("Red"),
-            put_markdown("~~del~~"),
-        ], "color:red")
-        put_table([
-            ["A", "B"],
-            ["C", style(put_text("Red"), "color:red")],
-        ])
+        style(
+            [
+                put_text("Red"),
+                put_markdown("~~del~~"),
+            ],
+            "color:red",
+        )
+        put_table(
+            [
+                ["A", "B"],
+                ["C", style(put_text("Red"), "color:red")],
+            ]
+        )
 
     run = run_app(app)
     run.join()
@@ -242,8 +262,13 @@ def test_unassigned_output_is_sent_when_the_statement_ends(run_app) -> None:
 
     run = run_app(app)
     run.join()
-    assert counts == {"after_statement": 1, "after_assignment": 1, "after_show": 2,
-                      "after_second_show": 2, "after_del": 2}
+    assert counts == {
+        "after_statement": 1,
+        "after_assignment": 1,
+        "after_show": 2,
+        "after_second_show": 2,
+        "after_del": 2,
+    }
     assert run.page.texts() == ["statement", "held"]
 
 
@@ -291,20 +316,26 @@ def test_put_buttons_values_are_indexes_and_callback_gets_real_value(run_app) ->
 
     def app() -> None:
         app_thread.append(threading.current_thread())
-        put_buttons(["A", ("Obj", marker), {"label": "Dict", "value": 3, "color": "danger"}],
-                    onclick=on_click, small=True)
+        put_buttons(
+            ["A", ("Obj", marker), {"label": "Dict", "value": 3, "color": "danger"}],
+            onclick=on_click,
+            small=True,
+        )
 
     run = run_app(app)
     run.join()
     (spec,) = _outputs(run)
     assert spec["type"] == "buttons"
     assert spec["small"] is True
-    assert spec["buttons"] == [{"label": "A", "value": 0}, {"label": "Obj", "value": 1},
-                               {"label": "Dict", "value": 2, "color": "danger"}]
+    assert spec["buttons"] == [
+        {"label": "A", "value": 0},
+        {"label": "Obj", "value": 1},
+        {"label": "Dict", "value": 2, "color": "danger"},
+    ]
     run.click(spec["callback_id"], 1)
     assert done.wait(5)
     run.wait_command("output", 2)
-    (value, thread, session), = received
+    ((value, thread, session),) = received
     assert value is marker
     assert thread is not app_thread[0]
     assert thread.name.startswith("pywebio-nb-cb")
@@ -361,8 +392,9 @@ def test_put_button(run_app) -> None:
     run = run_app(app)
     run.join()
     (spec,) = _outputs(run)
-    assert spec["buttons"] == [{"label": "Click me", "value": 0, "disabled": True,
-                                "color": "success"}]
+    assert spec["buttons"] == [
+        {"label": "Click me", "value": 0, "disabled": True, "color": "success"}
+    ]
     assert spec["outline"] is True
     run.click(spec["callback_id"], 0)
     assert done.wait(5)
@@ -408,8 +440,12 @@ def test_use_scope_context_manager_sends_set_scope(run_app) -> None:
     run = run_app(app)
     run.join()
     first, second = run.commands("output_ctl")
-    assert first["spec"] == {"set_scope": "pywebio-scope-s1", "container": ROOT_SEL,
-                             "position": -1, "if_exist": None}
+    assert first["spec"] == {
+        "set_scope": "pywebio-scope-s1",
+        "container": ROOT_SEL,
+        "position": -1,
+        "if_exist": None,
+    }
     assert second["spec"]["if_exist"] == "clear"
     assert names == ["s1"]
     assert run.scope("s1").texts() == ["again"]
@@ -502,12 +538,17 @@ def test_output_to_missing_scope_changes_nothing(run_app) -> None:
     assert run.page.texts() == []
 
 
-POSITION_STEPS = [("A", -1, ["A"]), ("B", 0, ["B", "A"]), ("C", -2, ["B", "C", "A"]),
-                  ("D", 1, ["B", "D", "C", "A"])]
+POSITION_STEPS = [
+    ("A", -1, ["A"]),
+    ("B", 0, ["B", "A"]),
+    ("C", -2, ["B", "C", "A"]),
+    ("D", 1, ["B", "D", "C", "A"]),
+]
 
 
-@pytest.mark.parametrize("steps", [POSITION_STEPS[: i + 1] for i in range(4)],
-                         ids=[s[0] for s in POSITION_STEPS])
+@pytest.mark.parametrize(
+    "steps", [POSITION_STEPS[: i + 1] for i in range(4)], ids=[s[0] for s in POSITION_STEPS]
+)
 def test_manual_position_example(run_app, steps: list[tuple[str, int, list[str]]]) -> None:
     def app() -> None:
         with use_scope("scope1"):

@@ -17,15 +17,24 @@ from pywebio_nb.session._page_model import (
 
 
 def text(content: str, scope: str = ROOT, position: int = -1) -> Any:
-    return make_command("output", {"type": "text", "content": content,
-                                   "scope": scope_selector(scope), "position": position})
+    return make_command(
+        "output",
+        {"type": "text", "content": content, "scope": scope_selector(scope), "position": position},
+    )
 
 
-def set_scope(name: str, container: str = ROOT, position: int = -1,
-              if_exist: str | None = None) -> Any:
-    return make_command("output_ctl", {"set_scope": scope_dom_id(name),
-                                       "container": scope_selector(container),
-                                       "position": position, "if_exist": if_exist})
+def set_scope(
+    name: str, container: str = ROOT, position: int = -1, if_exist: str | None = None
+) -> Any:
+    return make_command(
+        "output_ctl",
+        {
+            "set_scope": scope_dom_id(name),
+            "container": scope_selector(container),
+            "position": position,
+            "if_exist": if_exist,
+        },
+    )
 
 
 def ctl(**spec: Any) -> Any:
@@ -34,8 +43,9 @@ def ctl(**spec: Any) -> Any:
 
 def names(node: ScopeNode) -> list[str]:
     """Children of a scope: scope names, or the text of outputs."""
-    return [c.name if isinstance(c, ScopeNode) else c.get("content", c["type"])
-            for c in node.children]
+    return [
+        c.name if isinstance(c, ScopeNode) else c.get("content", c["type"]) for c in node.children
+    ]
 
 
 @pytest.fixture
@@ -62,8 +72,9 @@ def test_selectors() -> None:
     ],
     ids=["A", "B@0", "C@-2", "manual-D@1", "clamp-high", "clamp-low", "append"],
 )
-def test_manual_position_rules(model: PageModel, steps: list[tuple[str, int]],
-                               expected: list[str]) -> None:
+def test_manual_position_rules(
+    model: PageModel, steps: list[tuple[str, int]], expected: list[str]
+) -> None:
     model.apply(set_scope("scope1"), "page")
     for content, position in steps:
         model.apply(text(content, "scope1", position), "page")
@@ -96,8 +107,11 @@ def test_output_to_missing_scope_is_ignored(model: PageModel) -> None:
 
 def test_non_output_commands_do_not_change_the_model(model: PageModel) -> None:
     model.apply(text("a"), "page")
-    for command in [make_command("toast", {"content": "t"}), make_command("close_session"),
-                    make_command("run_script", {"code": "", "args": {}})]:
+    for command in [
+        make_command("toast", {"content": "t"}),
+        make_command("close_session"),
+        make_command("run_script", {"code": "", "args": {}}),
+    ]:
         model.apply(command, "page")
     assert model.root("page").texts() == ["a"]
 
@@ -122,8 +136,9 @@ def test_nested_scopes_and_texts_depth_first(model: PageModel) -> None:
     ("if_exist", "expected_texts", "moved"),
     [(None, ["old"], False), ("clear", [], False), ("blank", [], False), ("remove", [], True)],
 )
-def test_set_scope_if_exist(model: PageModel, if_exist: str | None,
-                            expected_texts: list[str], moved: bool) -> None:
+def test_set_scope_if_exist(
+    model: PageModel, if_exist: str | None, expected_texts: list[str], moved: bool
+) -> None:
     model.apply(set_scope("s"), "page")
     model.apply(text("old", "s"), "page")
     model.apply(set_scope("inner", container="s"), "page")
@@ -198,12 +213,20 @@ def test_clear_before_and_after(model: PageModel, op: str, expected: list[str]) 
 
 
 def test_put_scope_output_registers_nested_scopes(model: PageModel) -> None:
-    spec = {"type": "scope", "dom_id": scope_dom_id("outer"), "scope": scope_selector(ROOT),
-            "position": -1, "contents": [
-                {"type": "text", "content": "o1"},
-                {"type": "scope", "dom_id": scope_dom_id("inner"),
-                 "contents": [{"type": "markdown", "content": "i1"}]},
-            ]}
+    spec = {
+        "type": "scope",
+        "dom_id": scope_dom_id("outer"),
+        "scope": scope_selector(ROOT),
+        "position": -1,
+        "contents": [
+            {"type": "text", "content": "o1"},
+            {
+                "type": "scope",
+                "dom_id": scope_dom_id("inner"),
+                "contents": [{"type": "markdown", "content": "i1"}],
+            },
+        ],
+    }
     model.apply(make_command("output", spec), "cell-7")
     outer, inner = model.scope("outer"), model.scope("inner")
     assert outer is not None and inner is not None
@@ -216,20 +239,29 @@ def test_put_scope_output_registers_nested_scopes(model: PageModel) -> None:
 def test_put_scope_with_existing_name_replaces_it(model: PageModel) -> None:
     model.apply(set_scope("dup"), "page")
     model.apply(text("old", "dup"), "page")
-    spec = {"type": "scope", "dom_id": scope_dom_id("dup"), "scope": scope_selector(ROOT),
-            "position": -1, "contents": [{"type": "text", "content": "new"}]}
+    spec = {
+        "type": "scope",
+        "dom_id": scope_dom_id("dup"),
+        "scope": scope_selector(ROOT),
+        "position": -1,
+        "contents": [{"type": "text", "content": "new"}],
+    }
     model.apply(make_command("output", spec), "page")
     assert model.root("page").texts() == ["new"]
     assert len(model.root("page").children) == 1
 
 
 def test_texts_collects_nested_and_table_content() -> None:
-    node = ScopeNode(ROOT, "page", children=[
-        {"type": "text", "content": "t"},
-        {"type": "html", "content": "<b>h</b>"},
-        {"type": "code", "content": "c"},
-        {"type": "buttons", "buttons": [{"label": "not text", "value": 0}]},
-        {"type": "table", "data": [["k", {"type": "text", "content": "cell"}]]},
-        {"type": "row", "contents": [{"type": "markdown", "content": "m"}]},
-    ])
+    node = ScopeNode(
+        ROOT,
+        "page",
+        children=[
+            {"type": "text", "content": "t"},
+            {"type": "html", "content": "<b>h</b>"},
+            {"type": "code", "content": "c"},
+            {"type": "buttons", "buttons": [{"label": "not text", "value": 0}]},
+            {"type": "table", "data": [["k", {"type": "text", "content": "cell"}]]},
+            {"type": "row", "contents": [{"type": "markdown", "content": "m"}]},
+        ],
+    )
     assert node.texts() == ["t", "<b>h</b>", "c", "k", "cell", "m"]

@@ -79,15 +79,26 @@ def test_flush_splits_batches_per_root_in_order() -> None:
     session.command("output", _text("b1"), root_id="cell-b")
     session.command("output", _text("a3"), root_id="cell-a")
     session.flush()
-    assert [(root, [c["spec"]["content"] for c in batch]) for root, batch in transport.batches] \
-        == [("cell-a", ["a1", "a2"]), ("cell-b", ["b1"]), ("cell-a", ["a3"])]
+    assert [(root, [c["spec"]["content"] for c in batch]) for root, batch in transport.batches] == [
+        ("cell-a", ["a1", "a2"]),
+        ("cell-b", ["b1"]),
+        ("cell-a", ["a3"]),
+    ]
 
 
 def test_command_to_a_named_scope_routes_to_the_root_showing_it() -> None:
     transport = MemoryTransport()
     session = Session(transport)
-    session.command("output_ctl", {"set_scope": "pywebio-scope-side", "container": ROOT_SEL,
-                                   "position": -1, "if_exist": None}, root_id="cell-1")
+    session.command(
+        "output_ctl",
+        {
+            "set_scope": "pywebio-scope-side",
+            "container": ROOT_SEL,
+            "position": -1,
+            "if_exist": None,
+        },
+        root_id="cell-1",
+    )
     session.command("output", _text("routed", "#pywebio-scope-side"))  # no root given
     session.command("output", _text("default"))
     assert [root for root, _ in transport.batches] == ["cell-1", "cell-1", "page"]
@@ -98,13 +109,23 @@ def test_command_to_a_named_scope_routes_to_the_root_showing_it() -> None:
 def test_set_scope_for_a_scope_in_another_root_routes_to_that_root() -> None:
     transport = MemoryTransport()
     session = Session(transport)
-    session.command("output_ctl", {"set_scope": "pywebio-scope-x", "container": ROOT_SEL,
-                                   "position": -1, "if_exist": None}, root_id="cell-1")
+    session.command(
+        "output_ctl",
+        {"set_scope": "pywebio-scope-x", "container": ROOT_SEL, "position": -1, "if_exist": None},
+        root_id="cell-1",
+    )
     session.command("output", _text("old", "#pywebio-scope-x"))
     token = root_var.set("cell-2")  # the calling code runs in another cell
     try:
-        session.command("output_ctl", {"set_scope": "pywebio-scope-x", "container": ROOT_SEL,
-                                       "position": -1, "if_exist": "clear"})
+        session.command(
+            "output_ctl",
+            {
+                "set_scope": "pywebio-scope-x",
+                "container": ROOT_SEL,
+                "position": -1,
+                "if_exist": "clear",
+            },
+        )
     finally:
         root_var.reset(token)
     assert session.page.scope("x").texts() == []  # type: ignore[union-attr]
@@ -139,7 +160,9 @@ def test_flushes_from_two_threads_are_delivered_in_order() -> None:
     b.join(TIMEOUT)
     assert not a.is_alive() and not b.is_alive()
     assert [[c["spec"]["content"] for c in batch] for _, batch in transport.batches] == [
-        ["first"], ["second"]]
+        ["first"],
+        ["second"],
+    ]
 
 
 def test_outputs_from_app_and_callback_threads_keep_per_thread_order(run_app) -> None:
@@ -174,19 +197,21 @@ MALFORMED_OR_UNKNOWN = [
     pytest.param(None, id="none"),
     pytest.param({"event": "explode", "task_id": None, "data": {}}, id="unknown-event"),
     pytest.param({"task_id": None, "data": {}}, id="no-event-name"),
-    pytest.param({"event": "from_submit", "task_id": 7, "data": {"data": "x"}},
-                 id="int-task-id"),
+    pytest.param({"event": "from_submit", "task_id": 7, "data": {"data": "x"}}, id="int-task-id"),
     pytest.param({"event": "from_submit", "task_id": ["t"], "data": {}}, id="list-task-id"),
     pytest.param({"event": "from_submit", "task_id": "form-1"}, id="no-data"),
-    pytest.param({"event": "from_submit", "task_id": "form-999", "data": {"data": "x"}},
-                 id="unknown-task"),
-    pytest.param({"event": "from_submit", "task_id": None, "data": {"data": "x"}},
-                 id="null-task"),
-    pytest.param({"event": "callback", "task_id": "no-such-callback", "data": 0},
-                 id="unknown-callback"),
+    pytest.param(
+        {"event": "from_submit", "task_id": "form-999", "data": {"data": "x"}}, id="unknown-task"
+    ),
+    pytest.param({"event": "from_submit", "task_id": None, "data": {"data": "x"}}, id="null-task"),
+    pytest.param(
+        {"event": "callback", "task_id": "no-such-callback", "data": 0}, id="unknown-callback"
+    ),
     pytest.param({"event": "callback", "task_id": None, "data": 0}, id="null-callback"),
-    pytest.param({"event": "input_event", "task_id": "form-1", "data": {"value": 1}},
-                 id="input-event-no-name"),
+    pytest.param(
+        {"event": "input_event", "task_id": "form-1", "data": {"value": 1}},
+        id="input-event-no-name",
+    ),
     pytest.param({"event": "pong", "task_id": None, "data": {}}, id="pong-no-id"),
 ]
 
@@ -373,8 +398,12 @@ def test_local_is_per_session(run_app) -> None:
             local.user = user
             local["visits"] = 1
             input("wait")  # both sessions are alive at the same time here
-            seen.update(after=local.user, in_after="user" in local, visits=local.visits,
-                        missing=local.nothing)
+            seen.update(
+                after=local.user,
+                in_after="user" in local,
+                visits=local.visits,
+                missing=local.nothing,
+            )
             return seen
 
         return app
@@ -384,8 +413,7 @@ def test_local_is_per_session(run_app) -> None:
     form_a, form_b = run_a.wait_form(), run_b.wait_form()
     run_b.submit(form_b, {"data": ""})
     run_a.submit(form_a, {"data": ""})
-    expected = {"before": None, "in_before": False, "in_after": True, "visits": 1,
-                "missing": None}
+    expected = {"before": None, "in_before": False, "in_after": True, "visits": 1, "missing": None}
     assert run_a.join() == {**expected, "after": "a"}
     assert run_b.join() == {**expected, "after": "b"}
     assert run_a.session.local.user == "a" and run_b.session.local.user == "b"
@@ -464,8 +492,7 @@ def test_get_current_session_in_app_and_registered_thread(run_app) -> None:
 def test_on_done_is_called_after_the_app() -> None:
     finished = threading.Event()
     transport = MemoryTransport()
-    session = ThreadSession(lambda: put_text("x"), transport,
-                            on_done=lambda s: finished.set())
+    session = ThreadSession(lambda: put_text("x"), transport, on_done=lambda s: finished.set())
     session.start()
     assert finished.wait(TIMEOUT)
     assert transport.commands("output")[0]["spec"]["content"] == "x"
@@ -514,16 +541,19 @@ def test_coroutine_session_input_round_trip_and_async_callback() -> None:
         session = CoroutineSession(app, watcher.transport, loop=asyncio.get_running_loop())
         session.start()
         form = await watcher.wait_command("input_group")
-        session.dispatch({"event": "from_submit", "task_id": form["task_id"],
-                          "data": {"data": "Ann"}})
+        session.dispatch(
+            {"event": "from_submit", "task_id": form["task_id"], "data": {"data": "Ann"}}
+        )
         script = await watcher.wait_command("run_script")
         session.dispatch({"event": "js_yield", "task_id": script["task_id"], "data": 1280})
         assert session.task is not None
         await asyncio.wait_for(session.task, TIMEOUT)
-        buttons = [c for c in watcher.transport.commands("output")
-                   if c["spec"]["type"] == "buttons"]
-        session.dispatch({"event": "callback", "task_id": buttons[0]["spec"]["callback_id"],
-                          "data": 1})
+        buttons = [
+            c for c in watcher.transport.commands("output") if c["spec"]["type"] == "buttons"
+        ]
+        session.dispatch(
+            {"event": "callback", "task_id": buttons[0]["spec"]["callback_id"], "data": 1}
+        )
         clicked = await watcher.wait_command("output", 3)
         results["clicked"] = clicked["spec"]["content"]
         results["session"] = session
