@@ -56,6 +56,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/python scripts/gen_protocol_ts.py --check
 	cd js && npm run -s typecheck
+	cd js && npm run -s lint
 
 bench: setup
 	$(BIN)/python bench/bench_server.py

@@ -3,11 +3,12 @@
 //   page.js    IIFE for the standalone server page
 // CSS is compiled here (a Bootstrap 5 subset + our own styles) and bundled into the
 // JS as text; the renderer injects it into its shadow root. `--watch` rebuilds on change.
-import * as esbuild from "esbuild";
-import * as sass from "sass";
+
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import * as sass from "sass";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, "..", "pywebio_nb", "static");

@@ -141,9 +141,12 @@ export class Forms {
   updateInput(taskId: string | null, spec: UpdateInputSpec): void {
     const name = str(spec.target_name);
     let form = this.forms.get(str(taskId));
-    if (!form || !form.items.has(name)) {
+    if (!form?.items.has(name)) {
       // Fall back to the newest form that has this item.
-      form = Array.from(this.forms.values()).reverse().find((f) => f.items.has(name)) ?? form;
+      form =
+        Array.from(this.forms.values())
+          .reverse()
+          .find((f) => f.items.has(name)) ?? form;
     }
     if (!form) {
       console.debug(`pywebio_nb: update_input for task ${taskId}: no form`);

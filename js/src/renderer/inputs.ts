@@ -42,10 +42,34 @@ const TEXT_INPUT_TYPES: Record<string, string> = {
 
 /** Item fields that are not HTML attributes of the control. */
 const NON_ATTRIBUTE_KEYS = new Set([
-  "label", "type", "name", "value", "onchange", "onblur", "auto_focus", "help_text", "datalist",
-  "action", "options", "inline", "code", "buttons", "max_size", "max_total_size", "min_value",
-  "max_value", "float", "valid_status", "invalid_feedback", "valid_feedback", "validate",
-  "multiple", "required", "readonly", "disabled", "placeholder",
+  "label",
+  "type",
+  "name",
+  "value",
+  "onchange",
+  "onblur",
+  "auto_focus",
+  "help_text",
+  "datalist",
+  "action",
+  "options",
+  "inline",
+  "code",
+  "buttons",
+  "max_size",
+  "max_total_size",
+  "min_value",
+  "max_value",
+  "float",
+  "valid_status",
+  "invalid_feedback",
+  "valid_feedback",
+  "validate",
+  "multiple",
+  "required",
+  "readonly",
+  "disabled",
+  "placeholder",
 ]);
 
 let uid = 0;
@@ -133,8 +157,10 @@ abstract class BaseView implements ItemView {
 
   /** Wire blur/change events to `input_event` as the spec asks. */
   protected listen(target: Element, changeEvent: "input" | "change"): void {
-    if (this.spec.onblur) target.addEventListener("blur", () => this.hooks.inputEvent("blur", this.name, this.getValue()));
-    if (this.spec.onchange) target.addEventListener(changeEvent, () => this.hooks.inputEvent("change", this.name, this.getValue()));
+    if (this.spec.onblur)
+      target.addEventListener("blur", () => this.hooks.inputEvent("blur", this.name, this.getValue()));
+    if (this.spec.onchange)
+      target.addEventListener(changeEvent, () => this.hooks.inputEvent("change", this.name, this.getValue()));
   }
 
   protected setOptions(_options: OptionSpec[]): void {
@@ -258,7 +284,12 @@ class ChoiceView extends BaseView {
       if (this.spec.readonly) input.addEventListener("click", (event) => event.preventDefault());
       this.listen(input, "change");
       const label = h("label", { class: "form-check-label", for: id }, str(option.label, str(option.value)));
-      const wrapper = h("div", { class: this.spec.inline ? "form-check form-check-inline" : "form-check" }, input, label);
+      const wrapper = h(
+        "div",
+        { class: this.spec.inline ? "form-check form-check-inline" : "form-check" },
+        input,
+        label,
+      );
       this.group.append(wrapper);
       return input;
     });

@@ -100,7 +100,9 @@ function renderScope(spec: OutputSpec, ctx: RenderContext): HTMLElement {
 }
 
 function renderScrollable(spec: OutputSpec, ctx: RenderContext): HTMLElement {
-  const node = h("div", { class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border" });
+  const node = h("div", {
+    class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border",
+  });
   if (spec.min_height) node.style.minHeight = `${spec.min_height}px`;
   if (spec.max_height) node.style.maxHeight = `${spec.max_height}px`;
   renderContents(spec, ctx, node);
@@ -141,7 +143,9 @@ function renderTabs(spec: OutputSpec, ctx: RenderContext): HTMLElement {
       tab.button.setAttribute("aria-selected", String(i === index));
       tab.panel.hidden = i !== index;
     });
-  tabs.forEach((tab, i) => tab.button.addEventListener("click", () => select(i)));
+  tabs.forEach((tab, i) => {
+    tab.button.addEventListener("click", () => select(i));
+  });
   select(0);
   return node;
 }

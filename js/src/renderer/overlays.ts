@@ -27,7 +27,12 @@ export class Overlays {
     }
     const body = h("div", { class: "pywebio-popup__body pywebio-scope", id: spec.dom_id });
     for (const item of spec.content ?? []) body.append(this.ctx.renderOutput(item));
-    const dialog = h("div", { class: `pywebio-popup pywebio-popup--${size}`, role: "dialog", "aria-modal": "true" }, header, body);
+    const dialog = h(
+      "div",
+      { class: `pywebio-popup pywebio-popup--${size}`, role: "dialog", "aria-modal": "true" },
+      header,
+      body,
+    );
     const backdrop = h("div", { class: "pywebio-popup-backdrop" }, dialog);
     if (closable && spec.implicit_close) {
       backdrop.addEventListener("click", (event) => {
@@ -46,14 +51,18 @@ export class Overlays {
   toast(spec: ToastSpec): void {
     const position = spec.position === "left" || spec.position === "center" ? spec.position : "right";
     let stack = this.toastStacks.get(position);
-    if (!stack || !stack.isConnected) {
+    if (!stack?.isConnected) {
       stack = h("div", { class: `pywebio-toasts pywebio-toasts--${position}` });
       this.ctx.container.append(stack);
       this.toastStacks.set(position, stack);
     }
     const callbackId = spec.callback_id;
     const text = h("span", {}, str(spec.content));
-    const node = h("div", { class: callbackId ? "pywebio-toast pywebio-toast--clickable" : "pywebio-toast", role: "status" }, text);
+    const node = h(
+      "div",
+      { class: callbackId ? "pywebio-toast pywebio-toast--clickable" : "pywebio-toast", role: "status" },
+      text,
+    );
     node.style.background = str(spec.color, "#1565c0");
     const dismiss = (): void => node.remove();
     const duration = typeof spec.duration === "number" ? spec.duration : 2;

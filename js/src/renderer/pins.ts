@@ -23,7 +23,7 @@ export class Pins {
   /** The `pin` output type. */
   readonly render = (spec: OutputSpec): HTMLElement => {
     const input = isRecord(spec.input) ? spec.input : {};
-    const name = str(input.name);
+    const name = str(input["name"]);
     // Pins always report changes (for pin_wait / pin_onchange), not as input_event.
     const view = createItemView(
       { ...input, onchange: true, onblur: false },

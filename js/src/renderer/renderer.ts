@@ -3,16 +3,24 @@
  * actions as events through `send`. The same class serves the server page and the
  * anywidget; only `mode` differs (page title, disconnect notice).
  */
+
+import {
+  COMMAND_NAMES,
+  type Command,
+  type CommandName,
+  type CommandOf,
+  type Event,
+  type OutputSpec,
+} from "../protocol.gen";
 import bootstrapCss from "../styles/bootstrap-subset.scss";
 import ownCss from "../styles/pywebio.css";
-import { COMMAND_NAMES, type Command, type CommandName, type CommandOf, type Event, type OutputSpec } from "../protocol.gen";
 import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
 import { Forms } from "./forms";
-import { OUTPUT_RENDERERS, renderOutputWith, type OutputRenderer } from "./outputs";
+import { OUTPUT_RENDERERS, type OutputRenderer, renderOutputWith } from "./outputs";
 import { Overlays } from "./overlays";
 import { Pins } from "./pins";
-import { outputCtl, output } from "./scopes";
+import { output, outputCtl } from "./scopes";
 import { download, runScript } from "./script";
 
 export interface RendererOptions {
@@ -39,7 +47,11 @@ export class Renderer {
   private readonly pins: Pins;
   private readonly outputRenderers: Record<string, OutputRenderer>;
 
-  constructor(host: HTMLElement | ShadowRoot, send: (event: Event) => void, readonly opts: RendererOptions) {
+  constructor(
+    host: HTMLElement | ShadowRoot,
+    send: (event: Event) => void,
+    readonly opts: RendererOptions,
+  ) {
     this.root = host instanceof ShadowRoot ? host : (host.shadowRoot ?? host.attachShadow({ mode: "open" }));
     const style = h("style", {}, `${bootstrapCss}\n${ownCss}`);
     const scope = h("div", { id: "pywebio-scope-ROOT", class: "pywebio-scope" });

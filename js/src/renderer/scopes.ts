@@ -30,7 +30,16 @@ export function output(ctx: RenderContext, spec: OutputSpec): void {
 }
 
 type CtlOp = "set_scope" | "loose" | "clear" | "clear_before" | "clear_after" | "clear_range" | "scroll_to" | "remove";
-const CTL_OPS: readonly CtlOp[] = ["set_scope", "loose", "clear", "clear_before", "clear_after", "clear_range", "scroll_to", "remove"];
+const CTL_OPS: readonly CtlOp[] = [
+  "set_scope",
+  "loose",
+  "clear",
+  "clear_before",
+  "clear_after",
+  "clear_range",
+  "scroll_to",
+  "remove",
+];
 
 function siblingsBetween(first: Element | null, stop: Element | null): Element[] {
   const found: Element[] = [];
@@ -56,7 +65,12 @@ function setScope(ctx: RenderContext, spec: OutputCtlSpec, name: string): void {
     console.debug(`pywebio_nb: set_scope container ${spec.container} not found`);
     return;
   }
-  for (const container of containers) insertAt(container, h("div", { id: name, class: "pywebio-scope" }), typeof spec.position === "number" ? spec.position : -1);
+  for (const container of containers)
+    insertAt(
+      container,
+      h("div", { id: name, class: "pywebio-scope" }),
+      typeof spec.position === "number" ? spec.position : -1,
+    );
 }
 
 /** `output_ctl`: exactly one scope operation per command. */
@@ -90,7 +104,9 @@ export function outputCtl(ctx: RenderContext, spec: OutputCtlSpec): void {
       const [start, end] = spec.clear_range ?? [];
       if (!start || !end) return;
       for (const first of query(ctx, start)) {
-        const last = first.parentElement ? Array.from(first.parentElement.querySelectorAll(`:scope > ${end}`))[0] : undefined;
+        const last = first.parentElement
+          ? Array.from(first.parentElement.querySelectorAll(`:scope > ${end}`))[0]
+          : undefined;
         if (last) for (const sib of siblingsBetween(first.nextElementSibling, last)) sib.remove();
       }
       return;
