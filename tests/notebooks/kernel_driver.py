@@ -19,14 +19,17 @@ class KernelDriver:
         self.km, self.kc = start_new_kernel(kernel_name=kernel_name)
         self.commands: dict[str, list[dict[str, Any]]] = {}  # comm id -> commands
         self.outputs: list[dict[str, Any]] = []
+        # Shell replies read while looking for another one, by the request they answer.
+        self._replies: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
 
     def send_event(self, comm_id: str, event: dict[str, Any]) -> None:
-        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id,
-                                               "data": {"method": "custom", "content": event}})
+        msg = self.kc.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": event}}
+        )
         self.kc.shell_channel.send(msg)
 
     def execute(self, code: str) -> str:
@@ -58,8 +61,10 @@ class KernelDriver:
             for command in content["data"]["content"]:
                 self.commands.setdefault(comm_id, []).append(command)
                 if command["command"] == "ping":
-                    self.send_event(comm_id, {"event": "pong", "task_id": None,
-                                              "data": {"id": command["spec"]["id"]}})
+                    self.send_event(
+                        comm_id,
+                        {"event": "pong", "task_id": None, "data": {"id": command["spec"]["id"]}},
+                    )
         elif kind in ("stream", "error", "execute_result", "display_data"):
             self.outputs.append(msg)
 
@@ -70,5 +75,25 @@ class KernelDriver:
                     return comm_id, command
         return None
 
-    def reply(self, _msg_id: str = "", timeout: float = 20.0) -> dict[str, Any]:
-        return dict(self.kc.get_shell_msg(timeout=timeout)["content"])
+    def reply(self, msg_id: str, timeout: float = 20.0) -> dict[str, Any]:
+        """The content of the shell reply to request ``msg_id``.
+
+        Replies are matched by ``parent_header.msg_id``: the shell channel also
+        carries replies nobody asked this driver for (``wait_for_ready`` re-sends
+        ``kernel_info`` every second while the kernel starts), and taking "the next
+        reply" would read one of those instead.
+        """
+        deadline = time.monotonic() + timeout
+        while msg_id not in self._replies:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"no shell reply to {msg_id} within {timeout} s; "
+                    f"other replies: {sorted(self._replies)}"
+                )
+            try:
+                msg = self.kc.get_shell_msg(timeout=remaining)
+            except queue.Empty:
+                continue
+            self._replies[msg["parent_header"].get("msg_id", "")] = msg
+        return dict(self._replies.pop(msg_id)["content"])
