@@ -256,14 +256,34 @@ def test_button_callback_runs_and_keeps_the_session_open(serve: Any) -> None:
     run(body())
 
 
+def _length_app() -> None:
+    put_text(f"got {len(input('x'))}")
+
+
 def test_large_messages_are_refused(serve: Any) -> None:
-    server = serve(lambda: input("x"), max_payload_size="1K")
+    server = serve(_length_app, max_payload_size="1K")
 
     async def body() -> None:
         client = await Client.connect(server)
         form = await client.until("input_group")
         await client.submit(form, "y" * 4096)
         await client.closed()
+        # 1009 "message too big" (RFC 6455): refused by the size limit, not an app
+        # that accepted the value and ended.
+        assert client.conn.close_code == 1009, (client.conn.close_code, client.received)
+        assert [c for c in client.received if c["command"] == "output"] == []
+
+    run(body())
+
+
+def test_messages_under_the_limit_are_accepted(serve: Any) -> None:
+    server = serve(_length_app, max_payload_size="1K")
+
+    async def body() -> None:
+        client = await Client.connect(server)
+        form = await client.until("input_group")
+        await client.submit(form, "y" * 512)
+        assert text_of(await client.until("output")) == "got 512"
 
     run(body())
 
