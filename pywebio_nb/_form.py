@@ -16,9 +16,9 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .protocol import Event, InputItemSpec
+from .protocol import Event, InputGroupSpec, InputItemSpec, UpdateInputAttributes, make_command
 
 if TYPE_CHECKING:
     from .session._base import Session
@@ -94,20 +94,20 @@ class FormRequest:
         self.root_id = session.default_root()
         self.result: Any = None
         self._finished = False
-        inputs = []
+        inputs: list[InputItemSpec] = []
         for item in items:
             item.form = self
-            spec = dict(item.spec)
+            spec = item.spec.copy()
             if item.validate is not None or item.convert is not None:
                 spec["onblur"] = True
             if item.onchange is not None:
                 spec["onchange"] = True
             inputs.append(spec)
-        self.spec: dict[str, Any] = {"label": label, "inputs": inputs, "cancelable": cancelable}
+        self.spec: InputGroupSpec = {"label": label, "inputs": inputs, "cancelable": cancelable}
 
     # ------------------------------------------------------------------ life
     def start(self) -> None:
-        self.session.command("input_group", self.spec, self.task_id, self.root_id)
+        self.session.send(make_command("input_group", self.spec, self.task_id), self.root_id)
 
     def finish(self, *, flush: bool = True) -> None:
         """Remove the form unless it is already gone (also on interrupt/errors).
@@ -119,18 +119,17 @@ class FormRequest:
             return
         self._finished = True
         if not self.session.closed:
-            self.session.command("destroy_form", None, self.task_id, self.root_id)
+            self.session.send(make_command("destroy_form", None, self.task_id), self.root_id)
             if flush:
                 self.session.flush()
 
     def update(self, name: str, **attributes: Any) -> None:
         """Send ``update_input`` for item ``name``."""
-        self.session.command(
-            "update_input",
-            {"target_name": name, "attributes": attributes},
-            self.task_id,
-            self.root_id,
+        attrs = cast(UpdateInputAttributes, attributes)  # further item fields may appear
+        command = make_command(
+            "update_input", {"target_name": name, "attributes": attrs}, self.task_id
         )
+        self.session.send(command, self.root_id)
 
     # ---------------------------------------------------------------- events
     def feed(self, event: Event) -> bool:

@@ -18,10 +18,21 @@ from __future__ import annotations
 
 import dis
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 from ._form import FormRequest, InputItem, InvalidValue, current_form
+from ._options import normalize_action_buttons, normalize_options
+from .protocol import (
+    TEXT_INPUT_TYPES,
+    ActionsInputSpec,
+    CheckboxInputSpec,
+    RadioInputSpec,
+    SelectInputSpec,
+    SliderInputSpec,
+    TextareaInputSpec,
+    TextInputSpec,
+)
 from .session._context import get_current_session
 
 __all__ = [
@@ -63,7 +74,7 @@ RADIO = "radio"
 SELECT = "select"
 TEXTAREA = "textarea"
 
-_TEXT_TYPES = (TEXT, NUMBER, FLOAT, PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL)
+_Spec = TypeVar("_Spec", bound=Mapping[str, object])
 _DISCARDING_OPS = {
     "POP_TOP",
     "PRINT_EXPR",
@@ -136,30 +147,16 @@ def _finish(item: InputItem) -> Any:
     return session.run_form(FormRequest(session, [item], single=True))
 
 
-def _options(options: Sequence[Any] | None, value: Any = None) -> list[dict[str, Any]]:
-    selected_values = value if isinstance(value, list) else [value]
-    result = []
-    for option in options or []:
-        if isinstance(option, dict):
-            spec = dict(option)
-        elif isinstance(option, (list, tuple)):
-            spec = {"label": option[0], "value": option[1]}
-            if len(option) > 2:
-                spec["selected"] = bool(option[2])
-            if len(option) > 3:
-                spec["disabled"] = bool(option[3])
-        else:
-            spec = {"label": option, "value": option}
-        spec["label"] = str(spec.get("label", spec.get("value")))
-        if value is not None and spec.get("value") in selected_values:
-            spec["selected"] = True
-        result.append(spec)
-    return result
+def _extend(spec: _Spec, name: str | None, **fields: Any) -> _Spec:
+    """Add ``name`` and the optional fields that were given (not None) to ``spec``.
 
-
-def _base_spec(type_: str, label: str, name: str | None, **fields: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": type_, "label": label, "name": name}
-    spec.update({k: v for k, v in fields.items() if v is not None})
+    ``fields`` also carries the caller's ``other_html_attrs``, which the
+    protocol lets through to the renderer untyped.
+    """
+    target = cast(dict[str, Any], spec)
+    if name is not None:
+        target["name"] = name
+    target.update({k: v for k, v in fields.items() if v is not None})
     return spec
 
 
@@ -188,12 +185,11 @@ def input(
     items of :func:`input_group`. ``action=(label, callback)`` puts a button
     beside the field; ``callback(set_value)`` may call ``set_value(value)``.
     """
-    if type not in _TEXT_TYPES:
-        raise ValueError(f"input() type must be one of {', '.join(_TEXT_TYPES)}, got {type!r}")
+    if type not in TEXT_INPUT_TYPES:
+        raise ValueError(f"input() type must be one of {', '.join(TEXT_INPUT_TYPES)}, got {type!r}")
     convert: Callable[[Any], Any] = {NUMBER: _to_int, FLOAT: _to_float}.get(type, _to_str)
-    spec = _base_spec(
-        type,
-        label,
+    spec = _extend(
+        cast(TextInputSpec, {"type": type, "label": label}),
         name,
         value=value,
         placeholder=placeholder,
@@ -205,13 +201,15 @@ def input(
     )
     if value is not None and type in (NUMBER, FLOAT):
         spec["value"] = str(value)
-    item = InputItem(spec, validate, convert, onchange, bool(required))  # type: ignore[arg-type]
+    item = InputItem(spec, validate, convert, onchange, bool(required))
     if action is not None:
-        _attach_action(item, action)
+        _attach_action(item, spec, action)
     return _finish(item)
 
 
-def _attach_action(item: InputItem, action: tuple[str, Callable[..., Any]]) -> None:
+def _attach_action(
+    item: InputItem, spec: TextInputSpec, action: tuple[str, Callable[..., Any]]
+) -> None:
     label, callback = action
     session = get_current_session()
     values: dict[str, Any] = {}
@@ -239,7 +237,7 @@ def _attach_action(item: InputItem, action: tuple[str, Callable[..., Any]]) -> N
         return original_convert(raw) if original_convert is not None else raw
 
     item.convert = convert
-    item.spec["action"] = {"label": label, "callback_id": session.register_callback(on_click)}
+    spec["action"] = {"label": label, "callback_id": session.register_callback(on_click)}
 
 
 def textarea(
@@ -260,11 +258,10 @@ def textarea(
     **other_html_attrs: Any,
 ) -> Any:
     """Multi-line text input; returns the text."""
-    spec = _base_spec(
-        TEXTAREA,
-        label,
+    spec: TextareaInputSpec = {"type": "textarea", "label": label, "rows": rows}
+    _extend(
+        spec,
         name,
-        rows=rows,
         code=code,
         maxlength=maxlength,
         minlength=minlength,
@@ -275,7 +272,7 @@ def textarea(
         help_text=help_text,
         **other_html_attrs,
     )
-    return _finish(InputItem(spec, validate, _to_str, onchange, bool(required)))  # type: ignore[arg-type]
+    return _finish(InputItem(spec, validate, _to_str, onchange, bool(required)))
 
 
 def select(
@@ -292,17 +289,20 @@ def select(
     **other_html_attrs: Any,
 ) -> Any:
     """Drop-down selection; returns the selected value (a list when ``multiple``)."""
-    spec = _base_spec(
-        SELECT,
-        label,
+    spec: SelectInputSpec = {
+        "type": "select",
+        "label": label,
+        "options": normalize_options(options, value),
+    }
+    _extend(
+        spec,
         name,
-        options=_options(options, value),
         multiple=multiple,
         required=required,
         help_text=help_text,
         **other_html_attrs,
     )
-    return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
+    return _finish(InputItem(spec, validate, None, onchange, bool(required)))
 
 
 def checkbox(
@@ -318,11 +318,14 @@ def checkbox(
     **other_html_attrs: Any,
 ) -> Any:
     """A group of check boxes; returns the list of checked values."""
-    spec = _base_spec(
-        CHECKBOX,
-        label,
+    spec: CheckboxInputSpec = {
+        "type": "checkbox",
+        "label": label,
+        "options": normalize_options(options, value),
+    }
+    _extend(
+        spec,
         name,
-        options=_options(options, value),
         inline=inline,
         help_text=help_text,
         **other_html_attrs,
@@ -331,7 +334,7 @@ def checkbox(
     def convert(raw: Any) -> list[Any]:
         return list(raw) if isinstance(raw, list) else []
 
-    return _finish(InputItem(spec, validate, convert, onchange))  # type: ignore[arg-type]
+    return _finish(InputItem(spec, validate, convert, onchange))
 
 
 def radio(
@@ -348,17 +351,20 @@ def radio(
     **other_html_attrs: Any,
 ) -> Any:
     """A group of radio buttons; returns the chosen value, or None."""
-    spec = _base_spec(
-        RADIO,
-        label,
+    spec: RadioInputSpec = {
+        "type": "radio",
+        "label": label,
+        "options": normalize_options(options, value),
+    }
+    _extend(
+        spec,
         name,
-        options=_options(options, value),
         inline=inline,
         required=required,
         help_text=help_text,
         **other_html_attrs,
     )
-    return _finish(InputItem(spec, validate, None, onchange, bool(required)))  # type: ignore[arg-type]
+    return _finish(InputItem(spec, validate, None, onchange, bool(required)))
 
 
 def slider(
@@ -377,21 +383,20 @@ def slider(
 ) -> Any:
     """Range input; returns a float when any bound or the value is a float, else an int."""
     is_float = any(isinstance(v, float) for v in (value, min_value, max_value))
-    spec = _base_spec(
-        "slider",
-        label,
+    spec: SliderInputSpec = {"type": "slider", "label": label, "float": is_float}
+    _extend(
+        spec,
         name,
         value=value,
         min_value=min_value,
         max_value=max_value,
         step=step,
-        float=is_float,
         required=required,
         help_text=help_text,
         **other_html_attrs,
     )
     convert = _to_float if is_float else _to_int
-    return _finish(InputItem(spec, validate, convert, onchange, bool(required)))  # type: ignore[arg-type]
+    return _finish(InputItem(spec, validate, convert, onchange, bool(required)))
 
 
 def actions(
@@ -406,23 +411,12 @@ def actions(
     ``(label, value, [type], [disabled])`` or plain values. ``type`` is
     'submit' (default), 'reset' or 'cancel' (the form then returns None).
     """
-    specs = []
-    for button in buttons or []:
-        if isinstance(button, dict):
-            spec = dict(button)
-        elif isinstance(button, (list, tuple)):
-            spec = {"label": button[0], "value": button[1]}
-            if len(button) > 2:
-                spec["type"] = button[2]
-            if len(button) > 3:
-                spec["disabled"] = bool(button[3])
-        else:
-            spec = {"label": button, "value": button}
-        spec["label"] = str(spec.get("label", spec.get("value")))
-        spec.setdefault("type", "submit")
-        specs.append(spec)
-    spec_dict = _base_spec("actions", label, name, buttons=specs, help_text=help_text)
-    return _finish(InputItem(spec_dict))  # type: ignore[arg-type]
+    spec: ActionsInputSpec = {
+        "type": "actions",
+        "label": label,
+        "buttons": normalize_action_buttons(buttons),
+    }
+    return _finish(InputItem(_extend(spec, name, help_text=help_text)))
 
 
 def input_group(
@@ -469,6 +463,6 @@ def input_update(name: str | None = None, **spec: Any) -> None:
     form, current_name = running
     target = name or current_name
     if "options" in spec:
-        spec["options"] = _options(spec["options"])
+        spec["options"] = normalize_options(spec["options"])
     form.update(target, **spec)
     form.session.flush()

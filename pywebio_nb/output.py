@@ -20,13 +20,24 @@ import logging
 import textwrap
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
+from ._options import normalize_output_buttons
 from .exceptions import SessionException
-from .protocol import OutputSpec
+from .protocol import (
+    ROOT_SCOPE,
+    TOAST_COLORS,
+    ButtonsOutputSpec,
+    CodeOutputSpec,
+    OutputButtonSpec,
+    OutputCtlSpec,
+    OutputSpec,
+    make_command,
+    scope_dom_id,
+    scope_selector,
+)
 from .session._base import Session
 from .session._context import get_current_session, scope_stack_var
-from .session._page_model import ROOT, scope_dom_id, scope_selector
 
 __all__ = [
     "Output",
@@ -73,7 +84,7 @@ class Output:
 
     __slots__ = ("__weakref__", "_done", "_session", "spec")
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: OutputSpec) -> None:
         self.spec = spec
         self._done = False
         try:
@@ -97,10 +108,10 @@ class Output:
     def embed_data(self) -> OutputSpec:
         """Take this output's spec for use inside another output (it is not sent alone)."""
         self._done = True
-        spec = dict(self.spec)
+        spec = self.spec.copy()
         spec.pop("scope", None)
         spec.pop("position", None)
-        return spec  # type: ignore[return-value]
+        return spec
 
     def show(self) -> None:
         """Send this output now (idempotent)."""
@@ -108,7 +119,7 @@ class Output:
             return
         self._done = True
         session = self._session or get_current_session()
-        session.command("output", self.spec)
+        session.send(make_command("output", self.spec))
 
     def _ipython_display_(self) -> None:
         self.show()
@@ -129,7 +140,7 @@ class Output:
         return f"<Output {self.spec.get('type')}>"
 
 
-class OutputList(list):
+class OutputList(list[Output]):
     """A list of outputs returned by :func:`style`; dropped, it sends them in order.
 
     (A plain list releases its items last to first, which would reverse them.)
@@ -141,7 +152,7 @@ class OutputList(list):
                 output._send_pending()
 
 
-def _output(spec: dict[str, Any], scope: str | int | None, position: int) -> Output:
+def _output(spec: OutputSpec, scope: str | int | None, position: int) -> Output:
     spec["scope"] = scope_selector(_resolve_scope(scope))
     spec["position"] = position
     return Output(spec)
@@ -184,18 +195,18 @@ class use_scope:
 
     def __enter__(self) -> str:
         session = get_current_session()
-        if self.name != ROOT:
-            session.command(
-                "output_ctl",
+        if self.name != ROOT_SCOPE:
+            _ctl(
                 {
                     "set_scope": scope_dom_id(self.name),
                     "container": scope_selector(_resolve_scope(None)),
                     "position": -1,
                     "if_exist": "clear" if self.clear else None,
                 },
+                session,
             )
         elif self.clear:
-            clear(ROOT)
+            clear(ROOT_SCOPE)
         self._tokens.append(scope_stack_var.set((*scope_stack_var.get(), self.name)))
         return self.name
 
@@ -226,28 +237,30 @@ def put_scope(
     )
 
 
-def _ctl(**spec: Any) -> None:
-    get_current_session().command("output_ctl", spec)
+def _ctl(spec: OutputCtlSpec, session: Session | None = None) -> None:
+    (session or get_current_session()).send(make_command("output_ctl", spec))
 
 
 def clear(scope: str | int | None = None) -> None:
     """Remove the content of ``scope`` (default: the current scope)."""
-    _ctl(clear=scope_selector(_resolve_scope(scope)))
+    _ctl({"clear": scope_selector(_resolve_scope(scope))})
 
 
 def remove(scope: str | int | None = None) -> None:
     """Remove ``scope`` itself (default: the current scope)."""
     name = _resolve_scope(scope)
-    if name == ROOT:
+    if name == ROOT_SCOPE:
         raise ValueError("the ROOT scope cannot be removed; use clear('ROOT') to empty it")
-    _ctl(remove=scope_selector(name))
+    _ctl({"remove": scope_selector(name)})
 
 
-def scroll_to(scope: str | int | None = None, position: str = "top") -> None:
+def scroll_to(
+    scope: str | int | None = None, position: Literal["top", "middle", "bottom"] = "top"
+) -> None:
     """Scroll the page so ``scope`` is at the 'top', 'middle' or 'bottom' of the view."""
     if position not in ("top", "middle", "bottom"):
         raise ValueError(f"position must be 'top', 'middle' or 'bottom', got {position!r}")
-    _ctl(scroll_to=scope_selector(_resolve_scope(scope)), position=position)
+    _ctl({"scroll_to": scope_selector(_resolve_scope(scope)), "position": position})
 
 
 # ----------------------------------------------------------------- content
@@ -309,7 +322,7 @@ def put_code(
     position: int = -1,
 ) -> Output:
     """Output a code block."""
-    spec: dict[str, Any] = {"type": "code", "content": str(content), "language": language}
+    spec: CodeOutputSpec = {"type": "code", "content": str(content), "language": language}
     if rows is not None:
         spec["rows"] = rows
     return _output(spec, scope, position)
@@ -341,29 +354,12 @@ def put_table(
     if header_row is not None:
         rows.insert(0, header_row)
 
-    def cell(value: Any) -> Any:
+    def cell(value: Any) -> str | OutputSpec:
         return value.embed_data() if isinstance(value, Output) else str(value)
 
     return _output(
         {"type": "table", "data": [[cell(v) for v in row] for row in rows]}, scope, position
     )
-
-
-def _normalize_buttons(buttons: Sequence[Any]) -> list[tuple[dict[str, Any], Any]]:
-    """(wire spec with value = index, real value) for each button."""
-    result = []
-    for index, button in enumerate(buttons):
-        if isinstance(button, dict):
-            spec = dict(button)
-            value = spec.get("value", spec.get("label"))
-        elif isinstance(button, (list, tuple)):
-            spec, value = {"label": button[0]}, button[1]
-        else:
-            spec, value = {"label": button}, button
-        spec["label"] = str(spec.get("label", value))
-        spec["value"] = index
-        result.append((spec, value))
-    return result
 
 
 def put_buttons(
@@ -385,7 +381,7 @@ def put_buttons(
     (thread-based sessions); ``mutex_mode=True`` ignores clicks while a
     coroutine callback runs (coroutine-based sessions).
     """
-    normalized = _normalize_buttons(buttons)
+    normalized = normalize_output_buttons(buttons)
     values = [value for _, value in normalized]
     if callable(onclick):
         handler: Callable[..., Any] = onclick
@@ -409,19 +405,17 @@ def put_buttons(
         serial_mode=bool(callback_options.get("serial_mode")),
         mutex_mode=bool(callback_options.get("mutex_mode")),
     )
-    return _output(
-        {
-            "type": "buttons",
-            "callback_id": callback_id,
-            "buttons": [spec for spec, _ in normalized],
-            "small": small,
-            "link": link_style,
-            "outline": outline,
-            "group": group,
-        },
-        scope,
-        position,
-    )
+    spec: ButtonsOutputSpec = {
+        "type": "buttons",
+        "callback_id": callback_id,
+        "buttons": [button for button, _ in normalized],
+        "link": link_style,
+        "outline": outline,
+        "group": group,
+    }
+    if small is not None:
+        spec["small"] = small
+    return _output(spec, scope, position)
 
 
 def put_button(
@@ -436,7 +430,7 @@ def put_button(
     position: int = -1,
 ) -> Output:
     """Output one button; ``onclick()`` runs when it is clicked."""
-    button: dict[str, Any] = {"label": label, "value": label, "disabled": disabled}
+    button: OutputButtonSpec = {"label": label, "value": label, "disabled": disabled}
     if color:
         button["color"] = color
     return put_buttons(
@@ -463,23 +457,27 @@ def style(outputs: Output | Sequence[Output], css_style: str) -> Any:
 def toast(
     content: str,
     duration: float = 2,
-    position: str = "center",
+    position: Literal["left", "center", "right"] = "center",
     color: str = "info",
     onclick: Callable[[], Any] | None = None,
 ) -> None:
-    """Show a notification for ``duration`` seconds (0: until clicked)."""
-    colors = {"info": "#1565c0", "error": "#e53935", "warn": "#ef6c00", "success": "#2e7d32"}
+    """Show a notification for ``duration`` seconds (0: until clicked).
+
+    ``color`` is 'info', 'error', 'warn', 'success' or any CSS colour.
+    """
     session = get_current_session()
     callback_id = (
         session.register_callback(lambda _data: onclick()) if onclick is not None else None
     )
-    session.command(
-        "toast",
-        {
-            "content": str(content),
-            "duration": duration,
-            "position": position,
-            "color": colors.get(color, color),
-            "callback_id": callback_id,
-        },
+    session.send(
+        make_command(
+            "toast",
+            {
+                "content": str(content),
+                "duration": duration,
+                "position": position,
+                "color": TOAST_COLORS.get(color, color),
+                "callback_id": callback_id,
+            },
+        )
     )

@@ -24,7 +24,7 @@ import threading
 from typing import Any
 
 from ..exceptions import NoFrontendError
-from ..protocol import Command, Event
+from ..protocol import Command, Event, make_command
 from ..session._base import Mailbox, Session, Transport
 from ..session._context import root_var
 from ._pump import EventPump, UnsupportedKernel
@@ -163,7 +163,7 @@ class KernelSession(Session):
         widget = CellRoot(root_id, self.dispatch)
         self.kernel_transport.widgets[root_id] = widget
         self._last_root = root_id
-        display(widget)
+        display(widget)  # type: ignore[no-untyped-call]
         return root_id
 
     def widget(self, root_id: str) -> CellRoot:
@@ -216,7 +216,7 @@ class KernelSession(Session):
         mailbox = self.open_mailbox(ping_id)
         self._pongs[ping_id] = mailbox
         try:
-            self.command("ping", {"id": ping_id}, None, root_id)
+            self.send(make_command("ping", {"id": ping_id}), root_id)
             self.wait_event(ping_id, mailbox, self.handshake_timeout)
         except TimeoutError:
             raise NoFrontendError(

@@ -34,6 +34,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
+from ..protocol import make_command
 from ..session._base import Session, ThreadSession
 from ..session._coroutine import CoroutineSession
 from ._apps import (
@@ -131,7 +132,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             session = ThreadSession(self._app, transport, info=info, on_done=_on_app_done)
         self._session = session
         self.config.live.add(self)
-        session.command("set_session_id", secrets.token_urlsafe(16))
+        session.send(make_command("set_session_id", secrets.token_urlsafe(16)))
         session.start()
 
     def on_message(self, message: str | bytes) -> None:

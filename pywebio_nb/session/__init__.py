@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
+from ..protocol import SetEnvSpec, make_command
 from ._base import Session, SessionLocal
 from ._context import get_current_session, register_thread_session
 
@@ -74,7 +75,7 @@ info = _InfoProxy()
 
 def run_js(code_: str, **args: Any) -> None:
     """Run JavaScript ``code_`` in the browser; ``args`` become local variables."""
-    get_current_session().command("run_script", {"code": code_, "args": args})
+    get_current_session().send(make_command("run_script", {"code": code_, "args": args}))
 
 
 def eval_js(expression: str, **args: Any) -> Any:
@@ -84,24 +85,21 @@ def eval_js(expression: str, **args: Any) -> Any:
     session, ``await eval_js(...)``.
     """
     session = get_current_session()
-    command: Any = {
-        "command": "run_script",
-        "task_id": None,
-        "spec": {"code": expression, "args": args, "eval": True},
-    }
-    return session.request(command)
+    return session.request(
+        make_command("run_script", {"code": expression, "args": args, "eval": True})
+    )
 
 
 def download(name: str, content: bytes) -> None:
     """Send a file called ``name`` with ``content`` (bytes) to the browser's downloads."""
-    get_current_session().command(
-        "download", {"name": name, "content": base64.b64encode(content).decode("ascii")}
-    )
+    encoded = base64.b64encode(content).decode("ascii")
+    get_current_session().send(make_command("download", {"name": name, "content": encoded}))
 
 
 def set_env(**env_info: Any) -> None:
     """Configure the page: title, output_animation, auto_scroll_bottom, ... (see manual)."""
-    get_current_session().command("set_env", env_info)
+    # Unknown keys travel as given (the manual's list grows); the renderer ignores them.
+    get_current_session().send(make_command("set_env", cast(SetEnvSpec, env_info)))
 
 
 def defer_call(func: F) -> F:

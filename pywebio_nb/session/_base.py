@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import SessionClosedException
-from ..protocol import Command, Event, ProtocolError, make_command, parse_event
+from ..protocol import Command, Event, ProtocolError, make_command, parse_event, scope_selector
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
@@ -235,12 +235,6 @@ class Session:
         if first:
             self.transport.request_flush()
 
-    def command(
-        self, name: str, spec: Any = None, task_id: str | None = None, root_id: str | None = None
-    ) -> None:
-        """Build and send a command."""
-        self.send(make_command(name, spec, task_id), root_id)
-
     def flush(self) -> None:
         """Deliver everything buffered: one batch per root, in order."""
         with self._flush_lock:
@@ -411,16 +405,18 @@ class Session:
         """Log an error from app code and show it in the page."""
         logger.error("error in PyWebIO app code:\n%s", text)
         try:
-            self.command(
-                "output",
-                {
-                    "type": "text",
-                    "content": text,
-                    "scope": "#pywebio-scope-ROOT",
-                    "position": -1,
-                    "style": "color:#dc3545;white-space:pre-wrap;"
-                    "font-family:monospace;font-size:0.85em",
-                },
+            self.send(
+                make_command(
+                    "output",
+                    {
+                        "type": "text",
+                        "content": text,
+                        "scope": scope_selector(ROOT),
+                        "position": -1,
+                        "style": "color:#dc3545;white-space:pre-wrap;"
+                        "font-family:monospace;font-size:0.85em",
+                    },
+                )
             )
             self.flush()
         except SessionClosedException:

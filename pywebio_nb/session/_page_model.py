@@ -16,22 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import Command, OutputSpec
+from ..protocol import ROOT_SCOPE, SCOPE_PREFIX, Command, OutputSpec, scope_dom_id, scope_selector
 
 __all__ = ["ROOT", "SCOPE_PREFIX", "PageModel", "ScopeNode", "scope_dom_id", "scope_selector"]
 
-ROOT = "ROOT"
-SCOPE_PREFIX = "pywebio-scope-"
-
-
-def scope_dom_id(name: str) -> str:
-    """DOM id of the container of scope ``name``."""
-    return SCOPE_PREFIX + name
-
-
-def scope_selector(name: str) -> str:
-    """CSS selector of the container of scope ``name``."""
-    return "#" + scope_dom_id(name)
+#: The ROOT scope's name (defined by the protocol, shared with the renderer).
+ROOT = ROOT_SCOPE
 
 
 def _name_from_selector(selector: str | None) -> str | None:
@@ -139,8 +129,8 @@ class PageModel:
 
     def _adopt(self, spec: OutputSpec, parent: ScopeNode) -> ScopeNode | OutputSpec:
         """Register the scopes an output spec creates (``put_scope``)."""
-        if spec.get("type") == "scope":
-            dom_id = spec.get("dom_id", "")
+        if spec["type"] == "scope":
+            dom_id = spec["dom_id"]
             if dom_id.startswith(SCOPE_PREFIX):
                 node = ScopeNode(dom_id[len(SCOPE_PREFIX) :], parent.root_id, parent)
                 self._forget(self._named.get(node.name))

@@ -14,7 +14,7 @@ import pytest
 from pywebio_nb.exceptions import SessionClosedException, SessionNotFoundException
 from pywebio_nb.input import actions, input
 from pywebio_nb.output import put_buttons, put_text, use_scope
-from pywebio_nb.protocol import Command
+from pywebio_nb.protocol import Command, make_command
 from pywebio_nb.session import (
     defer_call,
     eval_js,
@@ -56,7 +56,7 @@ def test_many_sends_are_delivered_in_one_batch() -> None:
     transport = ManualFlushTransport()
     session = Session(transport)
     for i in range(50):
-        session.command("output", _text(str(i)))
+        session.send(make_command("output", _text(str(i))))
     assert transport.flush_requests == 1  # only when the buffer became non-empty
     assert transport.batches == []
     session.flush()
@@ -66,7 +66,7 @@ def test_many_sends_are_delivered_in_one_batch() -> None:
     assert [c["spec"]["content"] for c in batch] == [str(i) for i in range(50)]
     session.flush()  # nothing buffered: nothing delivered
     assert len(transport.batches) == 1
-    session.command("output", _text("again"))
+    session.send(make_command("output", _text("again")))
     assert transport.flush_requests == 2
     assert session.page.root("page").texts()[-1] == "again"  # the model is updated at send
 
@@ -74,10 +74,10 @@ def test_many_sends_are_delivered_in_one_batch() -> None:
 def test_flush_splits_batches_per_root_in_order() -> None:
     transport = ManualFlushTransport()
     session = Session(transport)
-    session.command("output", _text("a1"), root_id="cell-a")
-    session.command("output", _text("a2"), root_id="cell-a")
-    session.command("output", _text("b1"), root_id="cell-b")
-    session.command("output", _text("a3"), root_id="cell-a")
+    session.send(make_command("output", _text("a1")), root_id="cell-a")
+    session.send(make_command("output", _text("a2")), root_id="cell-a")
+    session.send(make_command("output", _text("b1")), root_id="cell-b")
+    session.send(make_command("output", _text("a3")), root_id="cell-a")
     session.flush()
     assert [(root, [c["spec"]["content"] for c in batch]) for root, batch in transport.batches] == [
         ("cell-a", ["a1", "a2"]),
@@ -89,18 +89,20 @@ def test_flush_splits_batches_per_root_in_order() -> None:
 def test_command_to_a_named_scope_routes_to_the_root_showing_it() -> None:
     transport = MemoryTransport()
     session = Session(transport)
-    session.command(
-        "output_ctl",
-        {
-            "set_scope": "pywebio-scope-side",
-            "container": ROOT_SEL,
-            "position": -1,
-            "if_exist": None,
-        },
+    session.send(
+        make_command(
+            "output_ctl",
+            {
+                "set_scope": "pywebio-scope-side",
+                "container": ROOT_SEL,
+                "position": -1,
+                "if_exist": None,
+            },
+        ),
         root_id="cell-1",
     )
-    session.command("output", _text("routed", "#pywebio-scope-side"))  # no root given
-    session.command("output", _text("default"))
+    session.send(make_command("output", _text("routed", "#pywebio-scope-side")))  # no root given
+    session.send(make_command("output", _text("default")))
     assert [root for root, _ in transport.batches] == ["cell-1", "cell-1", "page"]
     assert session.page.scope("side").texts() == ["routed"]  # type: ignore[union-attr]
     assert session.page.root("page").texts() == ["default"]
@@ -109,22 +111,31 @@ def test_command_to_a_named_scope_routes_to_the_root_showing_it() -> None:
 def test_set_scope_for_a_scope_in_another_root_routes_to_that_root() -> None:
     transport = MemoryTransport()
     session = Session(transport)
-    session.command(
-        "output_ctl",
-        {"set_scope": "pywebio-scope-x", "container": ROOT_SEL, "position": -1, "if_exist": None},
-        root_id="cell-1",
-    )
-    session.command("output", _text("old", "#pywebio-scope-x"))
-    token = root_var.set("cell-2")  # the calling code runs in another cell
-    try:
-        session.command(
+    session.send(
+        make_command(
             "output_ctl",
             {
                 "set_scope": "pywebio-scope-x",
                 "container": ROOT_SEL,
                 "position": -1,
-                "if_exist": "clear",
+                "if_exist": None,
             },
+        ),
+        root_id="cell-1",
+    )
+    session.send(make_command("output", _text("old", "#pywebio-scope-x")))
+    token = root_var.set("cell-2")  # the calling code runs in another cell
+    try:
+        session.send(
+            make_command(
+                "output_ctl",
+                {
+                    "set_scope": "pywebio-scope-x",
+                    "container": ROOT_SEL,
+                    "position": -1,
+                    "if_exist": "clear",
+                },
+            )
         )
     finally:
         root_var.reset(token)
@@ -145,11 +156,11 @@ def test_flushes_from_two_threads_are_delivered_in_order() -> None:
 
     transport = SlowFirstDelivery()
     session = Session(transport)
-    session.command("output", _text("first"))
+    session.send(make_command("output", _text("first")))
     a = threading.Thread(target=session.flush)
     a.start()
     assert first_delivery.wait(TIMEOUT)  # A has taken "first" and is delivering it
-    session.command("output", _text("second"))
+    session.send(make_command("output", _text("second")))
     b = threading.Thread(target=session.flush)
     b.start()
     # B must wait for A's delivery; give a broken implementation the chance to overtake.
@@ -314,7 +325,7 @@ def test_close_wakes_waiters_runs_deferred_calls_and_closes_transport() -> None:
     session.close()  # idempotent
     assert len(transport.commands("close_session")) == 1
     with pytest.raises(SessionClosedException):
-        session.command("output", _text("late"))
+        session.send(make_command("output", _text("late")))
     with pytest.raises(SessionClosedException):
         session.open_mailbox("task-x")
 
