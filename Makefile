@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup js lab demo test lint bench chromium clean
+.PHONY: setup js lab demo test lint jstest bench chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -47,7 +47,7 @@ lab: setup
 demo: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python examples/demo.py
 
-test: setup $(VENV6)/.deps chromium lint
+test: setup $(VENV6)/.deps chromium lint jstest
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: setup
@@ -57,6 +57,11 @@ lint: setup
 	$(BIN)/python scripts/gen_protocol_ts.py --check
 	cd js && npm run -s typecheck
 	cd js && npm run -s lint
+
+# Vitest (jsdom): the renderer against the shared conformance table, the anywidget entry
+# against a mock model, sanitizing. A few seconds.
+jstest: setup
+	cd js && npm run -s test
 
 bench: setup
 	$(BIN)/python bench/bench_server.py

@@ -104,10 +104,15 @@ export function outputCtl(ctx: RenderContext, spec: OutputCtlSpec): void {
       const [start, end] = spec.clear_range ?? [];
       if (!start || !end) return;
       for (const first of query(ctx, start)) {
-        const last = first.parentElement
-          ? Array.from(first.parentElement.querySelectorAll(`:scope > ${end}`))[0]
-          : undefined;
-        if (last) for (const sib of siblingsBetween(first.nextElementSibling, last)) sib.remove();
+        // Only what lies between `start` and a following sibling matching `end`; with no
+        // such sibling nothing is removed.
+        const between: Element[] = [];
+        let node = first.nextElementSibling;
+        while (node && !node.matches(end)) {
+          between.push(node);
+          node = node.nextElementSibling;
+        }
+        if (node) for (const sib of between) sib.remove();
       }
       return;
     }
