@@ -7,10 +7,13 @@ steps performed in order as the page allows —
 
 * ``("submit", data)``: answer the next pending form with ``from_submit``;
 * ``("click", label)``: click the button with that label (in any cell root);
+* ``("click_during_form", label)``: the same, but only while a form is pending
+  (shown and not yet answered), so the click lands while a cell blocks in input;
 * ``("expect", text)``: wait until some output containing ``text`` arrived.
 
 Everything received is recorded per root, so tests assert on what a browser
-would have shown.
+would have shown, and in arrival order across roots (``Script.log``), so tests
+can assert what happened while a form was pending.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class Script:
         self.busy: set[str] = set()  # forms answered, waiting for the kernel's verdict
         self.sender: Any = None
         self.pong_count = 0
+        #: Every command received by any root, in arrival order.
+        self.log: list[tuple[ScriptedWidget, dict[str, Any]]] = []
 
     def send(self, kernel_client: Any, content: dict[str, Any]) -> None:
         """Send a comm message on a connection of our own.
@@ -67,18 +72,24 @@ class Script:
                     _collect_buttons(w, command["spec"], found)
         return found
 
+    def pending_forms(self) -> list[tuple[ScriptedWidget, dict[str, Any]]]:
+        """Forms shown and not answered yet (an answer refused by validation counts again)."""
+        return [f for f in self.forms if f[1]["task_id"] not in self.busy]
+
     def advance(self) -> None:
         while self.steps:
             kind, arg = self.steps[0]
             if kind == "submit":
-                ready = [f for f in self.forms if f[1]["task_id"] not in self.busy]
+                ready = self.pending_forms()
                 if not ready:
                     return
                 widget, form = ready[0]
                 data = arg(form["spec"]) if callable(arg) else arg
                 self.busy.add(form["task_id"])
                 widget.send_event("from_submit", form["task_id"], data)
-            elif kind == "click":
+            elif kind in ("click", "click_during_form"):
+                if kind == "click_during_form" and not self.pending_forms():
+                    return
                 matches = [(w, cid, i) for w, label, (cid, i) in self.buttons() if label == arg]
                 if not matches:
                     return
@@ -136,8 +147,9 @@ def widget_class(script: Script) -> type:
 class ScriptedWidget:
     script: Script
 
-    def __init__(self, comm_id: str, state: dict[str, Any], kernel_client: Any,
-                 executor: Any) -> None:
+    def __init__(
+        self, comm_id: str, state: dict[str, Any], kernel_client: Any, executor: Any
+    ) -> None:
         self.comm_id = comm_id
         self.state = state
         self.kernel_client = kernel_client
@@ -150,8 +162,10 @@ class ScriptedWidget:
 
     def send_event(self, name: str, task_id: str | None, data: Any) -> None:
         content = {"event": name, "task_id": task_id, "data": data}
-        self.script.send(self.kernel_client,
-                         {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}})
+        self.script.send(
+            self.kernel_client,
+            {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}},
+        )
 
     def handle_msg(self, msg: dict[str, Any]) -> None:
         data = msg["content"].get("data", {})
@@ -162,6 +176,7 @@ class ScriptedWidget:
             commands = [commands]
         for command in commands:
             self.received.append(command)
+            self.script.log.append((self, command))
             if command["command"] == "ping":
                 self.script.pong_count += 1
                 self.send_event("pong", None, {"id": command["spec"]["id"]})
@@ -170,14 +185,20 @@ class ScriptedWidget:
             elif command["command"] == "update_input":
                 self.script.busy.discard(command["task_id"])
             elif command["command"] == "destroy_form":
-                self.script.forms = [f for f in self.script.forms
-                                     if f[1]["task_id"] != command["task_id"]]
+                self.script.forms = [
+                    f for f in self.script.forms if f[1]["task_id"] != command["task_id"]
+                ]
         self.script.advance()
 
 
-def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
-                 kernel_name: str = "python3", allow_errors: bool = False,
-                 on_start: Callable[[Any], None] | None = None) -> tuple[Any, Script]:
+def run_notebook(
+    path: str,
+    steps: list[Step] | None,
+    timeout: float = 60,
+    kernel_name: str = "python3",
+    allow_errors: bool = False,
+    on_start: Callable[[Any], None] | None = None,
+) -> tuple[Any, Script]:
     """Execute a notebook with a scripted frontend (or none when ``steps`` is None)."""
     import nbformat
     from nbclient import NotebookClient
@@ -190,8 +211,9 @@ def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
         between two cells would otherwise never reach the scripted frontend.
         """
 
-        async def _async_poll_output_msg(self, parent_msg_id: str, cell: Any,
-                                         cell_index: int) -> None:
+        async def _async_poll_output_msg(
+            self, parent_msg_id: str, cell: Any, cell_index: int
+        ) -> None:
             from nbclient.exceptions import CellExecutionComplete
             from nbclient.util import ensure_async
 
@@ -207,8 +229,9 @@ def run_notebook(path: str, steps: list[Step] | None, timeout: float = 60,
 
     nb = nbformat.read(path, as_version=4)
     script = Script(steps or [])
-    client = FollowingClient(nb, timeout=timeout, kernel_name=kernel_name,
-                             allow_errors=allow_errors)
+    client = FollowingClient(
+        nb, timeout=timeout, kernel_name=kernel_name, allow_errors=allow_errors
+    )
     if steps is not None:
         client.widget_registry = {"anywidget": {"AnyModel": widget_class(script)}}
     else:

@@ -18,13 +18,24 @@ THREE_STEPS = [
     ("submit", {"data": "36"}),
     ("submit", {"user": "ada", "password": "secret"}),
 ]
-CALLBACK_STEPS = [("click", "B"), ("expect", "clicked B"), ("click", "Log"), ("expect", "logged"),
-                  ("submit", {"data": "yes"})]
+# Both clicks happen while the actions() cell blocks, and its form is answered only
+# after both callbacks wrote their output.
+CALLBACK_STEPS = [
+    ("click_during_form", "B"),
+    ("expect", "clicked B"),
+    ("click_during_form", "Log"),
+    ("expect", "logged"),
+    ("submit", {"data": "yes"}),
+]
 
 
 def _errors(nb: object) -> list[str]:
-    return [o.get("ename") for c in nb.cells for o in c.get("outputs", [])  # type: ignore[attr-defined]
-            if o.get("output_type") == "error"]
+    return [
+        o.get("ename")
+        for c in nb.cells
+        for o in c.get("outputs", [])  # type: ignore[attr-defined]
+        if o.get("output_type") == "error"
+    ]
 
 
 @pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
@@ -39,8 +50,9 @@ def test_bmi_notebook(kernel: str, request: pytest.FixtureRequest) -> None:
 @pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
 def test_run_all_three_inputs_with_validation(kernel: str, request: pytest.FixtureRequest) -> None:
     kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
-    _nb, script = run_notebook(str(NOTEBOOKS / "three_inputs.ipynb"), THREE_STEPS,
-                              kernel_name=kernel_name)
+    _nb, script = run_notebook(
+        str(NOTEBOOKS / "three_inputs.ipynb"), THREE_STEPS, kernel_name=kernel_name
+    )
     assert not script.steps
     assert script.texts() == ["**Ada** is 36; account `ada`"]
     updates = [c for w in script.widgets for c in w.received if c["command"] == "update_input"]
@@ -53,17 +65,35 @@ def test_run_all_three_inputs_with_validation(kernel: str, request: pytest.Fixtu
 
 
 @pytest.mark.parametrize("kernel", ["python3", "ipykernel6"])
-def test_callbacks_run_while_another_cell_blocks(kernel: str,
-                                                 request: pytest.FixtureRequest) -> None:
+def test_callbacks_run_while_another_cell_blocks(
+    kernel: str, request: pytest.FixtureRequest
+) -> None:
     kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
-    _nb, script = run_notebook(str(NOTEBOOKS / "callbacks.ipynb"), CALLBACK_STEPS,
-                              kernel_name=kernel_name)
+    _nb, script = run_notebook(
+        str(NOTEBOOKS / "callbacks.ipynb"), CALLBACK_STEPS, kernel_name=kernel_name
+    )
     assert not script.steps
     by_root = {w.root_id: script.texts(w) for w in script.widgets}
     # the callback wrote into the cell that made the button, not the blocked one
     assert by_root["cell-1"] == ["clicked B"]
     assert by_root["cell-2"] == ["log scope lives in this cell", "logged"]
     assert by_root["cell-4"] == ["choice=yes clicks=['B']"]
+    # ...and both callbacks ran while the actions() form blocked its cell: their
+    # output arrived after the form was shown and before it was removed.
+    log = [command for _, command in script.log]
+    (shown,) = [i for i, c in enumerate(log) if c["command"] == "input_group"]
+    (removed,) = [
+        i
+        for i, c in enumerate(log)
+        if c["command"] == "destroy_form" and c["task_id"] == log[shown]["task_id"]
+    ]
+    for text in ("clicked B", "logged"):
+        (at,) = [
+            i
+            for i, c in enumerate(log)
+            if c["command"] == "output" and c["spec"].get("content") == text
+        ]
+        assert shown < at < removed, (text, shown, at, removed)
 
 
 def test_no_frontend_fails_fast() -> None:
