@@ -146,16 +146,38 @@ def test_set_scope_for_a_scope_in_another_root_routes_to_that_root() -> None:
 def test_flushes_from_two_threads_are_delivered_in_order() -> None:
     first_delivery = threading.Event()
     release = threading.Event()
+    moved = threading.Event()  # B either waits for the flush lock or delivers
 
     class SlowFirstDelivery(ManualFlushTransport):
         def deliver(self, root_id: str, batch: list[Command]) -> None:
             if not first_delivery.is_set():
                 first_delivery.set()
                 assert release.wait(TIMEOUT)
+            else:
+                moved.set()
             super().deliver(root_id, batch)
+
+    class ContendedLock:
+        """The session's flush lock, telling when a second flush has to wait for it."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+            self.contended = threading.Event()
+
+        def __enter__(self) -> None:
+            if not self.inner.acquire(blocking=False):
+                self.contended.set()
+                moved.set()
+                self.inner.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.release()
 
     transport = SlowFirstDelivery()
     session = Session(transport)
+    assert hasattr(session, "_flush_lock"), "adapt this test: flushes are ordered another way"
+    lock = ContendedLock(session._flush_lock)
+    session._flush_lock = lock  # type: ignore[assignment]
     session.send(make_command("output", _text("first")))
     a = threading.Thread(target=session.flush)
     a.start()
@@ -163,9 +185,11 @@ def test_flushes_from_two_threads_are_delivered_in_order() -> None:
     session.send(make_command("output", _text("second")))
     b = threading.Thread(target=session.flush)
     b.start()
-    # B must wait for A's delivery; give a broken implementation the chance to overtake.
-    b.join(0.2)
-    assert transport.batches == []
+    # B took "second" and must now wait for A's delivery to end; a broken
+    # implementation delivers "second" at once instead.
+    assert moved.wait(TIMEOUT)
+    assert transport.batches == [], "B's batch overtook A's"
+    assert lock.contended.is_set()
     release.set()
     a.join(TIMEOUT)
     b.join(TIMEOUT)
