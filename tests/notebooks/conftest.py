@@ -5,6 +5,7 @@ import os
 import pathlib
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,19 +15,42 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 IPK6_PYTHON = REPO / ".venv-ipk6" / "bin" / "python"
 
 
+IPK6_MISSING = (
+    f"ipykernel 6.29 variant NOT TESTED: {IPK6_PYTHON} is missing. "
+    "`make test` builds it; or by hand: python3 -m venv .venv-ipk6 && "
+    ".venv-ipk6/bin/pip install -r requirements/ipykernel6.txt"
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/notebooks/" in str(item.fspath):
             item.add_marker(pytest.mark.nbclient)
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it at the end of the run too: a skip line is easy to miss."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "ipykernel 6.29 variant NOT TESTED" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.section("ipykernel 6.29 not tested", sep="!", red=True, bold=True)
+        terminalreporter.line(f"{len(skipped)} tests skipped. {IPK6_MISSING}", red=True)
+
+
 @pytest.fixture(scope="session")
 def ipykernel6(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A kernelspec running ipykernel 6.29 from the .venv-ipk6 venv (made by `make test`)."""
+    """A kernelspec running ipykernel 6.29 from the .venv-ipk6 venv (made by `make test`).
+
+    Without that venv the ipykernel 6.29 variants fail under CI and are skipped
+    (loudly: the reason and a closing summary say how to build it) elsewhere.
+    """
     if not IPK6_PYTHON.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"{IPK6_PYTHON} is missing; `make test` creates it")
-        pytest.skip("no .venv-ipk6: run `make test` to create the ipykernel 6.29 venv")
+            pytest.fail(IPK6_MISSING)
+        pytest.skip(IPK6_MISSING)
     root = tmp_path_factory.mktemp("jupyter-path")
     spec_dir = root / "kernels" / "pywebio-nb-ipykernel6"
     spec_dir.mkdir(parents=True)
