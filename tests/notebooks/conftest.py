@@ -40,6 +40,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.line(f"{len(skipped)} tests skipped. {IPK6_MISSING}", red=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _notebook_libraries_loaded() -> None:
+    """Pay nbformat's first import (jsonschema compiling its grammars, up to ~6 s on
+    a cold machine) once, in a fixture's setup, so no test's own time includes it."""
+    import nbclient  # noqa: F401
+    import nbformat
+
+    nbformat.validate(nbformat.read(REPO / "notebooks" / "bmi.ipynb", as_version=4))
+
+
 @pytest.fixture(scope="session")
 def ipykernel6(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A kernelspec running ipykernel 6.29 from the .venv-ipk6 venv (made by `make test`).
