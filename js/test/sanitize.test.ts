@@ -3,19 +3,17 @@
  * and scripts (DOMPurify), and a text output is never parsed as HTML at all.
  */
 import { describe, expect, it } from "vitest";
-import { Renderer } from "../src/renderer/renderer";
+import { harness, output } from "./helpers";
 
 const ATTACK = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>kept</b>';
 
 /** Render one output spec in a fresh page renderer; the output's element. */
 function renderOne(spec: Record<string, unknown>): Element {
-  const renderer = new Renderer(document.createElement("div"), () => {}, { mode: "page" });
-  renderer.handle([
-    { command: "output", task_id: null, spec: { scope: "#pywebio-scope-ROOT", position: -1, ...spec } },
-  ]);
-  const output = renderer.root.getElementById("pywebio-scope-ROOT")?.firstElementChild;
-  if (!output) throw new Error("nothing rendered");
-  return output;
+  const t = harness();
+  t.handle(output(spec));
+  const node = t.root().firstElementChild;
+  if (!node) throw new Error("nothing rendered");
+  return node;
 }
 
 function expectDefused(node: Element): void {

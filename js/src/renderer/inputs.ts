@@ -75,7 +75,7 @@ const NON_ATTRIBUTE_KEYS = new Set([
 let uid = 0;
 const nextId = (prefix: string): string => `pywebio-nb-${prefix}-${++uid}`;
 
-export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 

@@ -90,9 +90,4 @@ export class Overlays {
     }
     this.notice.textContent = message;
   }
-
-  hideNotice(): void {
-    this.notice?.remove();
-    this.notice = null;
-  }
 }
