@@ -7,10 +7,17 @@ as a multi-user web app with :func:`start_server`.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 __all__ = ["start_server"]
 __version__ = "0.1.0"
+
+if "ipykernel" in sys.modules:
+    # Inside an IPython kernel, load the notebook runtime: importing it
+    # registers its session finder with the session core, which never imports
+    # a runtime itself. Elsewhere (a server, a script) it is never loaded.
+    from . import jupyter as _jupyter  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

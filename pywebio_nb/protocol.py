@@ -44,6 +44,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "COMMAND_NAMES",
     "EVENT_NAMES",
+    "EXTENSION_EVENT_NAMES",
     "INPUT_TYPES",
     "OUTPUT_TYPES",
     "ROOT_SCOPE",
@@ -765,7 +766,7 @@ Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
 def _tags(union: Any, field: str) -> tuple[str, ...]:
     """The ``Literal`` values of ``field`` across the members of ``union``, in order."""
     names: list[str] = []
-    for member in get_args(union):
+    for member in get_args(union) or (union,):
         names.extend(get_args(get_type_hints(member)[field]))
     return tuple(names)
 
@@ -774,6 +775,9 @@ def _tags(union: Any, field: str) -> tuple[str, ...]:
 COMMAND_NAMES: Final[tuple[str, ...]] = _tags(Command, "command")
 #: Every event name, in the order of :data:`Event`.
 EVENT_NAMES: Final[tuple[str, ...]] = _tags(Event, "event")
+#: Events that extend PyWebIO's protocol: the session core hands them to its
+#: transport (``Transport.on_event``), whose runtime defined them.
+EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(PongEvent, "event")
 #: Every ``type`` of an ``output`` spec.
 OUTPUT_TYPES: Final[tuple[str, ...]] = _tags(OutputSpec, "type")
 #: Every ``type`` of a form item.

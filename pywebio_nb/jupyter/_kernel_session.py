@@ -8,10 +8,15 @@ at once before a blocking wait) to stay far below Jupyter's IOPub rate limit.
 
 Waiting: the kernel's main thread pumps kernel messages
 (:class:`~pywebio_nb.jupyter._pump.EventPump`); other threads block on their
-mailbox. Before the first wait on a cell root, a ``ping`` is sent from inside
-the wait and must be answered by the frontend within ``handshake_timeout``
-seconds, else :class:`~pywebio_nb.exceptions.NoFrontendError` is raised: a
-notebook executed with no frontend fails fast instead of hanging.
+mailbox. The handshake belongs to the transport: before the first wait on a
+cell root (:meth:`KernelTransport.before_wait`), a ``ping`` is sent and must be
+answered by a ``pong`` (an extension event the session core hands to
+:meth:`KernelTransport.on_event`) within ``handshake_timeout`` seconds, else
+:class:`~pywebio_nb.exceptions.NoFrontendError` is raised: a notebook executed
+with no frontend fails fast instead of hanging.
+
+:func:`find_kernel_session` is the session finder this runtime registers with
+the session core (``pywebio_nb.jupyter`` does it when imported).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from ..session._context import root_var
 from ._pump import EventPump, UnsupportedKernel
 from ._widget import CellRoot
 
-__all__ = ["KernelSession", "KernelTransport", "kernel_session"]
+__all__ = ["KernelSession", "KernelTransport", "find_kernel_session", "kernel_session"]
 
 logger = logging.getLogger("pywebio_nb.jupyter")
 
@@ -42,6 +47,10 @@ class KernelTransport(Transport):
 
     #: Seconds between a first buffered command and its flush (coalescing window).
     FLUSH_DELAY = 0.016
+    #: Seconds a frontend has to answer the handshake ping.
+    handshake_timeout = float(os.environ.get("PYWEBIO_NB_HANDSHAKE_TIMEOUT", "5"))
+
+    session: KernelSession
 
     def __init__(self, kernel: Any) -> None:
         self.widgets: dict[str, CellRoot] = {}
@@ -57,6 +66,7 @@ class KernelTransport(Transport):
         self._wanted = threading.Event()
         self._stopped = False
         self._thread: threading.Thread | None = None
+        self._pongs: dict[str, Mailbox] = {}
 
     def request_flush(self) -> None:
         if self._thread is None:
@@ -93,12 +103,45 @@ class KernelTransport(Transport):
         self._stopped = True
         self._wanted.set()
 
+    # ------------------------------------------------------------ handshake
+    def before_wait(self, root_id: str) -> None:
+        """Make sure a frontend shows ``root_id`` (ping/pong), else NoFrontendError."""
+        widget = self.widgets.get(root_id)
+        if widget is None or widget.frontend_seen:
+            return
+        session = self.session
+        ping_id = session.new_task_id("ping")
+        mailbox = session.open_mailbox(ping_id)
+        self._pongs[ping_id] = mailbox
+        try:
+            session.send(make_command("ping", {"id": ping_id}), root_id)
+            session.wait_event(ping_id, mailbox, self.handshake_timeout)
+        except TimeoutError:
+            raise NoFrontendError(
+                f"no notebook frontend answered within {self.handshake_timeout:g} s, so nothing "
+                "can answer this input. The notebook seems to run headless (jupyter execute, "
+                "nbconvert, papermill); PyWebIO input needs JupyterLab, Notebook 7 or another "
+                "frontend that renders widgets. (Set PYWEBIO_NB_HANDSHAKE_TIMEOUT to wait longer.)"
+            ) from None
+        finally:
+            self._pongs.pop(ping_id, None)
+            session.close_mailbox(ping_id)
+        widget.frontend_seen = True
+
+    def on_event(self, event: Event) -> bool:
+        """A ``pong``: wake the handshake waiting for it."""
+        if event["event"] != "pong":
+            return False
+        ping_id = event["data"]["id"]
+        mailbox = self._pongs.get(ping_id)
+        if mailbox is not None:
+            mailbox.put(event)
+        return True
+
 
 class KernelSession(Session):
     """The session of an IPython kernel; use :func:`kernel_session` to get it."""
 
-    #: Seconds a frontend has to answer the handshake ping.
-    handshake_timeout = float(os.environ.get("PYWEBIO_NB_HANDSHAKE_TIMEOUT", "5"))
     #: Flush at once when this many commands are buffered.
     MAX_BATCH = 500
 
@@ -121,7 +164,6 @@ class KernelSession(Session):
         self._cell_root: str | None = None
         self._last_root: str | None = None
         self._roots = 0
-        self._pongs: dict[str, Mailbox] = {}
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
 
@@ -207,34 +249,6 @@ class KernelSession(Session):
         except queue.Empty:
             raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
 
-    def before_wait(self, root_id: str) -> None:
-        """Make sure a frontend shows ``root_id`` (ping/pong), else NoFrontendError."""
-        widget = self.kernel_transport.widgets.get(root_id)
-        if widget is None or widget.frontend_seen:
-            return
-        ping_id = self.new_task_id("ping")
-        mailbox = self.open_mailbox(ping_id)
-        self._pongs[ping_id] = mailbox
-        try:
-            self.send(make_command("ping", {"id": ping_id}), root_id)
-            self.wait_event(ping_id, mailbox, self.handshake_timeout)
-        except TimeoutError:
-            raise NoFrontendError(
-                f"no notebook frontend answered within {self.handshake_timeout:g} s, so nothing "
-                "can answer this input. The notebook seems to run headless (jupyter execute, "
-                "nbconvert, papermill); PyWebIO input needs JupyterLab, Notebook 7 or another "
-                "frontend that renders widgets. (Set PYWEBIO_NB_HANDSHAKE_TIMEOUT to wait longer.)"
-            ) from None
-        finally:
-            self._pongs.pop(ping_id, None)
-            self.close_mailbox(ping_id)
-        widget.frontend_seen = True
-
-    def on_pong(self, ping_id: str) -> None:
-        mailbox = self._pongs.get(ping_id)
-        if mailbox is not None:
-            mailbox.put({"event": "pong", "task_id": ping_id, "data": {"id": ping_id}})
-
 
 def kernel_session(create: bool = False) -> KernelSession | None:
     """The running kernel's session (made on first use when ``create``), or None."""
@@ -250,3 +264,8 @@ def kernel_session(create: bool = False) -> KernelSession | None:
         session = KernelSession(shell)
         setattr(shell, _ATTR, session)
     return session
+
+
+def find_kernel_session() -> KernelSession | None:
+    """Session finder: the running kernel's session, made on first use (else None)."""
+    return kernel_session(create=True)

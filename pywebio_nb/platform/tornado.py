@@ -18,7 +18,6 @@ server in the background for tests and benchmarks.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 import secrets
@@ -36,7 +35,7 @@ import tornado.websocket
 
 from ..protocol import make_command
 from ..session._base import Session, ThreadSession
-from ..session._coroutine import CoroutineSession
+from ..session._coroutine import CoroutineSession, is_coroutine_callable
 from ._apps import (
     AppFunc,
     AppNotFound,
@@ -60,18 +59,6 @@ logger = logging.getLogger("pywebio_nb.platform")
 STATIC_URL_PREFIX = "/_pywebio_nb/"
 
 
-def _is_coroutine_app(app: AppFunc) -> bool:
-    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(
-        getattr(app, "__call__", None)  # noqa: B004
-    )
-
-
-def _set_nodelay(handler: tornado.web.RequestHandler) -> None:
-    stream = getattr(handler.request.connection, "stream", None)
-    if stream is not None and hasattr(stream, "set_nodelay") and not stream.closed():
-        stream.set_nodelay(True)
-
-
 @dataclass
 class _HandlerConfig:
     apps: dict[str, AppFunc]
@@ -93,7 +80,6 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
     _session: Session | None = None
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        _set_nodelay(self)
         try:
             name, app = select_app(self.config.apps, self.get_query_argument("app", None))
         except AppNotFound as exc:
@@ -116,11 +102,14 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         return self.config.origin_check(origin, self.request.headers.get("Host", ""))
 
     def open(self, *args: Any, **kwargs: Any) -> None:
+        # The one place TCP_NODELAY is set: small frames (a click's answer) must
+        # leave at once. Plain HTTP responses need nothing, Tornado sets it
+        # while finishing each one.
         self.set_nodelay(True)
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
         info = session_info_from_request(self.request)
         session: Session
-        if _is_coroutine_app(self._app):
+        if is_coroutine_callable(self._app):
             session = CoroutineSession(
                 self._app,
                 transport,
@@ -242,14 +231,6 @@ def static_route(
     return (prefix + "(.*)", tornado.web.StaticFileHandler, {"path": STATIC_PATH})
 
 
-class _NoDelayHTTPServer(tornado.httpserver.HTTPServer):
-    """Sets TCP_NODELAY on every accepted socket: small frames leave at once."""
-
-    def handle_stream(self, stream: Any, address: tuple[Any, ...]) -> None:
-        stream.set_nodelay(True)
-        super().handle_stream(stream, address)
-
-
 def _make_application(
     applications: Any,
     *,
@@ -284,9 +265,9 @@ def _make_application(
 
 def _listen(
     application: tornado.web.Application, port: int, host: str | None, max_payload_size: int | str
-) -> tuple[_NoDelayHTTPServer, int]:
+) -> tuple[tornado.httpserver.HTTPServer, int]:
     size = parse_size(max_payload_size)
-    server = _NoDelayHTTPServer(application, max_body_size=size, max_buffer_size=size)
+    server = tornado.httpserver.HTTPServer(application, max_body_size=size, max_buffer_size=size)
     sockets = tornado.netutil.bind_sockets(port, address=host or None)
     server.add_sockets(sockets)
     return server, sockets[0].getsockname()[1]

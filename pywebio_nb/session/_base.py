@@ -12,10 +12,17 @@ A :class:`Session` owns everything one user's interaction needs:
   registered;
 * ``local``, ``defer_call`` and the close semantics of the manual.
 
-How a caller *waits* differs per variant: a thread blocks on a queue
+Every wait for the browser (a form, an ``eval_js``) is an :class:`Exchange`
+run by one driver, :meth:`Session.exchange_steps`; how a caller *waits* is the
+only thing that differs per variant: a thread blocks on a queue
 (:class:`ThreadSession`), a coroutine awaits (``CoroutineSession``), and the
-notebook's main thread pumps kernel messages (``KernelSession``). The public
-API only ever talks to the session, never to a transport.
+notebook's main thread pumps kernel messages (the notebook runtime's session).
+The public API only ever talks to the session, never to a transport.
+
+The core knows nothing of the runtimes above it: a transport may take part in
+a wait (:meth:`Transport.before_wait`) and receives the protocol's extension
+events (:meth:`Transport.on_event`), which is how the notebook runtime runs its
+handshake without the core knowing about it.
 """
 
 from __future__ import annotations
@@ -29,20 +36,33 @@ import secrets
 import threading
 import traceback
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..exceptions import SessionClosedException
-from ..protocol import Command, Event, ProtocolError, make_command, parse_event, scope_selector
+from ..protocol import (
+    EXTENSION_EVENT_NAMES,
+    Command,
+    Event,
+    ProtocolError,
+    make_command,
+    parse_event,
+    scope_selector,
+)
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
-if TYPE_CHECKING:
-    from .._form import FormRequest
-
-__all__ = ["Mailbox", "Session", "SessionLocal", "ThreadSession", "Transport"]
+__all__ = [
+    "Exchange",
+    "JsRequest",
+    "Mailbox",
+    "Session",
+    "SessionLocal",
+    "ThreadSession",
+    "Transport",
+]
 
 logger = logging.getLogger("pywebio_nb.session")
 
@@ -71,8 +91,68 @@ class Transport(ABC):
     def deliver(self, root_id: str, batch: list[Command]) -> None:
         """Send ``batch`` (a list of commands, in order) to ``root_id``."""
 
+    def before_wait(self, root_id: str) -> None:  # noqa: B027 - optional hook
+        """Called once a request for ``root_id`` is sent, before the session waits.
+
+        A transport that must first know a frontend is listening checks it here
+        (and raises, rather than letting the wait hang). Default: nothing.
+        """
+
+    def on_event(self, event: Event) -> bool:
+        """Handle an extension event (``protocol.EXTENSION_EVENT_NAMES``).
+
+        The session core hands these over untouched; return True when handled.
+        """
+        return False
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Close the connection to the frontend (default: nothing to do)."""
+
+
+class Exchange(Protocol):
+    """One wait for the browser: send something, then feed it events until done.
+
+    :class:`~pywebio_nb._form.FormRequest` (a form) and :class:`JsRequest` (a
+    command answered by ``js_yield``) are the two kinds.
+    """
+
+    task_id: str
+    root_id: str
+    result: Any
+
+    def start(self) -> None:
+        """Send what asks the browser (buffered; the wait flushes it)."""
+
+    def feed(self, event: Event) -> bool:
+        """Handle one event for ``task_id``; True when ``result`` is final."""
+
+    def finish(self) -> None:
+        """Clean up after the wait, whether it ended normally or not."""
+
+
+class JsRequest:
+    """A command the browser answers with one ``js_yield`` event (``eval_js``, pin values)."""
+
+    def __init__(self, session: Session, command: Command) -> None:
+        self.session = session
+        self.task_id = command["task_id"] or session.new_task_id("req")
+        command["task_id"] = self.task_id
+        self.command = command
+        self.root_id = session.default_root()
+        self.result: Any = None
+
+    def start(self) -> None:
+        self.session.send(self.command, self.root_id)
+
+    def feed(self, event: Event) -> bool:
+        if event["event"] == "js_yield":
+            self.result = event["data"]
+            return True
+        logger.info("ignored %s event while waiting for js_yield", event["event"])
+        return False
+
+    def finish(self) -> None:
+        pass
 
 
 class Mailbox:
@@ -266,19 +346,15 @@ class Session:
         name = event["event"]
         if name == "callback":
             self._on_callback(event["task_id"], event["data"])
-        elif name == "pong":
-            pong: Any = event["data"]
-            self.on_pong(pong["id"])
+        elif name in EXTENSION_EVENT_NAMES:
+            if not self.transport.on_event(event):
+                logger.info("ignored %s event: this transport does not use it", name)
         else:
             mailbox = self._mailboxes.get(event["task_id"] or "")
             if mailbox is None:
                 logger.info("ignored %s event for unknown task %r", name, event["task_id"])
             else:
                 mailbox.put(event)
-
-    def on_pong(self, ping_id: str) -> None:
-        """A frontend answered a ping (used by the notebook handshake)."""
-        logger.debug("pong %s", ping_id)
 
     # ---------------------------------------------------------------- waits
     def make_mailbox(self) -> Mailbox:
@@ -302,38 +378,46 @@ class Session:
         except queue.Empty:
             raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
 
-    def before_wait(self, root_id: str) -> None:
-        """Hook run before the first wait on ``root_id`` (the notebook handshake)."""
+    def exchange_steps(self, exchange: Exchange) -> Generator[Mailbox, Event, Any]:
+        """THE driver of every wait, written once for blocking and awaiting callers.
 
-    def run_form(self, form: FormRequest) -> Any:
-        """Show a form and block until it is submitted or cancelled."""
-        mailbox = self.open_mailbox(form.task_id)
+        It yields the mailbox to wait on and is sent each event that arrives;
+        its return value is the exchange's result. :meth:`run_exchange` (and
+        the coroutine session's awaiting twin) only decide *how* to wait.
+        Closing the generator early (interrupt, session closed) still closes
+        the mailbox and finishes the exchange.
+        """
+        mailbox = self.open_mailbox(exchange.task_id)
         try:
-            form.start()
-            self.before_wait(form.root_id)
+            exchange.start()
+            self.transport.before_wait(exchange.root_id)
             while True:
-                if form.feed(self.wait_event(form.task_id, mailbox)):
-                    return form.result
+                event = yield mailbox
+                if exchange.feed(event):
+                    return exchange.result
         finally:
-            self.close_mailbox(form.task_id)
-            form.finish()
+            self.close_mailbox(exchange.task_id)
+            exchange.finish()
+
+    def run_exchange(self, exchange: Exchange) -> Any:
+        """Run ``exchange``, blocking the calling thread in :meth:`wait_event`."""
+        steps = self.exchange_steps(exchange)
+        try:
+            mailbox = next(steps)
+            while True:
+                mailbox = steps.send(self.wait_event(exchange.task_id, mailbox))
+        except StopIteration as done:
+            return done.value
+        finally:
+            steps.close()
+
+    def run_form(self, form: Exchange) -> Any:
+        """Show a form and wait until it is submitted or cancelled; returns its result."""
+        return self.run_exchange(form)
 
     def request(self, command: Command) -> Any:
-        """Send a command that the browser answers with one event; return its data."""
-        task_id = command["task_id"] or self.new_task_id("req")
-        command["task_id"] = task_id
-        mailbox = self.open_mailbox(task_id)
-        try:
-            root = self.default_root()
-            self.send(command, root)
-            self.before_wait(root)
-            while True:
-                event = self.wait_event(task_id, mailbox)
-                if event["event"] == "js_yield":
-                    return event["data"]
-                logger.info("ignored %s event while waiting for js_yield", event["event"])
-        finally:
-            self.close_mailbox(task_id)
+        """Send a command that the browser answers with ``js_yield``; return its data."""
+        return self.run_exchange(JsRequest(self, command))
 
     # ------------------------------------------------------------ callbacks
     def register_callback(

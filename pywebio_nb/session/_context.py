@@ -2,15 +2,18 @@
 
 The current session is looked up, in order, in a ``ContextVar`` (set for the
 app's thread or task and for every callback), in the registry of threads
-registered with ``register_thread()``, and finally in the running IPython
-kernel, whose single kernel session serves every cell and thread.
+registered with ``register_thread()``, and finally by the *session finders*
+that runtimes register with :func:`register_session_finder`. The notebook
+runtime (``pywebio_nb.jupyter``) registers one when it is imported: in an
+IPython kernel, the kernel's single session serves every cell and thread. This
+module never imports a runtime; the arrow points from the runtime down to here.
 """
 
 from __future__ import annotations
 
 import contextvars
-import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..exceptions import SessionNotFoundException
@@ -20,12 +23,18 @@ if TYPE_CHECKING:
     from ._base import Session
 
 __all__ = [
+    "SessionFinder",
     "get_current_session",
+    "register_session_finder",
     "register_thread_session",
     "root_var",
     "scope_stack_var",
     "session_var",
+    "unregister_session_finder",
 ]
+
+#: Returns the session for the calling code, or None when it has none to offer.
+SessionFinder = Callable[[], "Session | None"]
 
 session_var: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
     "pywebio_nb_session", default=None
@@ -63,6 +72,26 @@ class _ThreadRegistry:
 
 registry = _ThreadRegistry()
 
+_finders: list[SessionFinder] = []
+_finders_lock = threading.Lock()
+
+
+def register_session_finder(finder: SessionFinder) -> None:
+    """Ask ``finder()`` for the session when neither the context nor a thread has one.
+
+    Finders are tried in registration order; registering one twice has no effect.
+    """
+    with _finders_lock:
+        if finder not in _finders:
+            _finders.append(finder)
+
+
+def unregister_session_finder(finder: SessionFinder) -> None:
+    """Stop asking ``finder`` (no error when it was not registered)."""
+    with _finders_lock:
+        if finder in _finders:
+            _finders.remove(finder)
+
 
 def register_thread_session(thread_id: int, session: Session) -> None:
     """Make ``session`` current for the thread ``thread_id``."""
@@ -77,10 +106,10 @@ def get_current_session() -> Session:
     session = registry.lookup(threading.get_ident())
     if session is not None:
         return session
-    if "ipykernel" in sys.modules:
-        from ..jupyter._kernel_session import kernel_session
-
-        session = kernel_session(create=True)
+    with _finders_lock:
+        finders = list(_finders)
+    for finder in finders:
+        session = finder()
         if session is not None:
             return session
     raise SessionNotFoundException(

@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import inspect
 import traceback
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..exceptions import SessionClosedException
-from ..protocol import Command, Event
-from ._base import Mailbox, Session, Transport, _Callback
+from ..protocol import Event
+from ._base import Exchange, Mailbox, Session, Transport, _Callback
 from ._context import session_var
 
-if TYPE_CHECKING:
-    from .._form import FormRequest
+__all__ = ["CoroutineSession", "is_coroutine_callable"]
 
-__all__ = ["CoroutineSession"]
+
+def is_coroutine_callable(func: object) -> bool:
+    """Whether calling ``func`` gives a coroutine: an ``async def`` function, a
+    ``functools.partial`` of one, or an object whose ``__call__`` is ``async def``.
+
+    (The one check used for apps, callbacks and anything else that may be async.)
+    """
+    while isinstance(func, functools.partial):
+        func = func.func
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004 - the method itself, not callable()
+    )
 
 
 class _AsyncMailbox(Mailbox):
@@ -86,40 +97,23 @@ class CoroutineSession(Session):
     def make_mailbox(self) -> Mailbox:
         return _AsyncMailbox(self.loop)
 
-    def run_form(self, form: FormRequest) -> Any:
-        return self._run_form(form)
+    def run_exchange(self, exchange: Exchange) -> Any:
+        """An awaitable: ``await input(...)`` in an ``async def`` app."""
+        return self._await_exchange(exchange)
 
-    async def _run_form(self, form: FormRequest) -> Any:
-        mailbox = self.open_mailbox(form.task_id)
-        assert isinstance(mailbox, _AsyncMailbox)
+    async def _await_exchange(self, exchange: Exchange) -> Any:
+        # The same driver as a blocking wait; only the waiting differs.
+        steps = self.exchange_steps(exchange)
         try:
-            form.start()
-            self.flush()
+            mailbox = next(steps)
             while True:
-                event = await mailbox.aget()
-                if form.feed(event):
-                    return form.result
+                self.flush()
+                assert isinstance(mailbox, _AsyncMailbox)
+                mailbox = steps.send(await mailbox.aget())
+        except StopIteration as done:
+            return done.value
         finally:
-            self.close_mailbox(form.task_id)
-            form.finish()
-
-    def request(self, command: Command) -> Any:
-        return self._request(command)
-
-    async def _request(self, command: Command) -> Any:
-        task_id = command["task_id"] or self.new_task_id("req")
-        command["task_id"] = task_id
-        mailbox = self.open_mailbox(task_id)
-        assert isinstance(mailbox, _AsyncMailbox)
-        try:
-            self.send(command)
-            self.flush()
-            while True:
-                event = await mailbox.aget()
-                if event["event"] == "js_yield":
-                    return event["data"]
-        finally:
-            self.close_mailbox(task_id)
+            steps.close()
 
     def run_callback(self, callback: _Callback, data: Any) -> None:
         """Coroutine callbacks become tasks; plain ones run on the loop at once."""
@@ -127,9 +121,7 @@ class CoroutineSession(Session):
             return
         if callback.mutex and callback.running:
             return
-        if inspect.iscoroutinefunction(callback.func) or inspect.iscoroutinefunction(
-            getattr(callback.func, "__call__", None)  # noqa: B004
-        ):
+        if is_coroutine_callable(callback.func):
             task = callback.context.copy().run(
                 self.loop.create_task, self._run_async_callback(callback, data)
             )
