@@ -16,7 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import ROOT_SCOPE, SCOPE_PREFIX, Command, OutputSpec, scope_dom_id, scope_selector
+from ..protocol import (
+    ROOT_SCOPE,
+    SCOPE_PREFIX,
+    Command,
+    OutputCtlSpec,
+    OutputSpec,
+    scope_dom_id,
+    scope_selector,
+)
 
 __all__ = ["ROOT", "SCOPE_PREFIX", "PageModel", "ScopeNode", "scope_dom_id", "scope_selector"]
 
@@ -118,13 +126,12 @@ class PageModel:
     # ------------------------------------------------------------------ update
     def apply(self, command: Command, root_id: str) -> None:
         """Update the model with one command sent to ``root_id``."""
-        name = command["command"]
-        if name == "output":
-            spec: Any = command["spec"]
+        if command["command"] == "output":
+            spec = command["spec"]
             target = self._target(spec.get("scope"), root_id)
             if target is not None:
                 _insert(target.children, self._adopt(spec, target), spec.get("position", -1))
-        elif name == "output_ctl":
+        elif command["command"] == "output_ctl":
             self._apply_ctl(command["spec"], root_id)
 
     def _adopt(self, spec: OutputSpec, parent: ScopeNode) -> ScopeNode | OutputSpec:
@@ -161,9 +168,11 @@ class PageModel:
                 self._unregister(child)
         node.children = kept
 
-    def _apply_ctl(self, spec: Any, root_id: str) -> None:
+    def _apply_ctl(self, spec: OutputCtlSpec, root_id: str) -> None:
+        """One ``output_ctl`` operation; ``loose`` and ``scroll_to`` leave the tree as is."""
         if "set_scope" in spec:
             name = spec["set_scope"][len(SCOPE_PREFIX) :]
+            position = spec.get("position", -1)
             existing = self._named.get(name)
             if existing is not None:
                 if spec.get("if_exist") == "remove":
@@ -176,7 +185,7 @@ class PageModel:
             if parent is not None:
                 node = ScopeNode(name, parent.root_id, parent)
                 self._named[name] = node
-                _insert(parent.children, node, spec.get("position", -1))
+                _insert(parent.children, node, position if isinstance(position, int) else -1)
         elif "clear" in spec:
             target = self._target(spec["clear"], root_id)
             if target is not None:
@@ -192,3 +201,17 @@ class PageModel:
                 index = target.parent.children.index(target)
                 keep = slice(index, None) if "clear_before" in spec else slice(0, index + 1)
                 self._clear(target.parent, keep)
+        elif "clear_range" in spec:
+            first_selector, last_selector = spec["clear_range"]
+            first = self._target(first_selector, root_id)
+            last = self._target(last_selector, root_id)
+            # Siblings strictly between two scopes of the same parent, either order.
+            if first is not None and last is not None and first.parent is last.parent:
+                parent = first.parent
+                if parent is not None:
+                    i, j = sorted((parent.children.index(first), parent.children.index(last)))
+                    between = parent.children[i + 1 : j]
+                    for child in between:
+                        if isinstance(child, ScopeNode):
+                            self._unregister(child)
+                    del parent.children[i + 1 : j]
