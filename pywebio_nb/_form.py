@@ -1,7 +1,9 @@
 """Input forms: the items input functions build and the request that runs a form.
 
 An input function called with ``name=`` returns an :class:`InputItem` for
-``input_group()``; called without, it wraps its single item in a
+``input_group()`` (an item dropped without ever reaching ``input_group`` logs
+an error saying so, like an unsent output); called without, it wraps its
+single item in a
 :class:`FormRequest` and asks the current session to run it. The request is a
 small state machine fed with the browser's events: it validates on blur,
 converts and validates on submit (answering with ``update_input``), and ends
@@ -47,6 +49,8 @@ class InputItem:
     onchange: Callable[[Any], Any] | None = None
     required: bool = False
     form: FormRequest | None = field(default=None, repr=False)
+    #: Set by ``input_group()`` when it receives the item.
+    claimed: bool = field(default=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -58,6 +62,22 @@ class InputItem:
         if self.required and value in (None, "", []):
             raise InvalidValue("Please fill in this field.")
         return value
+
+    def __del__(self) -> None:
+        # The rule Output uses for a dropped output: cheap, and never raises. A
+        # named item that no form ever took is a call meant for input_group().
+        if self.claimed or self.form is not None:
+            return
+        try:
+            logger.error(
+                "the %s input item %r was made with name= but never passed to "
+                "input_group(): name= is only for items of input_group([...]); call the "
+                "input function without name= to ask for a single value",
+                self.spec.get("type"),
+                self.name,
+            )
+        except Exception:  # logging must not raise out of __del__ (interpreter exit)
+            pass
 
     def check(self, raw: Any) -> tuple[Any, str | None]:
         """(converted value, error message or None)."""

@@ -12,12 +12,14 @@ item for :func:`input_group`, which asks for several values in one form::
         input("Your name", name="name"),
         input("Your age", name="age", type=NUMBER),
     ])
+
+An item may be kept in a variable and passed later
+(``item = input("x", name="a"); input_group("g", [item])``); an item that is
+dropped without ever reaching ``input_group`` logs an error naming it.
 """
 
 from __future__ import annotations
 
-import dis
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -75,15 +77,6 @@ SELECT = "select"
 TEXTAREA = "textarea"
 
 _Spec = TypeVar("_Spec", bound=Mapping[str, object])
-_DISCARDING_OPS = {
-    "POP_TOP",
-    "PRINT_EXPR",
-    "CALL_INTRINSIC_1",
-    "STORE_NAME",
-    "STORE_FAST",
-    "STORE_GLOBAL",
-    "STORE_DEREF",
-}
 
 
 def _to_int(raw: Any) -> int | None:
@@ -114,33 +107,9 @@ def _to_str(raw: Any) -> str:
     return "" if raw is None else str(raw)
 
 
-def _result_is_discarded(depth: int) -> bool:
-    """True when the caller's frame drops or stores the call's result directly.
-
-    Used to tell ``input(..., name='x')`` written on its own (a mistake: the
-    item never reaches ``input_group``) from an item written inside the list.
-    """
-    try:
-        frame = sys._getframe(depth)
-    except ValueError:
-        return False
-    lasti = frame.f_lasti
-    for instruction in dis.get_instructions(frame.f_code):
-        if instruction.offset > lasti:
-            return instruction.opname in _DISCARDING_OPS
-    return False
-
-
 def _finish(item: InputItem) -> Any:
-    """Run a single item as its own form, or hand it to input_group."""
+    """Run a single item as its own form, or return the named item for input_group."""
     if item.spec.get("name") is not None:
-        if _result_is_discarded(3):
-            raise ValueError(
-                f"input function called with name={item.name!r} outside input_group(): "
-                "name= is only for items passed to input_group(...). Call it without name= "
-                "to ask for a single value, or put the call inside the list given to "
-                "input_group() (items.append(input(..., name=...)) also works)."
-            )
         return item
     item.spec["name"] = "data"
     session = get_current_session()
@@ -430,8 +399,12 @@ def input_group(
     ``inputs`` are calls of input functions with ``name=``. ``validate(data)``
     returns None when valid, else ``(name, error message)``.
     """
+    entries = list(inputs or [])
+    for entry in entries:
+        if isinstance(entry, InputItem):
+            entry.claimed = True  # whatever happens next, the item did reach a form call
     items: list[InputItem] = []
-    for entry in inputs or []:
+    for entry in entries:
         if not isinstance(entry, InputItem):
             raise ValueError(
                 "input_group() inputs must be input function calls with name=, e.g. "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 from typing import Any
 
 import pytest
@@ -416,42 +418,60 @@ def test_slider_converts_to_int_or_float(
 # --------------------------------------------------------------- name= misuse
 
 
-def test_named_input_as_bare_statement_raises() -> None:
-    with pytest.raises(ValueError, match=r"input_group") as info:
-        input("Your name", name="name")
-    assert "name='name'" in str(info.value)
+NEVER_PASSED = "never passed to input_group()"
 
 
-def test_named_input_assigned_raises() -> None:
-    with pytest.raises(ValueError, match="input_group"):
+def _never_passed(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if NEVER_PASSED in r.getMessage()]
+
+
+def test_named_input_as_bare_statement_logs_an_error_naming_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="pywebio_nb.input"):
+        input("Your name", name="name")  # dropped at once: CPython frees it here
+    (message,) = _never_passed(caplog)
+    assert "'name'" in message and "text" in message and "without name=" in message
+
+
+def test_named_input_kept_then_dropped_logs_when_it_goes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="pywebio_nb.input"):
         item = select("Pick", ["a"], name="pick")
+        assert _never_passed(caplog) == []  # kept: nothing to say yet
         del item
+    (message,) = _never_passed(caplog)
+    assert "'pick'" in message and "select" in message
 
 
-def test_named_input_in_app_raises_and_list_form_works(run_app) -> None:
-    seen: dict[str, Any] = {}
-
+def test_named_item_kept_in_a_variable_works_in_input_group(
+    run_app, caplog: pytest.LogCaptureFixture
+) -> None:
     def app() -> Any:
-        try:
-            input("x", name="x")
-        except ValueError as exc:
-            seen["bare"] = str(exc)
-        try:
-            value = input("x", name="x")
-            seen["assigned"] = value
-        except ValueError as exc:
-            seen["assigned"] = str(exc)
+        item = input("x", name="a")
         items: list[Any] = []
         items.append(input("b", name="b"))
-        return input_group("g", [input("a", name="a"), *items])
+        return input_group("g", [item, *items])
 
-    run = run_app(app)
-    form = run.wait_form()
-    assert [i["name"] for i in form["spec"]["inputs"]] == ["a", "b"]
-    run.submit(form, {"a": "1", "b": "2"})
-    assert run.join() == {"a": "1", "b": "2"}
-    assert "input_group" in seen["bare"]
-    assert "input_group" in seen["assigned"]
+    with caplog.at_level(logging.ERROR, logger="pywebio_nb.input"):
+        run = run_app(app)
+        form = run.wait_form()
+        assert [i["name"] for i in form["spec"]["inputs"]] == ["a", "b"]
+        run.submit(form, {"a": "1", "b": "2"})
+        assert run.join() == {"a": "1", "b": "2"}
+        gc.collect()
+    assert _never_passed(caplog) == []
+
+
+def test_items_given_to_a_refused_input_group_log_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="pywebio_nb.input"):
+        with pytest.raises(ValueError, match="unique"):
+            input_group("g", [input("a", name="a"), input("again", name="a")])
+        gc.collect()
+    assert _never_passed(caplog) == []
 
 
 @pytest.mark.parametrize(
