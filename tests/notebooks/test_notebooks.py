@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import pathlib
 import time
 
@@ -96,8 +97,29 @@ def test_callbacks_run_while_another_cell_blocks(
         assert shown < at < removed, (text, shown, at, removed)
 
 
-def test_no_frontend_fails_fast() -> None:
+#: Slack over the handshake timeout for the failing cell (ping, error, reply).
+HEADLESS_SLACK = 1.5
+
+
+@pytest.mark.parametrize("timeout", ["5", "2"], ids=["readme-default-5s", "2s"])
+def test_no_frontend_fails_fast(timeout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: a notebook run with no frontend fails with NoFrontendError within the
+    handshake timeout (PYWEBIO_NB_HANDSHAKE_TIMEOUT, default 5 s) instead of hanging."""
+    monkeypatch.setenv("PYWEBIO_NB_HANDSHAKE_TIMEOUT", timeout)  # the kernel inherits it
     started = time.monotonic()
     nb, _ = run_notebook(str(NOTEBOOKS / "bmi.ipynb"), None, allow_errors=True)
+    elapsed = time.monotonic() - started
     assert _errors(nb) == ["NoFrontendError"]
-    assert time.monotonic() - started < 30
+    (cell,) = [
+        c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
+    (error,) = [o for o in cell.outputs if o.get("output_type") == "error"]
+    assert f"within {timeout} s" in error["evalue"]
+    # nbclient records when the kernel started the cell and when it replied
+    timing = cell.metadata.execution
+    started_cell = datetime.datetime.fromisoformat(timing["iopub.execute_input"].rstrip("Z"))
+    replied = datetime.datetime.fromisoformat(timing["shell.execute_reply"].rstrip("Z"))
+    cell_seconds = (replied - started_cell).total_seconds()
+    assert float(timeout) <= cell_seconds < float(timeout) + HEADLESS_SLACK, cell_seconds
+    # the whole run: kernel start and the other cells take a few seconds more
+    assert elapsed < float(timeout) + 15, elapsed
