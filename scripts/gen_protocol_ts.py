@@ -266,13 +266,19 @@ def generate() -> str:
     parts.extend(tagged)
     output_union = "TaggedOutputSpec" if "OutputSpec" in LOOSE_NAMES else "OutputSpec"
     input_union = "TaggedInputItemSpec" if "InputItemSpec" in LOOSE_NAMES else "InputItemSpec"
+    # Not Extract<U, {type: T}>: one member may carry several tags (``row`` /
+    # ``column`` / ``grid``, the text input types), and Extract drops it.
+    parts.append(
+        "/** The members of `U` whose `type` tag admits `T`. */\n"
+        "type _WithTag<U, T> = U extends { type: infer K } ? (T extends K ? U : never) : never;"
+    )
     parts.append(
         "/** The output spec whose `type` is `T`. */\n"
-        f"export type OutputOf<T extends OutputType> = Extract<{output_union}, {{ type: T }}>;"
+        f"export type OutputOf<T extends OutputType> = _WithTag<{output_union}, T>;"
     )
     parts.append(
         "/** The form item whose `type` is `T`. */\n"
-        f"export type InputItemOf<T extends InputType> = Extract<{input_union}, {{ type: T }}>;"
+        f"export type InputItemOf<T extends InputType> = _WithTag<{input_union}, T>;"
     )
     parts.append(command_union)
     parts.append(event_union)

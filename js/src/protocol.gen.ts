@@ -745,11 +745,14 @@ export type TaggedInputItemSpec =
   | FileInputSpec
   | SliderInputSpec;
 
+/** The members of `U` whose `type` tag admits `T`. */
+type _WithTag<U, T> = U extends { type: infer K } ? (T extends K ? U : never) : never;
+
 /** The output spec whose `type` is `T`. */
-export type OutputOf<T extends OutputType> = Extract<TaggedOutputSpec, { type: T }>;
+export type OutputOf<T extends OutputType> = _WithTag<TaggedOutputSpec, T>;
 
 /** The form item whose `type` is `T`. */
-export type InputItemOf<T extends InputType> = Extract<TaggedInputItemSpec, { type: T }>;
+export type InputItemOf<T extends InputType> = _WithTag<TaggedInputItemSpec, T>;
 
 export type Command =
   | InputGroupCommand
