@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import table from "../../tests/conformance/output_tree.json";
+import { ROOT_SCOPE, SCOPE_PREFIX } from "../src/protocol.gen";
 import { Renderer } from "../src/renderer/renderer";
 
 type Tree = Array<string | { scope: string; children: Tree }>;
@@ -14,8 +15,6 @@ interface Case {
   commands: unknown[];
   tree: Tree;
 }
-
-const SCOPE_PREFIX = "pywebio-scope-";
 
 /** The children of `scope` in the table's shape: scopes by name, outputs by their text. */
 function walk(scope: Element): Tree {
@@ -40,7 +39,7 @@ describe("output tree conformance", () => {
     vi.spyOn(console, "debug").mockImplementation(() => {});
     const renderer = new Renderer(document.createElement("div"), () => {}, { mode: "page" });
     renderer.handle(commands);
-    const root = renderer.root.getElementById(`${SCOPE_PREFIX}ROOT`);
+    const root = renderer.root.getElementById(`${SCOPE_PREFIX}${ROOT_SCOPE}`);
     expect(root).not.toBeNull();
     expect(walk(root as Element)).toEqual(tree);
     expect(errors).not.toHaveBeenCalled();

@@ -1,8 +1,8 @@
 /** Shared helpers of the renderer tests: a page renderer that records what it sends. */
-import type { Event } from "../src/protocol.gen";
+import { type Event, ROOT_SCOPE, ROOT_SCOPE_SELECTOR, SCOPE_PREFIX } from "../src/protocol.gen";
 import { Renderer } from "../src/renderer/renderer";
 
-export const ROOT = "#pywebio-scope-ROOT";
+export const ROOT = ROOT_SCOPE_SELECTOR;
 
 export interface Harness {
   renderer: Renderer;
@@ -22,7 +22,7 @@ export function harness(): Harness {
     sent,
     handle: (...commands) => renderer.handle(commands),
     root: () => {
-      const root = renderer.root.getElementById("pywebio-scope-ROOT");
+      const root = renderer.root.getElementById(`${SCOPE_PREFIX}${ROOT_SCOPE}`);
       if (!root) throw new Error("no ROOT scope");
       return root;
     },

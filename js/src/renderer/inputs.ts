@@ -5,9 +5,26 @@
  * shape the Python side expects (text-like items: the raw string; checkbox: the list of
  * the options' original JSON values; radio: a value or null; select: a value or a list;
  * slider: a number) and applies `update_input` attributes.
+ *
+ * Views are made from a table keyed by the generated `InputType` (less `actions`, which
+ * the form draws): a type without a view is a compile error.
  */
-import type { InputItemSpec, OptionSpec } from "../protocol.gen";
+import {
+  INPUT_TYPES,
+  type InputItemSpec,
+  type InputType,
+  type OptionSpec,
+  type TaggedInputItemSpec,
+  type TEXT_INPUT_TYPES,
+} from "../protocol.gen";
 import { h, isRecord, str } from "./dom";
+import type { Tagged } from "./tags";
+
+/** The form item spec whose `type` is `T`. */
+export type ItemSpecOf<T extends InputType> = Tagged<TaggedInputItemSpec, T>;
+
+/** The `type` values of `input()`, each a single <input>. */
+type TextType = (typeof TEXT_INPUT_TYPES)[number];
 
 export interface ItemHooks {
   /** `input_event` for items with `onblur` / `onchange`. */
@@ -27,8 +44,8 @@ export interface ItemView {
   focus(): void;
 }
 
-/** Types rendered as a single <input>, sending their raw string value. */
-const TEXT_INPUT_TYPES: Record<string, string> = {
+/** The HTML input type of each `input()` type (they all send their raw string value). */
+const HTML_INPUT_TYPE: { readonly [T in TextType]: string } = {
   text: "text",
   number: "number",
   float: "text",
@@ -80,7 +97,7 @@ const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSO
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 /** Set the extra HTML attributes of an item (anything not in NON_ATTRIBUTE_KEYS). */
-function applyExtraAttributes(control: Element, attributes: Record<string, unknown>): void {
+function applyExtraAttributes(control: Element, attributes: object): void {
   for (const [key, value] of Object.entries(attributes)) {
     if (NON_ATTRIBUTE_KEYS.has(key) || !/^[a-zA-Z][\w-]*$/.test(key)) continue;
     if (value === false || value === null || value === undefined) control.removeAttribute(key);
@@ -98,7 +115,7 @@ class ItemFrame {
   readonly help = h("small", { class: "form-text" });
   readonly slot = h("div", { class: "pywebio-form-item__control" });
 
-  constructor(spec: InputItemSpec, controlId: string | null) {
+  constructor(spec: TaggedInputItemSpec, controlId: string | null) {
     this.label = h("label", { class: "form-label", for: controlId });
     this.setLabel(spec.label);
     this.element = h("div", { class: "pywebio-form-item", "data-name": str(spec.name), "data-type": str(spec.type) });
@@ -132,13 +149,13 @@ class ItemFrame {
 }
 
 /** Common behaviour of items whose state is a list of controls. */
-abstract class BaseView implements ItemView {
+abstract class BaseView<S extends TaggedInputItemSpec> implements ItemView {
   readonly name: string;
   readonly type: string;
   readonly frame: ItemFrame;
 
   constructor(
-    readonly spec: InputItemSpec,
+    readonly spec: S,
     readonly hooks: ItemHooks,
     controlId: string | null,
   ) {
@@ -191,50 +208,53 @@ abstract class BaseView implements ItemView {
   }
 }
 
-function setCommonAttributes(control: Control, spec: InputItemSpec): void {
+function setCommonAttributes(control: Control, spec: TaggedInputItemSpec): void {
   control.name = str(spec.name);
   if (spec.placeholder) control.setAttribute("placeholder", spec.placeholder);
   if (spec.required) control.required = true;
   if (spec.readonly) control.setAttribute("readonly", "");
   if (spec.disabled) control.disabled = true;
-  applyExtraAttributes(control, spec as Record<string, unknown>);
+  applyExtraAttributes(control, spec);
 }
 
 /** text, number, float, password, url, date, time, color, datetime-local, textarea. */
-class TextView extends BaseView {
+class TextView extends BaseView<ItemSpecOf<TextType | "textarea">> {
   readonly control: HTMLInputElement | HTMLTextAreaElement;
 
-  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+  constructor(spec: ItemSpecOf<TextType | "textarea">, hooks: ItemHooks) {
     const id = nextId("input");
     super(spec, hooks, id);
-    const type = str(spec.type, "text");
-    if (type === "textarea") {
+    let field: HTMLElement;
+    if (spec.type === "textarea") {
       this.control = h("textarea", { id, class: "form-control", rows: spec.rows ?? 6 });
+      field = this.control;
     } else {
-      const control = h("input", { id, type: TEXT_INPUT_TYPES[type] ?? "text", class: "form-control" });
-      if (type === "float") control.inputMode = "decimal";
-      if (type === "color") control.classList.add("form-control-color");
+      const control = h("input", { id, type: HTML_INPUT_TYPE[spec.type] ?? "text", class: "form-control" });
+      if (spec.type === "float") control.inputMode = "decimal";
+      if (spec.type === "color") control.classList.add("form-control-color");
       this.control = control;
+      field = this.addExtras(control, spec);
     }
     setCommonAttributes(this.control, spec);
     this.setValue(spec.value);
     this.listen(this.control, "input");
+    this.frame.slot.append(field);
+  }
 
-    let field: HTMLElement = this.control;
-    if (spec.datalist && this.control instanceof HTMLInputElement) {
+  /** The datalist and the action button of an `input()`; the element to put in the slot. */
+  private addExtras(control: HTMLInputElement, spec: ItemSpecOf<TextType>): HTMLElement {
+    if (spec.datalist) {
       const listId = nextId("datalist");
-      this.control.setAttribute("list", listId);
+      control.setAttribute("list", listId);
       const list = h("datalist", { id: listId });
       for (const entry of spec.datalist) list.append(h("option", { value: str(entry) }));
       this.frame.slot.append(list);
     }
-    if (spec.action && isRecord(spec.action)) {
-      const { label, callback_id: callbackId } = spec.action;
-      const button = h("button", { type: "button", class: "btn btn-outline-secondary" }, str(label));
-      button.addEventListener("click", () => this.hooks.callback(callbackId));
-      field = h("div", { class: "input-group" }, this.control, button);
-    }
-    this.frame.slot.append(field);
+    if (!isRecord(spec.action)) return control;
+    const { label, callback_id: callbackId } = spec.action;
+    const button = h("button", { type: "button", class: "btn btn-outline-secondary" }, str(label));
+    button.addEventListener("click", () => this.hooks.callback(callbackId));
+    return h("div", { class: "input-group" }, control, button);
   }
 
   controls(): Control[] {
@@ -251,12 +271,12 @@ class TextView extends BaseView {
 }
 
 /** checkbox and radio: one `.form-check` per option, values kept in a table. */
-class ChoiceView extends BaseView {
+class ChoiceView extends BaseView<ItemSpecOf<"checkbox" | "radio">> {
   private values: unknown[] = [];
   private inputs: HTMLInputElement[] = [];
   private readonly group = h("div", { class: "pywebio-choices", role: "group" });
 
-  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+  constructor(spec: ItemSpecOf<"checkbox" | "radio">, hooks: ItemHooks) {
     super(spec, hooks, null);
     this.frame.slot.append(this.group);
     this.setOptions(spec.options ?? []);
@@ -313,11 +333,11 @@ class ChoiceView extends BaseView {
 }
 
 /** select (single or multiple). */
-class SelectView extends BaseView {
+class SelectView extends BaseView<ItemSpecOf<"select">> {
   private values: unknown[] = [];
   readonly control: HTMLSelectElement;
 
-  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+  constructor(spec: ItemSpecOf<"select">, hooks: ItemHooks) {
     const id = nextId("select");
     super(spec, hooks, id);
     this.control = h("select", { id, class: "form-select", multiple: spec.multiple === true });
@@ -361,11 +381,11 @@ class SelectView extends BaseView {
 }
 
 /** slider: a range input sending a number (an integer unless `float`). */
-class SliderView extends BaseView {
+class SliderView extends BaseView<ItemSpecOf<"slider">> {
   readonly control: HTMLInputElement;
   private readonly output = h("output", { class: "pywebio-slider__value form-text" });
 
-  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+  constructor(spec: ItemSpecOf<"slider">, hooks: ItemHooks) {
     const id = nextId("slider");
     super(spec, hooks, id);
     this.control = h("input", {
@@ -399,10 +419,10 @@ class SliderView extends BaseView {
 }
 
 /** file: uploads are not implemented yet; shown disabled, and said so. */
-class FileView extends BaseView {
+class FileView extends BaseView<ItemSpecOf<"file">> {
   readonly control: HTMLInputElement;
 
-  constructor(spec: InputItemSpec, hooks: ItemHooks) {
+  constructor(spec: ItemSpecOf<"file">, hooks: ItemHooks) {
     const id = nextId("file");
     super(spec, hooks, id);
     this.control = h("input", { id, type: "file", class: "form-control", name: this.name, disabled: true });
@@ -421,13 +441,47 @@ class FileView extends BaseView {
   setValue(): void {}
 }
 
-/** Build the view of one input item; `null` for `actions` (the form draws those). */
+/** Every item type a view draws: all but `actions`, which the form draws as its buttons. */
+type ViewType = Exclude<InputType, "actions">;
+
+const textView = (spec: ItemSpecOf<TextType | "textarea">, hooks: ItemHooks): ItemView => new TextView(spec, hooks);
+const choiceView = (spec: ItemSpecOf<"checkbox" | "radio">, hooks: ItemHooks): ItemView => new ChoiceView(spec, hooks);
+
+const ITEM_VIEWS: { readonly [T in ViewType]: (spec: ItemSpecOf<T>, hooks: ItemHooks) => ItemView } = {
+  text: textView,
+  number: textView,
+  float: textView,
+  password: textView,
+  url: textView,
+  date: textView,
+  time: textView,
+  color: textView,
+  "datetime-local": textView,
+  textarea: textView,
+  select: (spec, hooks) => new SelectView(spec, hooks),
+  checkbox: choiceView,
+  radio: choiceView,
+  slider: (spec, hooks) => new SliderView(spec, hooks),
+  file: (spec, hooks) => new FileView(spec, hooks),
+};
+
+function isViewType(type: unknown): type is ViewType {
+  return type !== "actions" && (INPUT_TYPES as readonly unknown[]).includes(type);
+}
+
+/** Call the view factory of `type` (generic so that the table entry and the spec correlate). */
+function makeView<T extends ViewType>(type: T, spec: ItemSpecOf<T>, hooks: ItemHooks): ItemView {
+  const make: (spec: ItemSpecOf<T>, hooks: ItemHooks) => ItemView = ITEM_VIEWS[type];
+  return make(spec, hooks);
+}
+
+/** Build the view of one input item (a missing `type` is `text`); throws for an unknown type. */
 export function createItemView(spec: InputItemSpec, hooks: ItemHooks): ItemView {
-  const type = str(spec.type, "text");
-  if (type in TEXT_INPUT_TYPES || type === "textarea") return new TextView(spec, hooks);
-  if (type === "checkbox" || type === "radio") return new ChoiceView(spec, hooks);
-  if (type === "select") return new SelectView(spec, hooks);
-  if (type === "slider") return new SliderView(spec, hooks);
-  if (type === "file") return new FileView(spec, hooks);
-  throw new Error(`unknown input type ${JSON.stringify(type)}`);
+  const type: unknown = spec.type ?? "text";
+  if (!isViewType(type)) {
+    const expected = INPUT_TYPES.filter((t) => t !== "actions").join(", ");
+    throw new Error(`unknown input type ${JSON.stringify(type)}; expected one of ${expected}`);
+  }
+  // The trust boundary: the tag says which item this is; views read fields defensively.
+  return makeView(type, { ...spec, type } as ItemSpecOf<typeof type>, hooks);
 }

@@ -1,18 +1,29 @@
 /**
- * Output widgets: one render function per `output` spec type.
+ * Output widgets: one render function per `output` spec type, in a table keyed by the
+ * generated `OutputType` (a type without a renderer is a compile error).
  *
- * Each function builds a detached element from its spec; `renderOutput` then applies
- * the fields common to every type (style, click callback, container id). Nested specs
- * (scope contents, table cells, popup content, ...) go back through `ctx.renderOutput`.
+ * Each function builds a detached element from its spec, narrowed by its `type` tag;
+ * `renderOutputWith` then applies the fields common to every type (style, click
+ * callback, container id). Nested specs (scope contents, table cells, popup content,
+ * ...) go back through `ctx.renderOutput`. Specs come off the wire: the tag picks the
+ * renderer, and the renderers still read their fields defensively (`str`, `??`).
  */
 import DOMPurify from "dompurify";
 import { Marked, type MarkedExtension } from "marked";
-import type { OutputSpec } from "../protocol.gen";
+import { OUTPUT_TYPES, type OutputSpec, type OutputType, type TaggedOutputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { appendStyle, base64ToBytes, buttonClass, h, isRecord, saveBytes, str } from "./dom";
 import { renderTable } from "./table";
+import type { Tagged } from "./tags";
 
-export type OutputRenderer = (spec: OutputSpec, ctx: RenderContext) => HTMLElement;
+/** The output spec whose `type` is `T`. */
+export type OutputSpecOf<T extends OutputType> = Tagged<TaggedOutputSpec, T>;
+
+/** The renderer of output type `T`. */
+export type OutputRenderer<T extends OutputType> = (spec: OutputSpecOf<T>, ctx: RenderContext) => HTMLElement;
+
+/** One renderer per output type. */
+export type OutputRenderers = { readonly [T in OutputType]: OutputRenderer<T> };
 
 const defaultMarked = new Marked();
 
@@ -26,7 +37,7 @@ function markedOptions(options: unknown): MarkedExtension | null {
   return Object.keys(picked).length ? picked : null;
 }
 
-function renderMarkdown(spec: OutputSpec): HTMLElement {
+function renderMarkdown(spec: OutputSpecOf<"markdown">): HTMLElement {
   const options = markedOptions(spec.options);
   const parser = options ? new Marked(options) : defaultMarked;
   let html = parser.parse(str(spec.content), { async: false });
@@ -46,7 +57,7 @@ function activateScripts(node: HTMLElement): void {
   }
 }
 
-function renderHtml(spec: OutputSpec): HTMLElement {
+function renderHtml(spec: OutputSpecOf<"html">): HTMLElement {
   const content = str(spec.content);
   const node = h("div", { class: "pywebio-html" });
   if (spec.sanitize) {
@@ -58,48 +69,48 @@ function renderHtml(spec: OutputSpec): HTMLElement {
   return node;
 }
 
-function renderText(spec: OutputSpec): HTMLElement {
+function renderText(spec: Pick<OutputSpecOf<"text">, "content" | "inline">): HTMLElement {
   // textContent only: text output is never parsed as HTML.
   const node = h(spec.inline ? "span" : "p", { class: "pywebio-text" });
   node.textContent = str(spec.content);
   return node;
 }
 
-function renderCode(spec: OutputSpec): HTMLElement {
-  const language = str((spec as Record<string, unknown>)["language"]);
+function renderCode(spec: OutputSpecOf<"code">): HTMLElement {
+  const language = str(spec.language);
   const code = h("code", { class: language ? `language-${language}` : null });
   code.textContent = str(spec.content);
   return h("pre", { class: "pywebio-code" }, code);
 }
 
-function renderButtons(spec: OutputSpec, ctx: RenderContext): HTMLElement {
+function renderButtons(spec: OutputSpecOf<"buttons">, ctx: RenderContext): HTMLElement {
   const node = h("div", { class: spec.group ? "pywebio-buttons btn-group" : "pywebio-buttons", role: "group" });
   const callbackId = str(spec.callback_id);
   for (const button of spec.buttons ?? []) {
-    const color = str(button["color"], "primary");
+    const color = str(button.color, "primary");
     const el = h("button", {
       type: "button",
       class: buttonClass(color, { outline: spec.outline, link: spec.link, small: spec.small }),
-      disabled: button["disabled"] === true,
+      disabled: button.disabled === true,
     });
-    el.textContent = str(button["label"]);
-    const value = button["value"] ?? null;
+    el.textContent = str(button.label);
+    const value = button.value ?? null;
     el.addEventListener("click", () => ctx.send({ event: "callback", task_id: callbackId, data: value }));
     node.append(el);
   }
   return node;
 }
 
-function renderContents(spec: OutputSpec, ctx: RenderContext, node: HTMLElement): HTMLElement {
+function renderContents(spec: { contents?: OutputSpec[] }, ctx: RenderContext, node: HTMLElement): HTMLElement {
   for (const child of spec.contents ?? []) node.append(ctx.renderOutput(child));
   return node;
 }
 
-function renderScope(spec: OutputSpec, ctx: RenderContext): HTMLElement {
+function renderScope(spec: OutputSpecOf<"scope">, ctx: RenderContext): HTMLElement {
   return renderContents(spec, ctx, h("div", { id: spec.dom_id, class: "pywebio-scope" }));
 }
 
-function renderScrollable(spec: OutputSpec, ctx: RenderContext): HTMLElement {
+function renderScrollable(spec: OutputSpecOf<"scrollable">, ctx: RenderContext): HTMLElement {
   const node = h("div", {
     class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border",
   });
@@ -119,17 +130,17 @@ function renderScrollable(spec: OutputSpec, ctx: RenderContext): HTMLElement {
   return node;
 }
 
-function layout(className: string): OutputRenderer {
+function layout(className: string): (spec: OutputSpecOf<"row" | "column" | "grid">, ctx: RenderContext) => HTMLElement {
   return (spec, ctx) => renderContents(spec, ctx, h("div", { class: className }));
 }
 
-function renderTabs(spec: OutputSpec, ctx: RenderContext): HTMLElement {
+function renderTabs(spec: OutputSpecOf<"tabs">, ctx: RenderContext): HTMLElement {
   const bar = h("div", { class: "pywebio-tabs__bar", role: "tablist" });
   const node = h("div", { class: "pywebio-tabs" }, bar);
   const tabs = (spec.tabs ?? []).map((tab) => {
-    const button = h("button", { type: "button", class: "pywebio-tabs__tab", role: "tab" }, str(tab["title"]));
+    const button = h("button", { type: "button", class: "pywebio-tabs__tab", role: "tab" }, str(tab.title));
     const panel = h("div", { class: "pywebio-tabs__panel", role: "tabpanel" });
-    const content = tab["content"];
+    const content: unknown = tab.content;
     for (const child of Array.isArray(content) ? content : [content]) {
       if (isRecord(child)) panel.append(ctx.renderOutput(child as OutputSpec));
       else if (child !== undefined && child !== null) panel.append(renderText({ content: str(child) }));
@@ -150,16 +161,16 @@ function renderTabs(spec: OutputSpec, ctx: RenderContext): HTMLElement {
   return node;
 }
 
-function renderFile(spec: OutputSpec): HTMLElement {
+function renderFile(spec: OutputSpecOf<"file">): HTMLElement {
   const name = str(spec.name, "download");
-  const label = str((spec as Record<string, unknown>)["label"], name);
+  const label = str(spec.label, name);
   const button = h("button", { type: "button", class: "btn btn-link pywebio-file__link" }, label);
   button.addEventListener("click", () => saveBytes(name, base64ToBytes(str(spec.content))));
   return h("div", { class: "pywebio-file" }, button);
 }
 
-/** Every output type this renderer draws. */
-export const OUTPUT_RENDERERS: Record<string, OutputRenderer> = {
+/** Every output type but `pin`, whose renderer belongs to the renderer's `Pins`. */
+export const OUTPUT_RENDERERS: Omit<OutputRenderers, "pin"> = {
   text: renderText,
   markdown: renderMarkdown,
   html: renderHtml,
@@ -175,23 +186,34 @@ export const OUTPUT_RENDERERS: Record<string, OutputRenderer> = {
   file: renderFile,
 };
 
+function isOutputType(type: unknown): type is OutputType {
+  return (OUTPUT_TYPES as readonly unknown[]).includes(type);
+}
+
+/** Call the renderer of `type` (generic so that the table entry and the spec correlate). */
+function renderTagged<T extends OutputType>(
+  renderers: OutputRenderers,
+  type: T,
+  spec: OutputSpecOf<T>,
+  ctx: RenderContext,
+): HTMLElement {
+  const render: OutputRenderer<T> = renderers[type];
+  return render(spec, ctx);
+}
+
 /**
  * Render `spec` with `renderers`, then apply the fields common to every type.
  * An unknown type is an error box in place of the widget, never silence.
  */
-export function renderOutputWith(
-  renderers: Record<string, OutputRenderer>,
-  spec: OutputSpec,
-  ctx: RenderContext,
-): HTMLElement {
-  const type = str(spec.type);
-  const render = renderers[type];
-  if (!render) {
-    const message = `pywebio_nb: unknown output type ${JSON.stringify(type)}; expected one of ${Object.keys(renderers).join(", ")}`;
+export function renderOutputWith(renderers: OutputRenderers, spec: OutputSpec, ctx: RenderContext): HTMLElement {
+  const type: unknown = spec.type;
+  if (!isOutputType(type)) {
+    const message = `pywebio_nb: unknown output type ${JSON.stringify(type)}; expected one of ${OUTPUT_TYPES.join(", ")}`;
     console.error(message, spec);
     return h("div", { class: "pywebio-error" }, message);
   }
-  const node = render(spec, ctx);
+  // The trust boundary: the tag says which spec this is (see the module docstring).
+  const node = renderTagged(renderers, type, spec as OutputSpecOf<typeof type>, ctx);
   appendStyle(node, spec.style);
   const callbackId = spec.click_callback_id;
   if (callbackId) {

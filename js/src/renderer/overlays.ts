@@ -3,7 +3,7 @@
  * the "disconnected" notice. They are fixed-position with a high z-index, so inside a
  * notebook they stay above the cells (see notes/notebook-rendering.md).
  */
-import type { PopupSpec, ToastSpec } from "../protocol.gen";
+import { type PopupSpec, TOAST_COLORS, type ToastSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, str } from "./dom";
 
@@ -63,7 +63,7 @@ export class Overlays {
       { class: callbackId ? "pywebio-toast pywebio-toast--clickable" : "pywebio-toast", role: "status" },
       text,
     );
-    node.style.background = str(spec.color, "#1565c0");
+    node.style.background = str(spec.color, TOAST_COLORS.info);
     const dismiss = (): void => node.remove();
     const duration = typeof spec.duration === "number" ? spec.duration : 2;
     if (duration <= 0) {

@@ -2,10 +2,11 @@
  * Pin widgets: the `pin` output type (an input item outside any form) and the
  * `pin_value`, `pin_update`, `pin_wait`, `pin_onchange` commands.
  */
-import type { OutputSpec, PinOnChangeSpec, PinUpdateSpec, PinValueSpec, PinWaitSpec } from "../protocol.gen";
+import type { InputItemSpec, PinOnChangeSpec, PinUpdateSpec, PinValueSpec, PinWaitSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, isRecord, str } from "./dom";
 import { createItemView, type ItemView } from "./inputs";
+import type { OutputSpecOf } from "./outputs";
 
 interface Waiter {
   taskId: string | null;
@@ -21,9 +22,9 @@ export class Pins {
   constructor(private readonly ctx: RenderContext) {}
 
   /** The `pin` output type. */
-  readonly render = (spec: OutputSpec): HTMLElement => {
-    const input = isRecord(spec.input) ? spec.input : {};
-    const name = str(input["name"]);
+  readonly render = (spec: OutputSpecOf<"pin">): HTMLElement => {
+    const input: InputItemSpec = isRecord(spec.input) ? spec.input : {};
+    const name = str(input.name);
     // Pins always report changes (for pin_wait / pin_onchange), not as input_event.
     const view = createItemView(
       { ...input, onchange: true, onblur: false },

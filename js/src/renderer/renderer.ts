@@ -11,13 +11,15 @@ import {
   type CommandOf,
   type Event,
   type OutputSpec,
+  ROOT_SCOPE,
+  SCOPE_PREFIX,
 } from "../protocol.gen";
 import bootstrapCss from "../styles/bootstrap-subset.scss";
 import ownCss from "../styles/pywebio.css";
 import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
 import { Forms } from "./forms";
-import { OUTPUT_RENDERERS, type OutputRenderer, renderOutputWith } from "./outputs";
+import { OUTPUT_RENDERERS, type OutputRenderers, renderOutputWith } from "./outputs";
 import { Overlays } from "./overlays";
 import { Pins } from "./pins";
 import { output, outputCtl } from "./scopes";
@@ -45,7 +47,7 @@ export class Renderer {
   private readonly forms: Forms;
   private readonly overlays: Overlays;
   private readonly pins: Pins;
-  private readonly outputRenderers: Record<string, OutputRenderer>;
+  private readonly outputRenderers: OutputRenderers;
 
   constructor(
     host: HTMLElement | ShadowRoot,
@@ -54,7 +56,7 @@ export class Renderer {
   ) {
     this.root = host instanceof ShadowRoot ? host : (host.shadowRoot ?? host.attachShadow({ mode: "open" }));
     const style = h("style", {}, `${bootstrapCss}\n${ownCss}`);
-    const scope = h("div", { id: "pywebio-scope-ROOT", class: "pywebio-scope" });
+    const scope = h("div", { id: `${SCOPE_PREFIX}${ROOT_SCOPE}`, class: "pywebio-scope" });
     const formsPanel = h("div", { class: "pywebio-forms" });
     this.container = h("div", { class: `pywebio-nb pywebio-nb--${opts.mode}` }, scope, formsPanel);
     this.root.replaceChildren(style, this.container);

@@ -3,11 +3,9 @@
  * selector matches) and the `output_ctl` scope operations. Selectors are always
  * resolved inside the renderer's shadow root.
  */
-import type { OutputCtlSpec, OutputSpec } from "../protocol.gen";
+import { type OutputCtlSpec, type OutputSpec, ROOT_SCOPE_SELECTOR } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { assertNever, h, insertAt } from "./dom";
-
-const ROOT_SCOPE = "#pywebio-scope-ROOT";
 
 function query(ctx: RenderContext, selector: string): Element[] {
   try {
@@ -20,7 +18,7 @@ function query(ctx: RenderContext, selector: string): Element[] {
 
 /** `output`: render the spec once per matching target, at `spec.position`. */
 export function output(ctx: RenderContext, spec: OutputSpec): void {
-  const selector = spec.scope || ROOT_SCOPE;
+  const selector = spec.scope || ROOT_SCOPE_SELECTOR;
   const targets = query(ctx, selector);
   if (targets.length === 0) {
     console.debug(`pywebio_nb: output target ${selector} not found; output dropped`);
@@ -60,7 +58,7 @@ function setScope(ctx: RenderContext, spec: OutputCtlSpec, name: string): void {
     if (ifExist === "remove") existing.remove();
     else assertNever(ifExist, "set_scope if_exist");
   }
-  const containers = query(ctx, spec.container || ROOT_SCOPE);
+  const containers = query(ctx, spec.container || ROOT_SCOPE_SELECTOR);
   if (containers.length === 0) {
     console.debug(`pywebio_nb: set_scope container ${spec.container} not found`);
     return;

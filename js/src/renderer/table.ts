@@ -2,6 +2,7 @@
 import type { OutputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, isRecord, str } from "./dom";
+import type { OutputSpecOf } from "./outputs";
 
 function renderCell(value: unknown, ctx: RenderContext, cell: HTMLTableCellElement): void {
   // A string cell is text (escaped); an object is a nested output spec.
@@ -9,7 +10,7 @@ function renderCell(value: unknown, ctx: RenderContext, cell: HTMLTableCellEleme
   else cell.textContent = str(value);
 }
 
-export function renderTable(spec: OutputSpec, ctx: RenderContext): HTMLElement {
+export function renderTable(spec: OutputSpecOf<"table">, ctx: RenderContext): HTMLElement {
   const table = h("table", { class: "pywebio-table" });
   const span = spec.span ?? {};
   const rows = spec.data ?? [];
