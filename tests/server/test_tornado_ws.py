@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import pathlib
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -284,6 +285,40 @@ def test_messages_under_the_limit_are_accepted(serve: Any) -> None:
         form = await client.until("input_group")
         await client.submit(form, "y" * 512)
         assert text_of(await client.until("output")) == "got 512"
+
+    run(body())
+
+
+def test_websocket_sockets_use_tcp_nodelay(serve: Any) -> None:
+    """Small frames (a click's answer) must leave at once: the server side of every
+    session's socket has TCP_NODELAY set. Checked on the real accepted socket, which
+    Tornado's ``log_function`` hook hands over when the handshake is answered."""
+    accepted: list[socket.socket] = []
+
+    def log_function(handler: Any) -> None:
+        stream = getattr(handler.request.connection, "stream", None)
+        if stream is not None and handler.get_status() == 101:
+            accepted.append(stream.socket)
+
+    def app() -> None:
+        put_text("ok")
+        input("keeps the session, and so its socket, open")
+
+    server = serve(app, log_function=log_function)
+
+    async def body() -> None:
+        clients = [await Client.connect(server) for _ in range(2)]
+        for client in clients:
+            # the session is running: its socket is in the state frames are sent with
+            assert text_of(await client.until("output")) == "ok"
+            await client.until("input_group")
+        assert len(accepted) == 2
+        for sock in accepted:
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0, sock
+            local_port = sock.getsockname()[1]
+            assert local_port == server.port  # the server's end, not the client's
+        for client in clients:
+            client.close()
 
     run(body())
 
