@@ -18,7 +18,13 @@ from _wsclient import Client, run, text_of
 from examples.bmi import bmi  # the manual's example, imports changed only
 from pywebio_nb.input import input
 from pywebio_nb.output import put_buttons, put_text
-from pywebio_nb.session import SessionClosedException, defer_call, info
+from pywebio_nb.session import (
+    SessionClosedException,
+    SessionException,
+    defer_call,
+    info,
+    register_thread,
+)
 
 STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 WAIT = 10.0
@@ -71,6 +77,29 @@ def test_coroutine_app(serve: Any) -> None:
         text = await client.until("output")
         assert text_of(text) == "Hello, Ada"
         await client.until("close_session")
+
+    run(body())
+
+
+def test_register_thread_in_a_coroutine_session_raises(serve: Any) -> None:
+    """Manual: register_thread() is only for thread-based sessions; a coroutine app
+    gets an error instead of a thread that silently writes into its page."""
+
+    async def app() -> None:
+        try:
+            register_thread(threading.Thread(target=lambda: None))
+        except SessionException as exc:
+            put_text(f"refused {type(exc).__name__}: {exc}")
+        else:
+            put_text("registered")
+
+    server = serve(app)
+
+    async def body() -> None:
+        client = await Client.connect(server)
+        text = text_of(await client.until("output")) or ""
+        assert text.startswith("refused SessionException: "), text
+        assert "thread-based" in text
 
     run(body())
 
