@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from kernel_driver import KernelDriver
@@ -123,3 +124,33 @@ def test_input_inside_a_button_callback_after_the_cell_ended(driver: KernelDrive
             for c in driver.commands[comm_id]
         )
     )
+
+
+def test_a_later_cell_writes_into_a_scope_of_an_earlier_cell(driver: KernelDriver) -> None:
+    """Scope names are kernel-wide: output for scope 'log' made in cell 2 goes to the
+    cell root of cell 1, which shows that scope."""
+
+    def outputs_with(text: str) -> list[tuple[str, dict[str, Any]]]:
+        return [
+            (comm_id, c)
+            for comm_id, commands in driver.commands.items()
+            for c in commands
+            if c["command"] == "output" and c["spec"].get("content") == text
+        ]
+
+    first = driver.execute(
+        "from pywebio_nb.output import put_text, use_scope\n"
+        "with use_scope('log'):\n"
+        "    put_text('first')"
+    )
+    assert driver.reply(first)["status"] == "ok"
+    ((home, _),) = driver.pump_until(lambda: outputs_with("first"))
+    second = driver.execute("put_text('second', scope='log')")
+    assert driver.reply(second)["status"] == "ok"
+    ((comm_id, command),) = driver.pump_until(lambda: outputs_with("second"))
+    assert comm_id == home, "routed to a root that does not show scope 'log'"
+    assert command["spec"]["scope"] == "#pywebio-scope-log"
+    third = driver.execute("with use_scope('log'):\n    put_text('third')")
+    assert driver.reply(third)["status"] == "ok"
+    ((comm_id, _),) = driver.pump_until(lambda: outputs_with("third"))
+    assert comm_id == home
