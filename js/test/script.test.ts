@@ -1,0 +1,96 @@
+/** run_script / eval_js (js_yield replies), download, set_env, close_session, unknown commands. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { command, harness } from "./helpers";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Wait until the renderer has sent `count` events (eval replies go through a promise). */
+async function sentAtLeast(sent: unknown[], count: number): Promise<void> {
+  await vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(count));
+}
+
+describe("run_script", () => {
+  it("runs code with args as local variables, without a reply", () => {
+    const t = harness();
+    const seen: unknown[] = [];
+    (globalThis as Record<string, unknown>)["__seen"] = seen;
+    t.handle(command("run_script", { code: "__seen.push(a + b)", args: { a: 1, b: 2 } }));
+    expect(seen).toEqual([3]);
+    expect(t.sent).toEqual([]);
+  });
+
+  it("eval answers js_yield with the value, awaiting a promise", async () => {
+    const t = harness();
+    t.handle(
+      command("run_script", { code: "x * 2", args: { x: 21 }, eval: true }, "e1"),
+      command("run_script", { code: "Promise.resolve({ok: true})", eval: true }, "e2"),
+    );
+    await sentAtLeast(t.sent, 2);
+    expect(t.sent).toEqual([
+      { event: "js_yield", task_id: "e1", data: 42 },
+      { event: "js_yield", task_id: "e2", data: { ok: true } },
+    ]);
+  });
+
+  it("eval answers null when the code throws or the value is not JSON", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const t = harness();
+    t.handle(
+      command("run_script", { code: "throw new Error('x')", eval: true }, "bad"),
+      command("run_script", { code: "undefined", eval: true }, "undef"),
+    );
+    await sentAtLeast(t.sent, 2);
+    expect(t.sent).toEqual([
+      { event: "js_yield", task_id: "bad", data: null },
+      { event: "js_yield", task_id: "undef", data: null },
+    ]);
+  });
+});
+
+describe("session commands", () => {
+  it("download saves the decoded bytes under the name", async () => {
+    const blobs: Blob[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      blobs.push(blob);
+      return "blob:test";
+    });
+    URL.revokeObjectURL = vi.fn();
+    const names: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    harness().handle(command("download", { name: "a.bin", content: btoa("bytes") }));
+    expect(names).toEqual(["a.bin"]);
+    expect(await blobs[0]?.text()).toBe("bytes");
+  });
+
+  it("set_env sets the page title and the output width in page mode", () => {
+    const t = harness();
+    t.handle(command("set_env", { title: "My app", output_max_width: "600px" }));
+    expect(document.title).toBe("My app");
+    expect(t.renderer.container.style.maxWidth).toBe("600px");
+  });
+
+  it("close_session shows the notice, disables form buttons and tells the page", () => {
+    const t = harness();
+    const closed = vi.fn();
+    t.renderer.onSessionClosed = closed;
+    t.handle(command("input_group", { inputs: [{ type: "text", name: "t" }] }, "task"), command("close_session", null));
+    expect(closed).toHaveBeenCalledOnce();
+    expect(t.renderer.root.querySelector(".pywebio-notice")?.textContent).toBe("Disconnected from the server");
+    const buttons = Array.from(t.renderer.root.querySelectorAll<HTMLButtonElement>(".pywebio-forms button"));
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(buttons.every((b) => b.disabled)).toBe(true);
+  });
+
+  it("an unknown command is a visible error and the batch goes on", () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const t = harness();
+    t.handle(command("nope", {}), command("output", { type: "text", content: "after", scope: "#pywebio-scope-ROOT" }));
+    expect(t.renderer.root.querySelector(".pywebio-error")?.textContent).toContain('unknown command "nope"');
+    expect(t.root().textContent).toBe("after");
+    expect(errors).toHaveBeenCalled();
+  });
+});
