@@ -6,10 +6,10 @@
  * value; the submit buttons stay disabled until the server answers (an `update_input`
  * re-enables them, a `destroy_form` removes the form).
  */
-import type { ActionButtonSpec, InputGroupSpec, UpdateInputSpec } from "../protocol.gen";
+import type { ActionButtonSpec, InputGroupSpec, InputItemOf, UpdateInputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { buttonClass, h, isRecord, str } from "./dom";
-import { createItemView, type ItemHooks, type ItemSpecOf, type ItemView } from "./inputs";
+import { createItemView, type ItemHooks, type ItemView } from "./inputs";
 
 class FormView {
   readonly element: HTMLFormElement;
@@ -40,7 +40,7 @@ class FormView {
 
     for (const item of inputs) {
       if (item.type === "actions") {
-        body.append(this.renderActions(item as ItemSpecOf<"actions">));
+        body.append(this.renderActions(item as InputItemOf<"actions">));
         continue;
       }
       try {
@@ -76,7 +76,7 @@ class FormView {
     return button;
   }
 
-  private renderActions(item: ItemSpecOf<"actions">): HTMLElement {
+  private renderActions(item: InputItemOf<"actions">): HTMLElement {
     const name = str(item.name);
     const wrapper = h("div", { class: "pywebio-form-item", "data-name": name, "data-type": "actions" });
     if (item.label) wrapper.append(h("label", { class: "form-label" }, item.label));

@@ -11,6 +11,7 @@
  */
 import {
   INPUT_TYPES,
+  type InputItemOf,
   type InputItemSpec,
   type InputType,
   type OptionSpec,
@@ -18,10 +19,6 @@ import {
   type TEXT_INPUT_TYPES,
 } from "../protocol.gen";
 import { h, isRecord, str } from "./dom";
-import type { Tagged } from "./tags";
-
-/** The form item spec whose `type` is `T`. */
-export type ItemSpecOf<T extends InputType> = Tagged<TaggedInputItemSpec, T>;
 
 /** The `type` values of `input()`, each a single <input>. */
 type TextType = (typeof TEXT_INPUT_TYPES)[number];
@@ -218,10 +215,10 @@ function setCommonAttributes(control: Control, spec: TaggedInputItemSpec): void 
 }
 
 /** text, number, float, password, url, date, time, color, datetime-local, textarea. */
-class TextView extends BaseView<ItemSpecOf<TextType | "textarea">> {
+class TextView extends BaseView<InputItemOf<TextType | "textarea">> {
   readonly control: HTMLInputElement | HTMLTextAreaElement;
 
-  constructor(spec: ItemSpecOf<TextType | "textarea">, hooks: ItemHooks) {
+  constructor(spec: InputItemOf<TextType | "textarea">, hooks: ItemHooks) {
     const id = nextId("input");
     super(spec, hooks, id);
     let field: HTMLElement;
@@ -242,7 +239,7 @@ class TextView extends BaseView<ItemSpecOf<TextType | "textarea">> {
   }
 
   /** The datalist and the action button of an `input()`; the element to put in the slot. */
-  private addExtras(control: HTMLInputElement, spec: ItemSpecOf<TextType>): HTMLElement {
+  private addExtras(control: HTMLInputElement, spec: InputItemOf<TextType>): HTMLElement {
     if (spec.datalist) {
       const listId = nextId("datalist");
       control.setAttribute("list", listId);
@@ -271,12 +268,12 @@ class TextView extends BaseView<ItemSpecOf<TextType | "textarea">> {
 }
 
 /** checkbox and radio: one `.form-check` per option, values kept in a table. */
-class ChoiceView extends BaseView<ItemSpecOf<"checkbox" | "radio">> {
+class ChoiceView extends BaseView<InputItemOf<"checkbox" | "radio">> {
   private values: unknown[] = [];
   private inputs: HTMLInputElement[] = [];
   private readonly group = h("div", { class: "pywebio-choices", role: "group" });
 
-  constructor(spec: ItemSpecOf<"checkbox" | "radio">, hooks: ItemHooks) {
+  constructor(spec: InputItemOf<"checkbox" | "radio">, hooks: ItemHooks) {
     super(spec, hooks, null);
     this.frame.slot.append(this.group);
     this.setOptions(spec.options ?? []);
@@ -333,11 +330,11 @@ class ChoiceView extends BaseView<ItemSpecOf<"checkbox" | "radio">> {
 }
 
 /** select (single or multiple). */
-class SelectView extends BaseView<ItemSpecOf<"select">> {
+class SelectView extends BaseView<InputItemOf<"select">> {
   private values: unknown[] = [];
   readonly control: HTMLSelectElement;
 
-  constructor(spec: ItemSpecOf<"select">, hooks: ItemHooks) {
+  constructor(spec: InputItemOf<"select">, hooks: ItemHooks) {
     const id = nextId("select");
     super(spec, hooks, id);
     this.control = h("select", { id, class: "form-select", multiple: spec.multiple === true });
@@ -381,11 +378,11 @@ class SelectView extends BaseView<ItemSpecOf<"select">> {
 }
 
 /** slider: a range input sending a number (an integer unless `float`). */
-class SliderView extends BaseView<ItemSpecOf<"slider">> {
+class SliderView extends BaseView<InputItemOf<"slider">> {
   readonly control: HTMLInputElement;
   private readonly output = h("output", { class: "pywebio-slider__value form-text" });
 
-  constructor(spec: ItemSpecOf<"slider">, hooks: ItemHooks) {
+  constructor(spec: InputItemOf<"slider">, hooks: ItemHooks) {
     const id = nextId("slider");
     super(spec, hooks, id);
     this.control = h("input", {
@@ -419,10 +416,10 @@ class SliderView extends BaseView<ItemSpecOf<"slider">> {
 }
 
 /** file: uploads are not implemented yet; shown disabled, and said so. */
-class FileView extends BaseView<ItemSpecOf<"file">> {
+class FileView extends BaseView<InputItemOf<"file">> {
   readonly control: HTMLInputElement;
 
-  constructor(spec: ItemSpecOf<"file">, hooks: ItemHooks) {
+  constructor(spec: InputItemOf<"file">, hooks: ItemHooks) {
     const id = nextId("file");
     super(spec, hooks, id);
     this.control = h("input", { id, type: "file", class: "form-control", name: this.name, disabled: true });
@@ -444,10 +441,10 @@ class FileView extends BaseView<ItemSpecOf<"file">> {
 /** Every item type a view draws: all but `actions`, which the form draws as its buttons. */
 type ViewType = Exclude<InputType, "actions">;
 
-const textView = (spec: ItemSpecOf<TextType | "textarea">, hooks: ItemHooks): ItemView => new TextView(spec, hooks);
-const choiceView = (spec: ItemSpecOf<"checkbox" | "radio">, hooks: ItemHooks): ItemView => new ChoiceView(spec, hooks);
+const textView = (spec: InputItemOf<TextType | "textarea">, hooks: ItemHooks): ItemView => new TextView(spec, hooks);
+const choiceView = (spec: InputItemOf<"checkbox" | "radio">, hooks: ItemHooks): ItemView => new ChoiceView(spec, hooks);
 
-const ITEM_VIEWS: { readonly [T in ViewType]: (spec: ItemSpecOf<T>, hooks: ItemHooks) => ItemView } = {
+const ITEM_VIEWS: { readonly [T in ViewType]: (spec: InputItemOf<T>, hooks: ItemHooks) => ItemView } = {
   text: textView,
   number: textView,
   float: textView,
@@ -470,8 +467,8 @@ function isViewType(type: unknown): type is ViewType {
 }
 
 /** Call the view factory of `type` (generic so that the table entry and the spec correlate). */
-function makeView<T extends ViewType>(type: T, spec: ItemSpecOf<T>, hooks: ItemHooks): ItemView {
-  const make: (spec: ItemSpecOf<T>, hooks: ItemHooks) => ItemView = ITEM_VIEWS[type];
+function makeView<T extends ViewType>(type: T, spec: InputItemOf<T>, hooks: ItemHooks): ItemView {
+  const make: (spec: InputItemOf<T>, hooks: ItemHooks) => ItemView = ITEM_VIEWS[type];
   return make(spec, hooks);
 }
 
@@ -483,5 +480,5 @@ export function createItemView(spec: InputItemSpec, hooks: ItemHooks): ItemView 
     throw new Error(`unknown input type ${JSON.stringify(type)}; expected one of ${expected}`);
   }
   // The trust boundary: the tag says which item this is; views read fields defensively.
-  return makeView(type, { ...spec, type } as ItemSpecOf<typeof type>, hooks);
+  return makeView(type, { ...spec, type } as InputItemOf<typeof type>, hooks);
 }

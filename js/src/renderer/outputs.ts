@@ -10,17 +10,13 @@
  */
 import DOMPurify from "dompurify";
 import { Marked, type MarkedExtension } from "marked";
-import { OUTPUT_TYPES, type OutputSpec, type OutputType, type TaggedOutputSpec } from "../protocol.gen";
+import { OUTPUT_TYPES, type OutputOf, type OutputSpec, type OutputType } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { appendStyle, base64ToBytes, buttonClass, h, isRecord, saveBytes, str } from "./dom";
 import { renderTable } from "./table";
-import type { Tagged } from "./tags";
-
-/** The output spec whose `type` is `T`. */
-export type OutputSpecOf<T extends OutputType> = Tagged<TaggedOutputSpec, T>;
 
 /** The renderer of output type `T`. */
-export type OutputRenderer<T extends OutputType> = (spec: OutputSpecOf<T>, ctx: RenderContext) => HTMLElement;
+export type OutputRenderer<T extends OutputType> = (spec: OutputOf<T>, ctx: RenderContext) => HTMLElement;
 
 /** One renderer per output type. */
 export type OutputRenderers = { readonly [T in OutputType]: OutputRenderer<T> };
@@ -37,7 +33,7 @@ function markedOptions(options: unknown): MarkedExtension | null {
   return Object.keys(picked).length ? picked : null;
 }
 
-function renderMarkdown(spec: OutputSpecOf<"markdown">): HTMLElement {
+function renderMarkdown(spec: OutputOf<"markdown">): HTMLElement {
   const options = markedOptions(spec.options);
   const parser = options ? new Marked(options) : defaultMarked;
   let html = parser.parse(str(spec.content), { async: false });
@@ -57,7 +53,7 @@ function activateScripts(node: HTMLElement): void {
   }
 }
 
-function renderHtml(spec: OutputSpecOf<"html">): HTMLElement {
+function renderHtml(spec: OutputOf<"html">): HTMLElement {
   const content = str(spec.content);
   const node = h("div", { class: "pywebio-html" });
   if (spec.sanitize) {
@@ -69,21 +65,21 @@ function renderHtml(spec: OutputSpecOf<"html">): HTMLElement {
   return node;
 }
 
-function renderText(spec: Pick<OutputSpecOf<"text">, "content" | "inline">): HTMLElement {
+function renderText(spec: Pick<OutputOf<"text">, "content" | "inline">): HTMLElement {
   // textContent only: text output is never parsed as HTML.
   const node = h(spec.inline ? "span" : "p", { class: "pywebio-text" });
   node.textContent = str(spec.content);
   return node;
 }
 
-function renderCode(spec: OutputSpecOf<"code">): HTMLElement {
+function renderCode(spec: OutputOf<"code">): HTMLElement {
   const language = str(spec.language);
   const code = h("code", { class: language ? `language-${language}` : null });
   code.textContent = str(spec.content);
   return h("pre", { class: "pywebio-code" }, code);
 }
 
-function renderButtons(spec: OutputSpecOf<"buttons">, ctx: RenderContext): HTMLElement {
+function renderButtons(spec: OutputOf<"buttons">, ctx: RenderContext): HTMLElement {
   const node = h("div", { class: spec.group ? "pywebio-buttons btn-group" : "pywebio-buttons", role: "group" });
   const callbackId = str(spec.callback_id);
   for (const button of spec.buttons ?? []) {
@@ -106,11 +102,11 @@ function renderContents(spec: { contents?: OutputSpec[] }, ctx: RenderContext, n
   return node;
 }
 
-function renderScope(spec: OutputSpecOf<"scope">, ctx: RenderContext): HTMLElement {
+function renderScope(spec: OutputOf<"scope">, ctx: RenderContext): HTMLElement {
   return renderContents(spec, ctx, h("div", { id: spec.dom_id, class: "pywebio-scope" }));
 }
 
-function renderScrollable(spec: OutputSpecOf<"scrollable">, ctx: RenderContext): HTMLElement {
+function renderScrollable(spec: OutputOf<"scrollable">, ctx: RenderContext): HTMLElement {
   const node = h("div", {
     class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border",
   });
@@ -130,11 +126,11 @@ function renderScrollable(spec: OutputSpecOf<"scrollable">, ctx: RenderContext):
   return node;
 }
 
-function layout(className: string): (spec: OutputSpecOf<"row" | "column" | "grid">, ctx: RenderContext) => HTMLElement {
+function layout(className: string): (spec: OutputOf<"row" | "column" | "grid">, ctx: RenderContext) => HTMLElement {
   return (spec, ctx) => renderContents(spec, ctx, h("div", { class: className }));
 }
 
-function renderTabs(spec: OutputSpecOf<"tabs">, ctx: RenderContext): HTMLElement {
+function renderTabs(spec: OutputOf<"tabs">, ctx: RenderContext): HTMLElement {
   const bar = h("div", { class: "pywebio-tabs__bar", role: "tablist" });
   const node = h("div", { class: "pywebio-tabs" }, bar);
   const tabs = (spec.tabs ?? []).map((tab) => {
@@ -161,7 +157,7 @@ function renderTabs(spec: OutputSpecOf<"tabs">, ctx: RenderContext): HTMLElement
   return node;
 }
 
-function renderFile(spec: OutputSpecOf<"file">): HTMLElement {
+function renderFile(spec: OutputOf<"file">): HTMLElement {
   const name = str(spec.name, "download");
   const label = str(spec.label, name);
   const button = h("button", { type: "button", class: "btn btn-link pywebio-file__link" }, label);
@@ -194,7 +190,7 @@ function isOutputType(type: unknown): type is OutputType {
 function renderTagged<T extends OutputType>(
   renderers: OutputRenderers,
   type: T,
-  spec: OutputSpecOf<T>,
+  spec: OutputOf<T>,
   ctx: RenderContext,
 ): HTMLElement {
   const render: OutputRenderer<T> = renderers[type];
@@ -213,7 +209,7 @@ export function renderOutputWith(renderers: OutputRenderers, spec: OutputSpec, c
     return h("div", { class: "pywebio-error" }, message);
   }
   // The trust boundary: the tag says which spec this is (see the module docstring).
-  const node = renderTagged(renderers, type, spec as OutputSpecOf<typeof type>, ctx);
+  const node = renderTagged(renderers, type, spec as OutputOf<typeof type>, ctx);
   appendStyle(node, spec.style);
   const callbackId = spec.click_callback_id;
   if (callbackId) {

@@ -2,11 +2,17 @@
  * Pin widgets: the `pin` output type (an input item outside any form) and the
  * `pin_value`, `pin_update`, `pin_wait`, `pin_onchange` commands.
  */
-import type { InputItemSpec, PinOnChangeSpec, PinUpdateSpec, PinValueSpec, PinWaitSpec } from "../protocol.gen";
+import type {
+  InputItemSpec,
+  OutputOf,
+  PinOnChangeSpec,
+  PinUpdateSpec,
+  PinValueSpec,
+  PinWaitSpec,
+} from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, isRecord, str } from "./dom";
 import { createItemView, type ItemView } from "./inputs";
-import type { OutputSpecOf } from "./outputs";
 
 interface Waiter {
   taskId: string | null;
@@ -22,7 +28,7 @@ export class Pins {
   constructor(private readonly ctx: RenderContext) {}
 
   /** The `pin` output type. */
-  readonly render = (spec: OutputSpecOf<"pin">): HTMLElement => {
+  readonly render = (spec: OutputOf<"pin">): HTMLElement => {
     const input: InputItemSpec = isRecord(spec.input) ? spec.input : {};
     const name = str(input.name);
     // Pins always report changes (for pin_wait / pin_onchange), not as input_event.

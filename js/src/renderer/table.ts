@@ -1,8 +1,7 @@
 /** The `table` output: a 2-D `data` list whose first row is the header. */
-import type { OutputSpec } from "../protocol.gen";
+import type { OutputOf, OutputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, isRecord, str } from "./dom";
-import type { OutputSpecOf } from "./outputs";
 
 function renderCell(value: unknown, ctx: RenderContext, cell: HTMLTableCellElement): void {
   // A string cell is text (escaped); an object is a nested output spec.
@@ -10,7 +9,7 @@ function renderCell(value: unknown, ctx: RenderContext, cell: HTMLTableCellEleme
   else cell.textContent = str(value);
 }
 
-export function renderTable(spec: OutputSpecOf<"table">, ctx: RenderContext): HTMLElement {
+export function renderTable(spec: OutputOf<"table">, ctx: RenderContext): HTMLElement {
   const table = h("table", { class: "pywebio-table" });
   const span = spec.span ?? {};
   const rows = spec.data ?? [];
