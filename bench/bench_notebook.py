@@ -69,9 +69,8 @@ print("KERNEL", statistics.median(_d))
 def measure(kernel_name: str) -> dict[str, float]:
     driver = KernelDriver(kernel_name)
     try:
-        driver.execute(_PROBE)
-        driver.reply(timeout=30)
-        driver.execute(
+        driver.reply(driver.execute(_PROBE), timeout=30)
+        loop_id = driver.execute(
             f"from pywebio_nb.input import input\nfor i in range({N}):\n    input(str(i))\n"
         )
         rtts: list[float] = []
@@ -92,9 +91,8 @@ def measure(kernel_name: str) -> dict[str, float]:
                     "data": {"data": str(answered)},
                 },
             )
-        driver.reply(timeout=30)
-        driver.execute(_REPORT)
-        driver.reply(timeout=30)
+        driver.reply(loop_id, timeout=30)
+        driver.reply(driver.execute(_REPORT), timeout=30)
         line = driver.pump_until(
             lambda: next(
                 (
