@@ -21,6 +21,8 @@ class Client:
 
     def __init__(self, conn: tornado.websocket.WebSocketClientConnection) -> None:
         self.conn = conn
+        self.ended = False  # the read side saw the end of the connection
+        _opened.append(self)
         self.frames = 0
         self.received: list[dict[str, Any]] = []
         self._pending: deque[dict[str, Any]] = deque()
@@ -44,6 +46,7 @@ class Client:
         """The next batch (a list of commands), or None when the server closed."""
         message = await asyncio.wait_for(self.conn.read_message(), timeout)
         if message is None:
+            self.ended = True
             return None
         assert isinstance(message, str), "commands travel as text frames"
         batch = json.loads(message)
@@ -90,12 +93,36 @@ class Client:
     def close(self) -> None:
         self.conn.close()
 
+    async def aclose(self, timeout: float = TIMEOUT) -> None:
+        """Close and wait until the socket is closed (the server answered the close)."""
+        self.conn.close()
+        while not self.ended:
+            await self.frame(timeout)
+
 
 def text_of(command: dict[str, Any]) -> str | None:
     spec = command.get("spec") or {}
     return spec.get("content") if command["command"] == "output" else None
 
 
+#: Clients made during the running ``run()``; it closes them when the body ends.
+_opened: list[Client] = []
+
+
 def run(coro: Any) -> Any:
-    """Run an async test body with a bound on the whole (never a bare sleep)."""
-    return asyncio.run(asyncio.wait_for(coro, 60))
+    """Run an async test body with a bound on the whole (never a bare sleep).
+
+    Every :class:`Client` made meanwhile is closed at the end, on the loop that
+    opened it, and its socket with it: an unclosed connection (even one the
+    server closed) warns with ``ResourceWarning`` whenever the garbage collector
+    finds it, in some later test.
+    """
+
+    async def main() -> Any:
+        try:
+            return await asyncio.wait_for(coro, 60)
+        finally:
+            while _opened:
+                await _opened.pop().aclose()
+
+    return asyncio.run(main())
