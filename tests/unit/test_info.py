@@ -20,7 +20,8 @@ CHROME_LINUX = (
 
 def request(headers: dict[str, str], remote_ip: str | None = "203.0.113.7") -> object:
     req = tornado.httputil.HTTPServerRequest(
-        method="GET", uri="/?app=index&session=NEW", headers=tornado.httputil.HTTPHeaders(headers)
+        start_line=tornado.httputil.RequestStartLine("GET", "/?app=index&session=NEW", "HTTP/1.0"),
+        headers=tornado.httputil.HTTPHeaders(headers),
     )
     req.remote_ip = remote_ip  # type: ignore[assignment]
     return req
