@@ -140,9 +140,9 @@ def scope_selector(name: str) -> str:
 
 
 class OptionSpec(TypedDict, total=False):
-    """One option of a select / checkbox / radio item (the builders always set ``label``)."""
+    """One option of a select / checkbox / radio item (every builder sets ``label``)."""
 
-    label: str
+    label: Required[str]
     value: Any
     selected: bool
     disabled: bool
@@ -473,7 +473,8 @@ class OutputCtlSpec(TypedDict, total=False):
     scope; ``clear``/``remove``/``scroll_to`` name a scope by selector;
     ``clear_before``/``clear_after`` remove the siblings of a scope on one
     side; ``clear_range`` ``[first, last]`` removes the siblings strictly
-    between two scopes; ``loose`` replaces a scope by its children.
+    between two scopes; ``loose`` lets a scope shrink again: it drops the
+    height that ``set_scope(if_exist="blank")`` kept, and changes nothing else.
     """
 
     set_scope: str

@@ -77,9 +77,9 @@ export interface ButtonsOutputSpec {
   outline?: boolean;
 }
 
-/** One option of a select / checkbox / radio item (the builders always set ``label``). */
+/** One option of a select / checkbox / radio item (every builder sets ``label``). */
 export interface OptionSpec {
-  label?: string;
+  label: string;
   value?: unknown;
   selected?: boolean;
   disabled?: boolean;
@@ -395,7 +395,7 @@ export interface LayoutOutputSpec {
   contents?: Array<OutputSpec>;
 }
 
-/** ``output_ctl``: scope control; exactly one operation per command. ``set_scope`` (with ``container``, ``position``, ``if_exist``) creates a scope; ``clear``/``remove``/``scroll_to`` name a scope by selector; ``clear_before``/``clear_after`` remove the siblings of a scope on one side; ``clear_range`` ``[first, last]`` removes the siblings strictly between two scopes; ``loose`` replaces a scope by its children. */
+/** ``output_ctl``: scope control; exactly one operation per command. ``set_scope`` (with ``container``, ``position``, ``if_exist``) creates a scope; ``clear``/``remove``/``scroll_to`` name a scope by selector; ``clear_before``/``clear_after`` remove the siblings of a scope on one side; ``clear_range`` ``[first, last]`` removes the siblings strictly between two scopes; ``loose`` lets a scope shrink again: it drops the height that ``set_scope(if_exist="blank")`` kept, and changes nothing else. */
 export interface OutputCtlSpec {
   set_scope?: string;
   container?: string;
@@ -651,43 +651,8 @@ export interface PongEvent {
   data: PongData;
 }
 
-/** Loose shape of every OutputSpec member (transition: narrow by `type` with the tagged union instead). */
-export interface OutputSpec {
-  style?: string;
-  scope?: string;
-  position?: number;
-  click_callback_id?: string;
-  container_selector?: string;
-  container_dom_id?: string;
-  type?: OutputType;
-  content?: string;
-  inline?: boolean;
-  options?: Record<string, unknown>;
-  sanitize?: boolean;
-  language?: string;
-  rows?: number;
-  data?: Array<Array<string | OutputSpec>>;
-  span?: Record<string, Record<string, number>>;
-  callback_id?: string;
-  buttons?: Array<OutputButtonSpec>;
-  small?: boolean;
-  group?: boolean;
-  link?: boolean;
-  outline?: boolean;
-  dom_id?: string;
-  contents?: Array<OutputSpec>;
-  min_height?: number;
-  max_height?: number;
-  keep_bottom?: boolean;
-  border?: boolean;
-  tabs?: Array<TabSpec>;
-  name?: string;
-  label?: string;
-  input?: InputItemSpec;
-}
-
 /** Every OutputSpec, tagged by `type`. */
-export type TaggedOutputSpec =
+export type OutputSpec =
   | TextOutputSpec
   | MarkdownOutputSpec
   | HtmlOutputSpec
@@ -701,41 +666,8 @@ export type TaggedOutputSpec =
   | FileOutputSpec
   | PinOutputSpec;
 
-/** Loose shape of every InputItemSpec member (transition: narrow by `type` with the tagged union instead). */
-export interface InputItemSpec {
-  label?: string;
-  name?: string;
-  value?: unknown;
-  placeholder?: string;
-  required?: boolean;
-  readonly?: boolean;
-  disabled?: boolean;
-  onchange?: boolean;
-  onblur?: boolean;
-  auto_focus?: boolean;
-  help_text?: string;
-  type?: InputType;
-  datalist?: Array<string>;
-  action?: InputActionSpec;
-  rows?: number;
-  code?: boolean | Record<string, unknown>;
-  maxlength?: number;
-  minlength?: number;
-  options?: Array<OptionSpec>;
-  multiple?: boolean;
-  inline?: boolean;
-  buttons?: Array<ActionButtonSpec>;
-  accept?: string;
-  max_size?: number;
-  max_total_size?: number;
-  min_value?: number;
-  max_value?: number;
-  step?: number;
-  float?: boolean;
-}
-
 /** Every InputItemSpec, tagged by `type`. */
-export type TaggedInputItemSpec =
+export type InputItemSpec =
   | TextInputSpec
   | TextareaInputSpec
   | SelectInputSpec
@@ -749,10 +681,10 @@ export type TaggedInputItemSpec =
 type _WithTag<U, T> = U extends { type: infer K } ? (T extends K ? U : never) : never;
 
 /** The output spec whose `type` is `T`. */
-export type OutputOf<T extends OutputType> = _WithTag<TaggedOutputSpec, T>;
+export type OutputOf<T extends OutputType> = _WithTag<OutputSpec, T>;
 
 /** The form item whose `type` is `T`. */
-export type InputItemOf<T extends InputType> = _WithTag<TaggedInputItemSpec, T>;
+export type InputItemOf<T extends InputType> = _WithTag<InputItemSpec, T>;
 
 export type Command =
   | InputGroupCommand
@@ -805,8 +737,8 @@ export type _CommandNamesMatch = _Expect<
 >;
 export type _EventNamesMatch = _Expect<_Same<(typeof EVENT_NAMES)[number], EventName>>;
 export type _OutputTypesMatch = _Expect<
-  _Same<OutputType, TaggedOutputSpec["type"]>
+  _Same<OutputType, OutputSpec["type"]>
 >;
 export type _InputTypesMatch = _Expect<
-  _Same<InputType, TaggedInputItemSpec["type"]>
+  _Same<InputType, InputItemSpec["type"]>
 >;

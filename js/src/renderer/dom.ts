@@ -27,6 +27,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Whether a "text or spec" value (a table cell, a tab's content) is the spec: a record. */
+export function isSpec<S extends object>(value: S | string): value is S {
+  return isRecord(value);
+}
+
 /** A string field of untrusted data, or `fallback`. */
 export function str(value: unknown, fallback = ""): string {
   if (typeof value === "string") return value;

@@ -40,7 +40,7 @@ class FormView {
 
     for (const item of inputs) {
       if (item.type === "actions") {
-        body.append(this.renderActions(item as InputItemOf<"actions">));
+        body.append(this.renderActions(item));
         continue;
       }
       try {

@@ -15,7 +15,6 @@ import {
   type InputItemSpec,
   type InputType,
   type OptionSpec,
-  type TaggedInputItemSpec,
   type TEXT_INPUT_TYPES,
 } from "../protocol.gen";
 import { h, isRecord, str } from "./dom";
@@ -86,6 +85,19 @@ const NON_ATTRIBUTE_KEYS = new Set([
   "placeholder",
 ]);
 
+/**
+ * `update_input` options off the wire: the records among `list`, with the label
+ * defaulting to the value as the views draw it.
+ */
+function optionsFrom(list: unknown[]): OptionSpec[] {
+  return list.filter(isRecord).map((option) => ({
+    label: str(option["label"], str(option["value"])),
+    value: option["value"],
+    selected: option["selected"] === true,
+    disabled: option["disabled"] === true,
+  }));
+}
+
 let uid = 0;
 const nextId = (prefix: string): string => `pywebio-nb-${prefix}-${++uid}`;
 
@@ -112,7 +124,7 @@ class ItemFrame {
   readonly help = h("small", { class: "form-text" });
   readonly slot = h("div", { class: "pywebio-form-item__control" });
 
-  constructor(spec: TaggedInputItemSpec, controlId: string | null) {
+  constructor(spec: InputItemSpec, controlId: string | null) {
     this.label = h("label", { class: "form-label", for: controlId });
     this.setLabel(spec.label);
     this.element = h("div", { class: "pywebio-form-item", "data-name": str(spec.name), "data-type": str(spec.type) });
@@ -146,7 +158,7 @@ class ItemFrame {
 }
 
 /** Common behaviour of items whose state is a list of controls. */
-abstract class BaseView<S extends TaggedInputItemSpec> implements ItemView {
+abstract class BaseView<S extends InputItemSpec> implements ItemView {
   readonly name: string;
   readonly type: string;
   readonly frame: ItemFrame;
@@ -185,7 +197,7 @@ abstract class BaseView<S extends TaggedInputItemSpec> implements ItemView {
     const controls = this.controls();
     if ("label" in attributes) this.frame.setLabel(attributes["label"]);
     if ("help_text" in attributes) this.frame.setHelp(attributes["help_text"]);
-    if (Array.isArray(attributes["options"])) this.setOptions(attributes["options"].filter(isRecord) as OptionSpec[]);
+    if (Array.isArray(attributes["options"])) this.setOptions(optionsFrom(attributes["options"]));
     if ("value" in attributes) this.setValue(attributes["value"]);
     for (const key of ["disabled", "readonly", "required", "placeholder"] as const) {
       if (!(key in attributes)) continue;
@@ -205,7 +217,7 @@ abstract class BaseView<S extends TaggedInputItemSpec> implements ItemView {
   }
 }
 
-function setCommonAttributes(control: Control, spec: TaggedInputItemSpec): void {
+function setCommonAttributes(control: Control, spec: InputItemSpec): void {
   control.name = str(spec.name);
   if (spec.placeholder) control.setAttribute("placeholder", spec.placeholder);
   if (spec.required) control.required = true;
@@ -462,8 +474,8 @@ const ITEM_VIEWS: { readonly [T in ViewType]: (spec: InputItemOf<T>, hooks: Item
   file: (spec, hooks) => new FileView(spec, hooks),
 };
 
-function isViewType(type: unknown): type is ViewType {
-  return type !== "actions" && (INPUT_TYPES as readonly unknown[]).includes(type);
+function isInputType(type: unknown): type is InputType {
+  return INPUT_TYPES.some((known) => known === type);
 }
 
 /** Call the view factory of `type` (generic so that the table entry and the spec correlate). */
@@ -474,11 +486,12 @@ function makeView<T extends ViewType>(type: T, spec: InputItemOf<T>, hooks: Item
 
 /** Build the view of one input item (a missing `type` is `text`); throws for an unknown type. */
 export function createItemView(spec: InputItemSpec, hooks: ItemHooks): ItemView {
-  const type: unknown = spec.type ?? "text";
-  if (!isViewType(type)) {
+  // Off the wire the tag may be missing or unknown; the views read the other fields defensively.
+  const tag: unknown = spec.type;
+  const item: InputItemSpec = tag === undefined || tag === null ? { ...spec, type: "text" } : spec;
+  if (item.type === "actions" || !isInputType(item.type)) {
     const expected = INPUT_TYPES.filter((t) => t !== "actions").join(", ");
-    throw new Error(`unknown input type ${JSON.stringify(type)}; expected one of ${expected}`);
+    throw new Error(`unknown input type ${JSON.stringify(tag)}; expected one of ${expected}`);
   }
-  // The trust boundary: the tag says which item this is; views read fields defensively.
-  return makeView(type, { ...spec, type } as InputItemOf<typeof type>, hooks);
+  return makeView(item.type, item, hooks);
 }

@@ -12,7 +12,7 @@ import DOMPurify from "dompurify";
 import { Marked, type MarkedExtension } from "marked";
 import { OUTPUT_TYPES, type OutputOf, type OutputSpec, type OutputType } from "../protocol.gen";
 import type { RenderContext } from "./context";
-import { appendStyle, base64ToBytes, buttonClass, h, isRecord, saveBytes, str } from "./dom";
+import { appendStyle, base64ToBytes, buttonClass, h, isRecord, isSpec, saveBytes, str } from "./dom";
 import { renderTable } from "./table";
 
 /** The renderer of output type `T`. */
@@ -136,9 +136,9 @@ function renderTabs(spec: OutputOf<"tabs">, ctx: RenderContext): HTMLElement {
   const tabs = (spec.tabs ?? []).map((tab) => {
     const button = h("button", { type: "button", class: "pywebio-tabs__tab", role: "tab" }, str(tab.title));
     const panel = h("div", { class: "pywebio-tabs__panel", role: "tabpanel" });
-    const content: unknown = tab.content;
+    const content = tab.content;
     for (const child of Array.isArray(content) ? content : [content]) {
-      if (isRecord(child)) panel.append(ctx.renderOutput(child as OutputSpec));
+      if (isSpec(child)) panel.append(ctx.renderOutput(child));
       else if (child !== undefined && child !== null) panel.append(renderText({ content: str(child) }));
     }
     bar.append(button);
@@ -183,7 +183,7 @@ export const OUTPUT_RENDERERS: Omit<OutputRenderers, "pin"> = {
 };
 
 function isOutputType(type: unknown): type is OutputType {
-  return (OUTPUT_TYPES as readonly unknown[]).includes(type);
+  return OUTPUT_TYPES.some((known) => known === type);
 }
 
 /** Call the renderer of `type` (generic so that the table entry and the spec correlate). */
@@ -202,14 +202,14 @@ function renderTagged<T extends OutputType>(
  * An unknown type is an error box in place of the widget, never silence.
  */
 export function renderOutputWith(renderers: OutputRenderers, spec: OutputSpec, ctx: RenderContext): HTMLElement {
-  const type: unknown = spec.type;
-  if (!isOutputType(type)) {
-    const message = `pywebio_nb: unknown output type ${JSON.stringify(type)}; expected one of ${OUTPUT_TYPES.join(", ")}`;
+  const tag: unknown = spec.type; // off the wire: any tag may come
+  if (!isOutputType(tag)) {
+    const message = `pywebio_nb: unknown output type ${JSON.stringify(tag)}; expected one of ${OUTPUT_TYPES.join(", ")}`;
     console.error(message, spec);
     return h("div", { class: "pywebio-error" }, message);
   }
-  // The trust boundary: the tag says which spec this is (see the module docstring).
-  const node = renderTagged(renderers, type, spec as OutputOf<typeof type>, ctx);
+  const type = spec.type;
+  const node = renderTagged(renderers, type, spec, ctx);
   appendStyle(node, spec.style);
   const callbackId = spec.click_callback_id;
   if (callbackId) {

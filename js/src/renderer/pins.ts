@@ -29,7 +29,8 @@ export class Pins {
 
   /** The `pin` output type. */
   readonly render = (spec: OutputOf<"pin">): HTMLElement => {
-    const input: InputItemSpec = isRecord(spec.input) ? spec.input : {};
+    // A pin without its input item draws an empty text input, as an item without `type` does.
+    const input: InputItemSpec = isRecord(spec.input) ? spec.input : { type: "text" };
     const name = str(input.name);
     // Pins always report changes (for pin_wait / pin_onchange), not as input_event.
     const view = createItemView(

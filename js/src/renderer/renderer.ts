@@ -32,7 +32,13 @@ export interface RendererOptions {
 type Handlers = { readonly [N in CommandName]: (command: CommandOf<N>) => void };
 
 function isCommandName(name: unknown): name is CommandName {
-  return typeof name === "string" && (COMMAND_NAMES as readonly string[]).includes(name);
+  return COMMAND_NAMES.some((known) => known === name);
+}
+
+/** Call the handler of `name` (generic so that the table entry and the command correlate). */
+function dispatch<N extends CommandName>(handlers: Handlers, name: N, command: CommandOf<N>): void {
+  const handler: (command: CommandOf<N>) => void = handlers[name];
+  handler(command);
 }
 
 export class Renderer {
@@ -118,9 +124,10 @@ export class Renderer {
         this.reportError(`unknown command ${name}; expected one of ${COMMAND_NAMES.join(", ")}`, command);
         continue;
       }
+      // Trust boundary: narrowing would mean validating every spec; the name is checked, handlers read defensively.
       const typed = command as unknown as Command;
       try {
-        (this.handlers[typed.command] as (c: Command) => void)(typed);
+        dispatch(this.handlers, typed.command, typed);
       } catch (error) {
         this.reportError(`command ${typed.command} failed`, error);
       }

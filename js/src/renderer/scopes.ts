@@ -116,8 +116,8 @@ export function outputCtl(ctx: RenderContext, spec: OutputCtlSpec): void {
     }
     case "scroll_to": {
       const blocks = { top: "start", middle: "center", bottom: "end" } as const;
-      const where: unknown = spec.position;
-      const block = typeof where === "string" && where in blocks ? blocks[where as keyof typeof blocks] : "start";
+      const where = spec.position;
+      const block = typeof where === "string" && where in blocks ? blocks[where] : "start";
       query(ctx, String(spec.scroll_to))[0]?.scrollIntoView({ behavior: "smooth", block });
       return;
     }

@@ -1,11 +1,11 @@
 /** The `table` output: a 2-D `data` list whose first row is the header. */
 import type { OutputOf, OutputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
-import { h, isRecord, str } from "./dom";
+import { h, isSpec, str } from "./dom";
 
-function renderCell(value: unknown, ctx: RenderContext, cell: HTMLTableCellElement): void {
+function renderCell(value: string | OutputSpec, ctx: RenderContext, cell: HTMLTableCellElement): void {
   // A string cell is text (escaped); an object is a nested output spec.
-  if (isRecord(value)) cell.append(ctx.renderOutput(value as OutputSpec));
+  if (isSpec(value)) cell.append(ctx.renderOutput(value));
   else cell.textContent = str(value);
 }
 
