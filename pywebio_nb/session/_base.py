@@ -28,6 +28,7 @@ handshake without the core knowing about it.
 from __future__ import annotations
 
 import contextvars
+import functools
 import inspect
 import itertools
 import logging
@@ -454,19 +455,35 @@ class Session:
         self.run_callback(callback, data)
 
     def run_callback(self, callback: _Callback, data: Any) -> None:
-        """Run a callback off the caller's thread (thread and kernel sessions)."""
+        """Run a callback off the caller's thread (thread and kernel sessions).
+
+        Until a ``serial_mode`` callback is first clicked, a click starts at once
+        on the pool. From then on every click goes through one
+        resident thread in arrival order, as the manual says: a serial callback
+        runs there, so any click that comes meanwhile (serial or not) waits for
+        it; a non-serial one is handed on to the pool when its turn comes.
+        """
+        task = functools.partial(callback.context.copy().run, self.invoke_callback, callback, data)
         with self._lock:
             if self._closed:
                 return
-            if callback.serial:
-                if self._serial_executor is None:
-                    self._serial_executor = ThreadPoolExecutor(1, "pywebio-nb-serial")
-                executor = self._serial_executor
-            else:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(self.CALLBACK_WORKERS, "pywebio-nb-cb")
-                executor = self._executor
-        executor.submit(callback.context.copy().run, self.invoke_callback, callback, data)
+            serial = self._serial_executor
+            if serial is None and callback.serial:
+                serial = self._serial_executor = ThreadPoolExecutor(1, "pywebio-nb-serial")
+        if serial is None:
+            self._submit_to_pool(task)
+        elif callback.serial:
+            serial.submit(task)
+        else:
+            serial.submit(self._submit_to_pool, task)
+
+    def _submit_to_pool(self, task: Callable[[], Any]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.CALLBACK_WORKERS, "pywebio-nb-cb")
+            self._executor.submit(task)
 
     def invoke_callback(self, callback: _Callback, data: Any) -> Any:
         """Call the callback; errors are logged and shown, never lost.
