@@ -127,4 +127,7 @@ def parse_size(size: int | str) -> int:
             f"max_payload_size {size!r} is not a size: use an int (bytes) or a "
             "string ending with K, M or G, e.g. '500', '40K', '3M'"
         )
-    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+    value = int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+    if value <= 0:
+        raise ValueError(f"max_payload_size must be at least one byte, got {size!r}")
+    return value

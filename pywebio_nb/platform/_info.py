@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 __all__ = ["SessionInfo", "session_info_from_request"]
 
 
-@dataclass
-class SessionInfo:
+@dataclass(eq=False)
+class SessionInfo(Mapping[str, Any]):
     """What the manual's ``session.info`` holds for a server session.
 
     ``user_agent`` is a parsed ``user_agents`` object (``.is_mobile``,
@@ -18,6 +19,9 @@ class SessionInfo:
     the ``Origin`` header (protocol, host and port), ``user_ip`` the client
     address, ``backend`` ``'tornado'``, ``protocol`` ``'websocket'`` and
     ``request`` the ``tornado.httputil.HTTPServerRequest``.
+
+    As PyWebIO's ``info`` it is a read-only mapping too: ``info['user_ip']``,
+    ``info.get(...)``, ``'origin' in info``; a missing key raises KeyError.
     """
 
     user_agent: Any
@@ -29,8 +33,19 @@ class SessionInfo:
     protocol: str
     request: Any
 
-    def __getitem__(self, key: str) -> Any:  # PyWebIO's info is also a dict
+    def __getitem__(self, key: str) -> Any:
+        if key not in _FIELDS:
+            raise KeyError(key)
         return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_FIELDS)
+
+
+_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SessionInfo))
 
 
 def _first_language(header: str) -> str:

@@ -228,11 +228,6 @@ def test_parse_size_rejects_non_positive_ints(size: int) -> None:
         parse_size(size)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pywebio_nb bug: parse_size('0') (and '0K', '0.0001K' -> 0) returns 0 while "
-    "parse_size(0) is refused; a zero limit refuses every WebSocket message",
-)
 @pytest.mark.parametrize("size", ["0", "0K", "0.0001K"])
 def test_parse_size_rejects_zero_strings(size: str) -> None:
     with pytest.raises(ValueError):
