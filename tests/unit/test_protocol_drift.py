@@ -1,4 +1,4 @@
-"""The committed ``js/src/protocol.gen.ts`` matches ``pywebio_nb/protocol.py``."""
+"""The committed ``js/src/protocol.gen.ts`` matches the ``pywebio_nb/protocol/`` package."""
 
 from __future__ import annotations
 

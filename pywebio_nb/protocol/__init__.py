@@ -1,0 +1,172 @@
+"""The wire schema: every command and event exchanged with the browser.
+
+This package is the single source of truth for message shapes. It follows the
+"Server-Client communication protocol" chapter of the PyWebIO 1.7 manual:
+
+* a *command* goes from the Python side to the browser:
+  ``{"command": name, "task_id": str | None, "spec": ...}``;
+* an *event* goes from the browser to the Python side:
+  ``{"event": name, "task_id": str | None, "data": ...}``.
+
+Several commands always travel together as a JSON list (one WebSocket frame or
+one Jupyter comm message carries a whole batch). A browser sends one event per
+message.
+
+Every ``output`` spec and every form item is a TypedDict tagged by its
+``type`` field (``Literal``), so a builder that writes a wrong field or forgets
+a required one fails ``mypy``; :data:`OutputSpec` and :data:`InputItemSpec` are
+the unions, and the name lists (:data:`COMMAND_NAMES`, :data:`OUTPUT_TYPES`,
+...) are read from the unions, never written twice. The constants the renderer
+shares with Python (scope ids, toast colours) live here too.
+
+Extensions to PyWebIO's protocol are additive and marked as such below: the
+``ping`` command / ``pong`` event handshake used by the notebook transport to
+detect whether any frontend is listening.
+
+``js/src/protocol.gen.ts`` is generated from this package by
+``python scripts/gen_protocol_ts.py``; a test fails when the committed file
+drifts from these definitions.
+
+Layout, one module per concern (the package re-exports everything):
+
+* ``_common``: shared constants, scope ids, the base of every output spec;
+* ``_inputs``: form items;
+* ``_outputs_content`` / ``_outputs_layout`` / ``_outputs_media``: the output
+  specs of each family; ``_outputs``: the :data:`OutputSpec` union (the only
+  place that lists every output type) and the specs outside the families;
+* ``_commands``: the other command specs, the ``Command`` union,
+  :func:`make_command`;
+* ``_events``: the ``Event`` union, :func:`parse_event`.
+"""
+
+from ._commands import (
+    COMMAND_NAMES,
+    Command,
+    DownloadSpec,
+    OutputCtlSpec,
+    PingSpec,
+    PinOnChangeSpec,
+    PinUpdateSpec,
+    PinValueSpec,
+    PinWaitSpec,
+    PopupSpec,
+    RunScriptSpec,
+    SetEnvSpec,
+    ToastSpec,
+    make_command,
+)
+from ._common import (
+    ROOT_SCOPE,
+    SCOPE_PREFIX,
+    TOAST_COLORS,
+    ProtocolError,
+    scope_dom_id,
+    scope_selector,
+)
+from ._events import (
+    EVENT_NAMES,
+    EXTENSION_EVENT_NAMES,
+    Event,
+    InputEventData,
+    PongData,
+    parse_event,
+)
+from ._inputs import (
+    INPUT_TYPES,
+    TEXT_INPUT_TYPES,
+    ActionButtonSpec,
+    ActionsInputSpec,
+    CheckboxInputSpec,
+    FileInputSpec,
+    InputActionSpec,
+    InputGroupSpec,
+    InputItemSpec,
+    OptionSpec,
+    RadioInputSpec,
+    SelectInputSpec,
+    SliderInputSpec,
+    TextareaInputSpec,
+    TextInputSpec,
+    UpdateInputSpec,
+)
+
+# Public but outside __all__ (it was so in the single module); the "as" form
+# re-exports it for mypy's strict no-implicit-reexport.
+from ._inputs import UpdateInputAttributes as UpdateInputAttributes
+from ._outputs import OUTPUT_TYPES, ButtonsOutputSpec, OutputButtonSpec, OutputSpec, PinOutputSpec
+from ._outputs_content import (
+    CodeOutputSpec,
+    HtmlOutputSpec,
+    MarkdownOutputSpec,
+    TableOutputSpec,
+    TextOutputSpec,
+)
+from ._outputs_layout import (
+    LayoutOutputSpec,
+    ScopeOutputSpec,
+    ScrollableOutputSpec,
+    TabsOutputSpec,
+    TabSpec,
+)
+from ._outputs_media import FileOutputSpec
+
+__all__ = [
+    "COMMAND_NAMES",
+    "EVENT_NAMES",
+    "EXTENSION_EVENT_NAMES",
+    "INPUT_TYPES",
+    "OUTPUT_TYPES",
+    "ROOT_SCOPE",
+    "SCOPE_PREFIX",
+    "TEXT_INPUT_TYPES",
+    "TOAST_COLORS",
+    "ActionButtonSpec",
+    "ActionsInputSpec",
+    "ButtonsOutputSpec",
+    "CheckboxInputSpec",
+    "CodeOutputSpec",
+    "Command",
+    "DownloadSpec",
+    "Event",
+    "FileInputSpec",
+    "FileOutputSpec",
+    "HtmlOutputSpec",
+    "InputActionSpec",
+    "InputEventData",
+    "InputGroupSpec",
+    "InputItemSpec",
+    "LayoutOutputSpec",
+    "MarkdownOutputSpec",
+    "OptionSpec",
+    "OutputButtonSpec",
+    "OutputCtlSpec",
+    "OutputSpec",
+    "PinOnChangeSpec",
+    "PinOutputSpec",
+    "PinUpdateSpec",
+    "PinValueSpec",
+    "PinWaitSpec",
+    "PingSpec",
+    "PongData",
+    "PopupSpec",
+    "ProtocolError",
+    "RadioInputSpec",
+    "RunScriptSpec",
+    "ScopeOutputSpec",
+    "ScrollableOutputSpec",
+    "SelectInputSpec",
+    "SetEnvSpec",
+    "SliderInputSpec",
+    "TabSpec",
+    "TableOutputSpec",
+    "TabsOutputSpec",
+    "TextInputSpec",
+    "TextOutputSpec",
+    "TextareaInputSpec",
+    "ToastSpec",
+    "UpdateInputSpec",
+    "make_command",
+    "parse_event",
+    "scope_dom_id",
+    "scope_selector",
+]

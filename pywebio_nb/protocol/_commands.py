@@ -1,0 +1,347 @@
+"""Commands (Python -> browser): the specs of the non-output commands, the
+``Command`` union and :func:`make_command`.
+"""
+
+# No ``from __future__ import annotations`` here: ``TypedDict`` reads
+# ``Required[...]`` from the evaluated annotations at class creation (string
+# annotations would make every key of a total=False class optional at run
+# time), and the TS generator relies on ``__required_keys__``.
+
+import sys
+from typing import Any, Final, Literal, TypedDict, Union, overload
+
+if sys.version_info >= (3, 11):
+    from typing import Required
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Required
+
+from ._common import _Envelope, _tags
+from ._inputs import InputGroupSpec, UpdateInputSpec
+from ._outputs import OutputSpec
+
+__all__ = [
+    "COMMAND_NAMES",
+    "Command",
+    "DownloadSpec",
+    "OutputCtlSpec",
+    "PinOnChangeSpec",
+    "PinUpdateSpec",
+    "PinValueSpec",
+    "PinWaitSpec",
+    "PingSpec",
+    "PopupSpec",
+    "RunScriptSpec",
+    "SetEnvSpec",
+    "ToastSpec",
+    "make_command",
+]
+
+
+class OutputCtlSpec(TypedDict, total=False):
+    """``output_ctl``: scope control; exactly one operation per command.
+
+    ``set_scope`` (with ``container``, ``position``, ``if_exist``) creates a
+    scope; ``clear``/``remove``/``scroll_to`` name a scope by selector;
+    ``clear_before``/``clear_after`` remove the siblings of a scope on one
+    side; ``clear_range`` ``[first, last]`` removes the siblings strictly
+    between two scopes; ``loose`` lets a scope shrink again: it drops the
+    height that ``set_scope(if_exist="blank")`` kept, and changes nothing else.
+    """
+
+    set_scope: str
+    container: str
+    position: int | Literal["top", "middle", "bottom"]
+    if_exist: Literal["remove", "clear", "blank"] | None
+    loose: str
+    clear: str
+    clear_before: str
+    clear_after: str
+    clear_range: list[str]
+    scroll_to: str
+    remove: str
+
+
+class PopupSpec(TypedDict, total=False):
+    """``popup``: show a modal dialog."""
+
+    title: Required[str]
+    content: list[OutputSpec]
+    size: Literal["large", "normal", "small"]
+    implicit_close: bool
+    closable: bool
+    dom_id: str
+
+
+class ToastSpec(TypedDict, total=False):
+    """``toast``: show a notification; ``color`` is a CSS colour."""
+
+    content: Required[str]
+    duration: float
+    position: Literal["left", "center", "right"]
+    color: str
+    callback_id: str | None
+
+
+class RunScriptSpec(TypedDict, total=False):
+    """``run_script``: run JavaScript code; ``eval`` asks for a js_yield reply."""
+
+    code: Required[str]
+    args: dict[str, Any]
+    eval: bool
+
+
+class DownloadSpec(TypedDict):
+    """``download``: send a file (content base64-encoded)."""
+
+    name: str
+    content: str
+
+
+class SetEnvSpec(TypedDict, total=False):
+    """``set_env``: configure the session's page."""
+
+    title: str
+    output_animation: bool
+    auto_scroll_bottom: bool
+    http_pull_interval: int
+    input_panel_fixed: bool
+    input_panel_min_height: int
+    input_panel_init_height: int
+    input_auto_focus: bool
+    output_max_width: str
+
+
+class PinValueSpec(TypedDict):
+    """``pin_value``: ask for the value of a pin widget (reply: js_yield)."""
+
+    name: str
+
+
+class PinUpdateSpec(TypedDict):
+    """``pin_update``: change attributes of a pin widget."""
+
+    name: str
+    attributes: dict[str, Any]
+
+
+class PinWaitSpec(TypedDict):
+    """``pin_wait``: wait for any of ``names`` to change (reply: js_yield)."""
+
+    names: list[str]
+    timeout: int | None
+
+
+class PinOnChangeSpec(TypedDict, total=False):
+    """``pin_onchange``: set or clear the change callback of a pin widget."""
+
+    name: Required[str]
+    callback_id: str | None
+    clear: bool
+
+
+class PingSpec(TypedDict):
+    """Extension ``ping``: the frontend answers with a ``pong`` carrying ``id``."""
+
+    id: str
+
+
+class InputGroupCommand(_Envelope):
+    command: Literal["input_group"]
+    spec: InputGroupSpec
+
+
+class UpdateInputCommand(_Envelope):
+    command: Literal["update_input"]
+    spec: UpdateInputSpec
+
+
+class DestroyFormCommand(_Envelope):
+    command: Literal["destroy_form"]
+    spec: None
+
+
+class OutputCommand(_Envelope):
+    command: Literal["output"]
+    spec: OutputSpec
+
+
+class OutputCtlCommand(_Envelope):
+    command: Literal["output_ctl"]
+    spec: OutputCtlSpec
+
+
+class PopupCommand(_Envelope):
+    command: Literal["popup"]
+    spec: PopupSpec
+
+
+class ClosePopupCommand(_Envelope):
+    command: Literal["close_popup"]
+    spec: None
+
+
+class ToastCommand(_Envelope):
+    command: Literal["toast"]
+    spec: ToastSpec
+
+
+class RunScriptCommand(_Envelope):
+    command: Literal["run_script"]
+    spec: RunScriptSpec
+
+
+class DownloadCommand(_Envelope):
+    command: Literal["download"]
+    spec: DownloadSpec
+
+
+class SetEnvCommand(_Envelope):
+    command: Literal["set_env"]
+    spec: SetEnvSpec
+
+
+class PinValueCommand(_Envelope):
+    command: Literal["pin_value"]
+    spec: PinValueSpec
+
+
+class PinUpdateCommand(_Envelope):
+    command: Literal["pin_update"]
+    spec: PinUpdateSpec
+
+
+class PinWaitCommand(_Envelope):
+    command: Literal["pin_wait"]
+    spec: PinWaitSpec
+
+
+class PinOnChangeCommand(_Envelope):
+    command: Literal["pin_onchange"]
+    spec: PinOnChangeSpec
+
+
+class SetSessionIdCommand(_Envelope):
+    command: Literal["set_session_id"]
+    spec: str
+
+
+class CloseSessionCommand(_Envelope):
+    command: Literal["close_session"]
+    spec: None
+
+
+class PingCommand(_Envelope):
+    """Extension: handshake probe (notebook transport)."""
+
+    command: Literal["ping"]
+    spec: PingSpec
+
+
+Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
+    InputGroupCommand,
+    UpdateInputCommand,
+    DestroyFormCommand,
+    OutputCommand,
+    OutputCtlCommand,
+    PopupCommand,
+    ClosePopupCommand,
+    ToastCommand,
+    RunScriptCommand,
+    DownloadCommand,
+    SetEnvCommand,
+    PinValueCommand,
+    PinUpdateCommand,
+    PinWaitCommand,
+    PinOnChangeCommand,
+    SetSessionIdCommand,
+    CloseSessionCommand,
+    PingCommand,
+]
+
+#: Every command name, in the order of :data:`Command`.
+COMMAND_NAMES: Final[tuple[str, ...]] = _tags(Command, "command")
+
+
+# One overload per command: mypy checks the spec against the command's name.
+@overload
+def make_command(
+    name: Literal["input_group"], spec: InputGroupSpec, task_id: str | None = None
+) -> InputGroupCommand: ...
+@overload
+def make_command(
+    name: Literal["update_input"], spec: UpdateInputSpec, task_id: str | None = None
+) -> UpdateInputCommand: ...
+@overload
+def make_command(
+    name: Literal["destroy_form"], spec: None = None, task_id: str | None = None
+) -> DestroyFormCommand: ...
+@overload
+def make_command(
+    name: Literal["output"], spec: OutputSpec, task_id: str | None = None
+) -> OutputCommand: ...
+@overload
+def make_command(
+    name: Literal["output_ctl"], spec: OutputCtlSpec, task_id: str | None = None
+) -> OutputCtlCommand: ...
+@overload
+def make_command(
+    name: Literal["popup"], spec: PopupSpec, task_id: str | None = None
+) -> PopupCommand: ...
+@overload
+def make_command(
+    name: Literal["close_popup"], spec: None = None, task_id: str | None = None
+) -> ClosePopupCommand: ...
+@overload
+def make_command(
+    name: Literal["toast"], spec: ToastSpec, task_id: str | None = None
+) -> ToastCommand: ...
+@overload
+def make_command(
+    name: Literal["run_script"], spec: RunScriptSpec, task_id: str | None = None
+) -> RunScriptCommand: ...
+@overload
+def make_command(
+    name: Literal["download"], spec: DownloadSpec, task_id: str | None = None
+) -> DownloadCommand: ...
+@overload
+def make_command(
+    name: Literal["set_env"], spec: SetEnvSpec, task_id: str | None = None
+) -> SetEnvCommand: ...
+@overload
+def make_command(
+    name: Literal["pin_value"], spec: PinValueSpec, task_id: str | None = None
+) -> PinValueCommand: ...
+@overload
+def make_command(
+    name: Literal["pin_update"], spec: PinUpdateSpec, task_id: str | None = None
+) -> PinUpdateCommand: ...
+@overload
+def make_command(
+    name: Literal["pin_wait"], spec: PinWaitSpec, task_id: str | None = None
+) -> PinWaitCommand: ...
+@overload
+def make_command(
+    name: Literal["pin_onchange"], spec: PinOnChangeSpec, task_id: str | None = None
+) -> PinOnChangeCommand: ...
+@overload
+def make_command(
+    name: Literal["set_session_id"], spec: str, task_id: str | None = None
+) -> SetSessionIdCommand: ...
+@overload
+def make_command(
+    name: Literal["close_session"], spec: None = None, task_id: str | None = None
+) -> CloseSessionCommand: ...
+@overload
+def make_command(
+    name: Literal["ping"], spec: PingSpec, task_id: str | None = None
+) -> PingCommand: ...
+def make_command(name: str, spec: Any = None, task_id: str | None = None) -> Command:
+    """Build a command envelope; mypy checks ``spec`` against the command ``name``.
+
+    At run time an unknown ``name`` raises ValueError (the spec's fields are
+    the type checker's job).
+    """
+    if name not in COMMAND_NAMES:
+        raise ValueError(f"unknown command {name!r}; expected one of {', '.join(COMMAND_NAMES)}")
+    command: Any = {"command": name, "task_id": task_id, "spec": spec}
+    return command  # type: ignore[no-any-return]
