@@ -1,0 +1,45 @@
+"""Make output to the browser (``pywebio.output`` of the PyWebIO manual).
+
+Every ``put_*()`` returns an :class:`Output`. It is sent when the statement
+that made it ends (so ``put_text("hi")`` needs nothing more), when it is the
+last expression of a notebook cell, or by ``.show()``; passed to another
+``put_*()`` (a table cell, a scope's content) it becomes part of that output
+instead. ``.style(css)`` and ``.onclick(callback)`` return the output itself,
+so they chain.
+
+Output goes to the *current scope* (see :func:`use_scope`) unless ``scope=``
+names another; ``position`` inserts it among the scope's children: ``>= 0``
+before the child with that index, ``< 0`` after it (``-1``, the default,
+appends).
+
+The functions live in one module per family (``_core``: :class:`Output` and
+the helpers every family uses; ``_scope``, ``_content``, ``_buttons``,
+``_interact``); this package re-exports them.
+"""
+
+from __future__ import annotations
+
+from ._buttons import put_button, put_buttons
+from ._content import put_code, put_html, put_markdown, put_table, put_text
+from ._core import Output, style
+from ._interact import toast
+from ._scope import clear, get_scope, put_scope, remove, scroll_to, use_scope
+
+__all__ = [
+    "Output",
+    "clear",
+    "get_scope",
+    "put_button",
+    "put_buttons",
+    "put_code",
+    "put_html",
+    "put_markdown",
+    "put_scope",
+    "put_table",
+    "put_text",
+    "remove",
+    "scroll_to",
+    "style",
+    "toast",
+    "use_scope",
+]
