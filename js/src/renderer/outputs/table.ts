@@ -1,7 +1,7 @@
 /** The `table` output: a 2-D `data` list whose first row is the header. */
-import type { OutputOf, OutputSpec } from "../protocol.gen";
-import type { RenderContext } from "./context";
-import { h, isSpec, str } from "./dom";
+import type { OutputOf, OutputSpec } from "../../protocol.gen";
+import type { RenderContext } from "../context";
+import { h, isSpec, str } from "../dom";
 
 function renderCell(value: string | OutputSpec, ctx: RenderContext, cell: HTMLTableCellElement): void {
   // A string cell is text (escaped); an object is a nested output spec.

@@ -1,0 +1,88 @@
+/**
+ * The layout family: scope, scrollable, row / column / grid, tabs. Their children are
+ * nested specs rendered through `ctx.renderOutput`.
+ */
+import type { OutputOf, OutputSpec, OutputType } from "../../protocol.gen";
+import type { RenderContext } from "../context";
+import { h, isSpec, str } from "../dom";
+import { renderText } from "./content";
+import type { FamilyRenderers } from "./types";
+
+/** The output types this file renders; `LAYOUT_RENDERERS` has exactly these keys. */
+export const LAYOUT_TYPES = [
+  "scope",
+  "scrollable",
+  "row",
+  "column",
+  "grid",
+  "tabs",
+] as const satisfies readonly OutputType[];
+
+function renderContents(spec: { contents?: OutputSpec[] }, ctx: RenderContext, node: HTMLElement): HTMLElement {
+  for (const child of spec.contents ?? []) node.append(ctx.renderOutput(child));
+  return node;
+}
+
+function renderScope(spec: OutputOf<"scope">, ctx: RenderContext): HTMLElement {
+  return renderContents(spec, ctx, h("div", { id: spec.dom_id, class: "pywebio-scope" }));
+}
+
+function renderScrollable(spec: OutputOf<"scrollable">, ctx: RenderContext): HTMLElement {
+  const node = h("div", {
+    class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border",
+  });
+  if (spec.min_height) node.style.minHeight = `${spec.min_height}px`;
+  if (spec.max_height) node.style.maxHeight = `${spec.max_height}px`;
+  renderContents(spec, ctx, node);
+  if (spec.keep_bottom) {
+    // Stay scrolled to the bottom while content is appended, unless the user scrolled up.
+    let pinned = true;
+    node.addEventListener("scroll", () => {
+      pinned = node.scrollHeight - node.scrollTop - node.clientHeight < 8;
+    });
+    new MutationObserver(() => {
+      if (pinned) node.scrollTop = node.scrollHeight;
+    }).observe(node, { childList: true, subtree: true });
+  }
+  return node;
+}
+
+function layout(className: string): (spec: OutputOf<"row" | "column" | "grid">, ctx: RenderContext) => HTMLElement {
+  return (spec, ctx) => renderContents(spec, ctx, h("div", { class: className }));
+}
+
+function renderTabs(spec: OutputOf<"tabs">, ctx: RenderContext): HTMLElement {
+  const bar = h("div", { class: "pywebio-tabs__bar", role: "tablist" });
+  const node = h("div", { class: "pywebio-tabs" }, bar);
+  const tabs = (spec.tabs ?? []).map((tab) => {
+    const button = h("button", { type: "button", class: "pywebio-tabs__tab", role: "tab" }, str(tab.title));
+    const panel = h("div", { class: "pywebio-tabs__panel", role: "tabpanel" });
+    const content = tab.content;
+    for (const child of Array.isArray(content) ? content : [content]) {
+      if (isSpec(child)) panel.append(ctx.renderOutput(child));
+      else if (child !== undefined && child !== null) panel.append(renderText({ content: str(child) }));
+    }
+    bar.append(button);
+    node.append(panel);
+    return { button, panel };
+  });
+  const select = (index: number): void =>
+    tabs.forEach((tab, i) => {
+      tab.button.setAttribute("aria-selected", String(i === index));
+      tab.panel.hidden = i !== index;
+    });
+  tabs.forEach((tab, i) => {
+    tab.button.addEventListener("click", () => select(i));
+  });
+  select(0);
+  return node;
+}
+
+export const LAYOUT_RENDERERS: FamilyRenderers<typeof LAYOUT_TYPES> = {
+  scope: renderScope,
+  scrollable: renderScrollable,
+  row: layout("pywebio-row"),
+  column: layout("pywebio-column"),
+  grid: layout("pywebio-grid"),
+  tabs: renderTabs,
+};
