@@ -14,7 +14,7 @@ export const ROOT_SCOPE_SELECTOR = "#pywebio-scope-ROOT";
 export const TOAST_COLORS = { info: "#1565c0", error: "#e53935", warn: "#ef6c00", success: "#2e7d32" } as const;
 
 /** Every `type` of an `output` spec. */
-export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "buttons", "scope", "scrollable", "row", "column", "grid", "tabs", "file", "pin"] as const;
+export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "buttons", "scope", "scrollable", "row", "column", "grid", "tabs", "file", "image", "pin"] as const;
 
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
@@ -50,6 +50,22 @@ export interface ActionsInputSpec {
   help_text?: string;
   type: "actions";
   buttons: Array<ActionButtonSpec>;
+}
+
+/** Extension: bytes sent beside the JSON, named by ``blob`` (an id unique per session). ``size`` is the total number of bytes and ``mime`` their media type (``""`` when unknown). PyWebIO sends such content base64-encoded inside the spec; this reference replaces it (an additive extension). */
+export interface BlobRef {
+  blob: string;
+  size: number;
+  mime: string;
+}
+
+/** Extension ``blob``: one chunk of the bytes a :class:`~._outputs_media.BlobRef` names. The chunk's bytes are ``buffer``, an index into the binary buffers that travel with the command: the buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this command (index 0). A frame is ``u32 big-endian header length | UTF-8 JSON of this command | chunk``. ``offset`` is where the chunk goes in the blob, ``size`` the blob's total size, ``mime`` its media type. Every chunk of a blob arrives before the first command that refers to it; large blobs are cut into chunks of about 1 MB so no message is huge. */
+export interface BlobSpec {
+  id: string;
+  offset: number;
+  size: number;
+  mime: string;
+  buffer: number;
 }
 
 /** One button of a ``buttons`` output; ``value`` is what the click event carries. */
@@ -143,7 +159,7 @@ export interface FileInputSpec {
   max_total_size?: number;
 }
 
-/** ``put_file``: a link that saves ``content`` (base64) as ``name``. */
+/** ``put_file``: a link that saves the bytes of ``content`` as a file called ``name``. ``label`` is the link's text (the file name when absent). The bytes travel as a blob (an additive extension; PyWebIO asks the server for them on click). */
 export interface FileOutputSpec {
   style?: string;
   scope?: string;
@@ -153,7 +169,7 @@ export interface FileOutputSpec {
   container_dom_id?: string;
   type: "file";
   name: string;
-  content: string;
+  content: BlobRef;
   label?: string;
 }
 
@@ -168,6 +184,21 @@ export interface HtmlOutputSpec {
   type: "html";
   content: string;
   sanitize?: boolean;
+}
+
+/** ``put_image``: an image from a URL (``src`` a string) or from bytes (a :class:`BlobRef`). ``title`` is the image's alternative text; ``width``/``height`` are CSS lengths (``'30px'``, ``'10%'``). PyWebIO sends an ``html`` output with an ``<img>`` tag; this typed spec is an additive extension. */
+export interface ImageOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "image";
+  src: string | BlobRef;
+  title?: string;
+  width?: string;
+  height?: string;
 }
 
 /** A button shown to the right of a text input (``input(action=...)``). */
@@ -613,6 +644,13 @@ export interface PingCommand {
   spec: PingSpec;
 }
 
+/** Extension: a chunk of blob bytes (see :class:`BlobSpec`). */
+export interface BlobCommand {
+  task_id: string | null;
+  command: "blob";
+  spec: BlobSpec;
+}
+
 export interface InputEventEvent {
   task_id: string | null;
   event: "input_event";
@@ -664,6 +702,7 @@ export type OutputSpec =
   | LayoutOutputSpec
   | TabsOutputSpec
   | FileOutputSpec
+  | ImageOutputSpec
   | PinOutputSpec;
 
 /** Every InputItemSpec, tagged by `type`. */
@@ -704,7 +743,8 @@ export type Command =
   | PinOnChangeCommand
   | SetSessionIdCommand
   | CloseSessionCommand
-  | PingCommand;
+  | PingCommand
+  | BlobCommand;
 
 export type Event =
   | InputEventEvent
@@ -715,7 +755,7 @@ export type Event =
   | PongEvent;
 
 /** Every command name. */
-export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping"] as const;
+export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob"] as const;
 
 /** Every event name. */
 export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong"] as const;

@@ -107,24 +107,7 @@ describe("output types", () => {
     expect(panels[1]?.textContent).toBe("xy");
   });
 
-  it("file: a click saves the decoded content under its name", async () => {
-    const blobs: Blob[] = [];
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      blobs.push(blob);
-      return "blob:test";
-    });
-    URL.revokeObjectURL = vi.fn();
-    const clicked: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
-      clicked.push(this.download);
-    });
-    const { node } = one({ type: "file", name: "hello.txt", content: btoa("hello"), label: "Get it" });
-    const button = node.querySelector("button");
-    expect(button?.textContent).toBe("Get it");
-    button?.click();
-    expect(clicked).toEqual(["hello.txt"]);
-    expect(await blobs[0]?.text()).toBe("hello");
-  });
+  // file (bytes as a blob, no longer base64 in the spec): see media.test.ts.
 
   it("an unknown type is a visible error, not silence", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});

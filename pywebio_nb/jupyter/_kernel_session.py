@@ -5,6 +5,9 @@ that outputs gets its own *cell root* widget, displayed in that cell; named
 scopes are kernel-wide, so a command for scope ``x`` goes to the cell root that
 shows ``x`` (the page model knows). Commands are flushed on a short timer (and
 at once before a blocking wait) to stay far below Jupyter's IOPub rate limit.
+Blob bytes travel as comm message *buffers* (never base64 in the JSON), at
+most about ``CHUNK_SIZE`` bytes per message, each chunk announced by a ``blob``
+command in the same message's list; the last message also carries the batch.
 
 Waiting: the kernel's main thread pumps kernel messages
 (:class:`~pywebio_nb.jupyter._pump.EventPump`); other threads block on their
@@ -26,16 +29,24 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from ..exceptions import NoFrontendError
 from ..protocol import Command, Event, make_command
 from ..session._base import Mailbox, Session, Transport
+from ..session._blobs import CHUNK_SIZE, Blob
 from ..session._context import root_var
 from ._pump import EventPump, UnsupportedKernel
 from ._widget import CellRoot
 
-__all__ = ["KernelSession", "KernelTransport", "find_kernel_session", "kernel_session"]
+__all__ = [
+    "KernelSession",
+    "KernelTransport",
+    "find_kernel_session",
+    "kernel_session",
+    "pack_blobs",
+]
 
 logger = logging.getLogger("pywebio_nb.jupyter")
 
@@ -85,17 +96,24 @@ class KernelTransport(Transport):
             except Exception:
                 logger.exception("flushing PyWebIO output to the notebook failed")
 
-    def deliver(self, root_id: str, batch: list[Command]) -> None:
+    def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         widget = self.widgets.get(root_id)
         if widget is None:
             logger.warning("dropped %d commands for unknown cell root %s", len(batch), root_id)
             return
+        messages = pack_blobs(blobs)
+        if messages:
+            messages[-1][0].extend(batch)  # the batch rides with the last chunks
+        else:
+            messages = [(list(batch), [])]
         if self._parent_var is None or not self.cell_parent:
-            widget.send(batch)
+            for content, buffers in messages:
+                widget.send(content, buffers or None)
             return
         token = self._parent_var.set(self.cell_parent)
         try:
-            widget.send(batch)
+            for content, buffers in messages:
+                widget.send(content, buffers or None)
         finally:
             self._parent_var.reset(token)
 
@@ -137,6 +155,32 @@ class KernelTransport(Transport):
         if mailbox is not None:
             mailbox.put(event)
         return True
+
+
+def pack_blobs(
+    blobs: Sequence[Blob], limit: int = CHUNK_SIZE
+) -> list[tuple[list[Command], list[memoryview]]]:
+    """Comm messages (commands, buffers) carrying ``blobs``' chunks, in order.
+
+    Small chunks share a message while their buffers stay within ``limit``
+    bytes; each ``blob`` command's ``buffer`` is its chunk's index there.
+    """
+    messages: list[tuple[list[Command], list[memoryview]]] = []
+    commands: list[Command] = []
+    buffers: list[memoryview] = []
+    used = 0
+    for blob in blobs:
+        for spec, chunk in blob.chunks(limit):
+            if buffers and used + chunk.nbytes > limit:
+                messages.append((commands, buffers))
+                commands, buffers, used = [], [], 0
+            spec["buffer"] = len(buffers)
+            commands.append(make_command("blob", spec))
+            buffers.append(chunk)
+            used += chunk.nbytes
+    if buffers:
+        messages.append((commands, buffers))
+    return messages
 
 
 class KernelSession(Session):

@@ -23,6 +23,7 @@ from ._buttons import put_button, put_buttons
 from ._content import put_code, put_html, put_markdown, put_table, put_text
 from ._core import Output, style
 from ._interact import toast
+from ._media import put_file, put_image
 from ._scope import clear, get_scope, put_scope, remove, scroll_to, use_scope
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
     "put_button",
     "put_buttons",
     "put_code",
+    "put_file",
     "put_html",
+    "put_image",
     "put_markdown",
     "put_scope",
     "put_table",

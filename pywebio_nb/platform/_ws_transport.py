@@ -6,22 +6,40 @@ Tornado connection may only be written on its IOLoop thread: batches from other
 threads are encoded where they are produced and handed to the loop with
 ``add_callback``. ``request_flush`` schedules ``session.flush`` on the loop, so
 everything an app outputs until that callback runs travels in one frame.
+
+Blob bytes travel as binary frames queued before the batch's text frame, one
+chunk (at most ``CHUNK_SIZE`` bytes) per frame: ``u32 big-endian length of the
+header | header: the UTF-8 JSON of the chunk's ``blob`` command | the chunk``
+(``protocol.BlobSpec``). The server's payload limit applies to incoming frames
+only.
 """
 
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 import tornado.ioloop
 import tornado.websocket
 
-from ..protocol import Command
+from ..protocol import Command, make_command
 from ..session._base import Transport
+from ..session._blobs import Blob
 
-__all__ = ["WebSocketTransport"]
+__all__ = ["WebSocketTransport", "blob_frames"]
+
+
+def blob_frames(blob: Blob) -> list[bytes]:
+    """The binary frames that carry ``blob``, in order (one chunk each)."""
+    frames = []
+    for spec, chunk in blob.chunks():
+        header = json.dumps(make_command("blob", spec), separators=(",", ":")).encode()
+        frames.append(b"".join((struct.pack(">I", len(header)), header, chunk)))
+    return frames
 
 
 class WebSocketTransport(Transport):
@@ -35,7 +53,7 @@ class WebSocketTransport(Transport):
         self._loop_thread = threading.get_ident()
         # Frames wait here in delivery order: a batch written at once on the loop
         # must never overtake one an app thread delivered just before it.
-        self._outbox: deque[str] = deque()
+        self._outbox: deque[str | bytes] = deque()
         self._outbox_lock = threading.Lock()
         self._drain_scheduled = False
 
@@ -46,9 +64,11 @@ class WebSocketTransport(Transport):
         # Everything the app buffers until this callback runs travels in one frame.
         self._loop.add_callback(self.session.flush)
 
-    def deliver(self, root_id: str, batch: list[Command]) -> None:
+    def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+        frames = [frame for blob in blobs for frame in blob_frames(blob)]
         with self._outbox_lock:
+            self._outbox.extend(frames)  # the bytes first: the batch refers to them
             self._outbox.append(text)
             schedule = not self._drain_scheduled and not self._on_loop()
             if schedule:
@@ -65,14 +85,14 @@ class WebSocketTransport(Transport):
                 if not self._outbox:
                     self._drain_scheduled = False
                     return
-                text = self._outbox.popleft()
-            self._write(text)
+                frame = self._outbox.popleft()
+            self._write(frame)
 
-    def _write(self, text: str) -> None:
+    def _write(self, frame: str | bytes) -> None:
         if self._handler.ws_connection is None:
             return  # the browser went away; the session is closing
         try:
-            future = self._handler.write_message(text)
+            future = self._handler.write_message(frame, binary=isinstance(frame, bytes))
         except tornado.websocket.WebSocketClosedError:
             return
         future.add_done_callback(_retrieve_exception)

@@ -21,7 +21,9 @@ shares with Python (scope ids, toast colours) live here too.
 
 Extensions to PyWebIO's protocol are additive and marked as such below: the
 ``ping`` command / ``pong`` event handshake used by the notebook transport to
-detect whether any frontend is listening.
+detect whether any frontend is listening; binary content as blobs (``BlobRef``
+in a spec, ``blob`` commands carrying the bytes as comm buffers or binary
+WebSocket frames).
 
 ``js/src/protocol.gen.ts`` is generated from this package by
 ``python scripts/gen_protocol_ts.py``; a test fails when the committed file
@@ -41,6 +43,7 @@ Layout, one module per concern (the package re-exports everything):
 
 from ._commands import (
     COMMAND_NAMES,
+    BlobSpec,
     Command,
     DownloadSpec,
     OutputCtlSpec,
@@ -108,7 +111,7 @@ from ._outputs_layout import (
     TabsOutputSpec,
     TabSpec,
 )
-from ._outputs_media import FileOutputSpec
+from ._outputs_media import BlobRef, FileOutputSpec, ImageOutputSpec
 
 __all__ = [
     "COMMAND_NAMES",
@@ -122,6 +125,8 @@ __all__ = [
     "TOAST_COLORS",
     "ActionButtonSpec",
     "ActionsInputSpec",
+    "BlobRef",
+    "BlobSpec",
     "ButtonsOutputSpec",
     "CheckboxInputSpec",
     "CodeOutputSpec",
@@ -131,6 +136,7 @@ __all__ = [
     "FileInputSpec",
     "FileOutputSpec",
     "HtmlOutputSpec",
+    "ImageOutputSpec",
     "InputActionSpec",
     "InputEventData",
     "InputGroupSpec",

@@ -21,6 +21,7 @@ from ._outputs import OutputSpec
 
 __all__ = [
     "COMMAND_NAMES",
+    "BlobSpec",
     "Command",
     "DownloadSpec",
     "OutputCtlSpec",
@@ -95,6 +96,26 @@ class DownloadSpec(TypedDict):
 
     name: str
     content: str
+
+
+class BlobSpec(TypedDict):
+    """Extension ``blob``: one chunk of the bytes a :class:`~._outputs_media.BlobRef` names.
+
+    The chunk's bytes are ``buffer``, an index into the binary buffers that
+    travel with the command: the buffers of the same Jupyter comm message, or,
+    on a WebSocket, the bytes after the JSON header of the binary frame that
+    carries this command (index 0). A frame is ``u32 big-endian header length |
+    UTF-8 JSON of this command | chunk``. ``offset`` is where the chunk goes in
+    the blob, ``size`` the blob's total size, ``mime`` its media type. Every
+    chunk of a blob arrives before the first command that refers to it; large
+    blobs are cut into chunks of about 1 MB so no message is huge.
+    """
+
+    id: str
+    offset: int
+    size: int
+    mime: str
+    buffer: int
 
 
 class SetEnvSpec(TypedDict, total=False):
@@ -195,6 +216,13 @@ class DownloadCommand(_Envelope):
     spec: DownloadSpec
 
 
+class BlobCommand(_Envelope):
+    """Extension: a chunk of blob bytes (see :class:`BlobSpec`)."""
+
+    command: Literal["blob"]
+    spec: BlobSpec
+
+
 class SetEnvCommand(_Envelope):
     command: Literal["set_env"]
     spec: SetEnvSpec
@@ -256,6 +284,7 @@ Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     SetSessionIdCommand,
     CloseSessionCommand,
     PingCommand,
+    BlobCommand,
 ]
 
 #: Every command name, in the order of :data:`Command`.
@@ -335,6 +364,10 @@ def make_command(
 def make_command(
     name: Literal["ping"], spec: PingSpec, task_id: str | None = None
 ) -> PingCommand: ...
+@overload
+def make_command(
+    name: Literal["blob"], spec: BlobSpec, task_id: str | None = None
+) -> BlobCommand: ...
 def make_command(name: str, spec: Any = None, task_id: str | None = None) -> Command:
     """Build a command envelope; mypy checks ``spec`` against the command ``name``.
 

@@ -29,7 +29,7 @@ from ._outputs_content import (
     TextOutputSpec,
 )
 from ._outputs_layout import LayoutOutputSpec, ScopeOutputSpec, ScrollableOutputSpec, TabsOutputSpec
-from ._outputs_media import FileOutputSpec
+from ._outputs_media import FileOutputSpec, ImageOutputSpec
 
 __all__ = [
     "OUTPUT_TYPES",
@@ -80,6 +80,7 @@ OutputSpec = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     LayoutOutputSpec,
     TabsOutputSpec,
     FileOutputSpec,
+    ImageOutputSpec,
     PinOutputSpec,
 ]
 

@@ -37,7 +37,7 @@ import secrets
 import threading
 import traceback
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -52,6 +52,7 @@ from ..protocol import (
     parse_event,
     scope_selector,
 )
+from ._blobs import Blob, BlobStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
@@ -76,7 +77,8 @@ class Transport(ABC):
     ``attach`` is called once by the session; ``request_flush`` whenever the
     buffer goes from empty to non-empty (arrange for ``session.flush()`` to run
     soon, on whatever thread suits the transport); ``deliver`` sends one batch
-    to one root; ``close`` ends the connection.
+    to one root, with the bytes of the blobs it refers to; ``close`` ends the
+    connection.
     """
 
     session: Session
@@ -89,8 +91,15 @@ class Transport(ABC):
         self.session.flush()
 
     @abstractmethod
-    def deliver(self, root_id: str, batch: list[Command]) -> None:
-        """Send ``batch`` (a list of commands, in order) to ``root_id``."""
+    def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
+        """Send ``batch`` (a list of commands, in order) to ``root_id``.
+
+        ``blobs`` are blobs that commands of the batch refer to and that this
+        root has not been sent yet: their bytes (``Blob.chunks()``, each chunk
+        announced by a ``blob`` command) must reach the frontend before the
+        batch, as binary data (comm buffers, binary frames), never as JSON text.
+        The session passes ``blobs`` only when there are some.
+        """
 
     def before_wait(self, root_id: str) -> None:  # noqa: B027 - optional hook
         """Called once a request for ``root_id`` is sent, before the session waits.
@@ -254,6 +263,9 @@ class Session:
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()  # keeps batches in order across threads
         self._buffer: list[tuple[str, Command]] = []
+        #: The session's binary content (see ``_blobs``); specs refer to it by id.
+        self.blobs = BlobStore()
+        self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
         self._deferred: list[Callable[[], Any]] = []
@@ -313,6 +325,9 @@ class Session:
             self.page.apply(command, root)
             first = not self._buffer
             self._buffer.append((root, command))
+            if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
+                for blob in self.blobs.take_referenced(command.get("spec")):
+                    self._blob_outbox.append((root, blob))
         if first:
             self.transport.request_flush()
 
@@ -321,15 +336,27 @@ class Session:
         with self._flush_lock:
             with self._lock:
                 buffered, self._buffer = self._buffer, []
+                outbox, self._blob_outbox = self._blob_outbox, []
             if not buffered:
                 return
+            # A blob goes with the first batch of its root in this flush: that
+            # batch holds (or precedes) the command that refers to it.
+            blobs: dict[str, list[Blob]] = {}
+            for blob_root, blob in outbox:
+                blobs.setdefault(blob_root, []).append(blob)
             batch: list[Command] = []
             root = buffered[0][0]
             for cmd_root, command in buffered:
                 if cmd_root != root:
-                    self.transport.deliver(root, batch)
+                    self._deliver(root, batch, blobs.pop(root, None))
                     batch, root = [], cmd_root
                 batch.append(command)
+            self._deliver(root, batch, blobs.pop(root, None))
+
+    def _deliver(self, root: str, batch: list[Command], blobs: list[Blob] | None) -> None:
+        if blobs:
+            self.transport.deliver(root, batch, blobs)
+        else:
             self.transport.deliver(root, batch)
 
     # --------------------------------------------------------------- events

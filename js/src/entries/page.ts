@@ -1,8 +1,11 @@
 /**
  * Server page bootstrap: mount the renderer on `#pywebio-nb-root` and talk to the
  * server over a WebSocket on the page's own URL (`?app=NAME&session=NEW`, as PyWebIO).
+ * Text frames carry JSON batches of commands; binary frames carry one blob chunk each
+ * (`decodeBlobFrame`), always before the batch that uses the blob.
  */
 import type { Event } from "../protocol.gen";
+import { decodeBlobFrame } from "../renderer/blobs";
 import { Renderer } from "../renderer/renderer";
 
 function socketUrl(): string {
@@ -34,8 +37,19 @@ function mount(): void {
     for (const frame of pending.splice(0)) ws?.send(frame);
   });
   ws.addEventListener("message", (message: MessageEvent<unknown>) => {
+    if (message.data instanceof ArrayBuffer) {
+      let decoded: ReturnType<typeof decodeBlobFrame>;
+      try {
+        decoded = decodeBlobFrame(message.data);
+      } catch (error) {
+        renderer.reportError("the server sent a binary frame that is not a blob chunk", error);
+        return;
+      }
+      renderer.handle([decoded.command], [decoded.chunk]);
+      return;
+    }
     if (typeof message.data !== "string") {
-      console.warn("pywebio_nb: binary frames are not handled yet; frame ignored");
+      renderer.reportError(`the server sent a frame of unexpected type ${typeof message.data}`);
       return;
     }
     let commands: unknown;

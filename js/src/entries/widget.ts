@@ -22,8 +22,9 @@ const initialize: Initialize<WidgetModel> = ({ model }) => {
   const host = document.createElement("div");
   host.className = "pywebio-nb-host";
   const renderer = new Renderer(host, (event) => model.send(event), { mode: "widget" });
-  // A kernel->frontend custom message is a JSON list of commands (see protocol.py).
-  const onMessage = (content: unknown): void => renderer.handle(content);
+  // A kernel->frontend custom message is a JSON list of commands (see protocol.py); its
+  // binary buffers are the chunks that its `blob` commands index.
+  const onMessage = (content: unknown, buffers?: readonly unknown[]): void => renderer.handle(content, buffers);
   model.on("msg:custom", onMessage);
   const key = model.get("key");
   hosts.set(key, host);

@@ -1,5 +1,6 @@
 /** What every renderer module gets: the root, the transport's `send`, the mode. */
 import type { Event, OutputSpec } from "../protocol.gen";
+import type { BlobStore } from "./blobs";
 
 export type Mode = "page" | "widget";
 
@@ -14,6 +15,8 @@ export interface RenderContext {
   send(event: Event): void;
   /** Render one output spec into a new element (used for nested specs). */
   renderOutput(spec: OutputSpec): HTMLElement;
+  /** Bytes received beside the commands (`blob`), by id; object URLs for outputs. */
+  readonly blobs: BlobStore;
   /** Show a visible error box in the root and log it. */
   reportError(message: string, error?: unknown): void;
 }

@@ -16,6 +16,7 @@ import {
 } from "../protocol.gen";
 import bootstrapCss from "../styles/bootstrap-subset.scss";
 import ownCss from "../styles/pywebio.css";
+import { BlobStore } from "./blobs";
 import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
 import { Forms } from "./forms";
@@ -54,6 +55,9 @@ export class Renderer {
   private readonly overlays: Overlays;
   private readonly pins: Pins;
   private readonly outputRenderers: OutputRenderers;
+  private readonly blobs = new BlobStore();
+  /** The binary buffers that came with the batch being handled (`blob` commands index them). */
+  private buffers: readonly unknown[] = [];
 
   constructor(
     host: HTMLElement | ShadowRoot,
@@ -75,6 +79,7 @@ export class Renderer {
       mode: opts.mode,
       send,
       renderOutput: (spec: OutputSpec) => renderOutputWith(this.outputRenderers, spec, ctx),
+      blobs: this.blobs,
       reportError,
     };
     this.ctx = ctx;
@@ -82,6 +87,7 @@ export class Renderer {
     this.overlays = new Overlays(ctx);
     this.pins = new Pins(ctx);
     this.outputRenderers = { ...OUTPUT_RENDERERS, pin: this.pins.render };
+    this.blobs.watch(this.root);
   }
 
   /** Every command, declared once. The mapped type makes a missing one a type error. */
@@ -114,10 +120,23 @@ export class Renderer {
       this.onSessionClosed?.();
     },
     ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id) } }),
+    blob: (c) => this.blobs.addChunk(c.spec, this.buffers[c.spec.buffer]),
   };
 
-  /** Apply a batch of commands (a single command object is accepted too), in order. */
-  handle(commands: unknown): void {
+  /**
+   * Apply a batch of commands (a single command object is accepted too), in order.
+   * `buffers` are the binary buffers that came with the batch (for its `blob` commands).
+   */
+  handle(commands: unknown, buffers: readonly unknown[] = []): void {
+    this.buffers = buffers;
+    try {
+      this.handleAll(commands);
+    } finally {
+      this.buffers = [];
+    }
+  }
+
+  private handleAll(commands: unknown): void {
     for (const command of Array.isArray(commands) ? commands : [commands]) {
       if (!isRecord(command) || !isCommandName(command["command"])) {
         const name = isRecord(command) ? JSON.stringify(command["command"]) : typeof command;
