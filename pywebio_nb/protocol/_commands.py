@@ -63,10 +63,7 @@ class OutputCtlSpec(TypedDict, total=False):
 
 
 class PopupSpec(TypedDict, total=False):
-    """``popup``: show a modal dialog; its body is the scope ``dom_id``.
-
-    A new popup replaces the one the root shows; ``title`` is text.
-    """
+    """``popup``: show a modal dialog."""
 
     title: Required[str]
     content: list[OutputSpec]
@@ -77,10 +74,7 @@ class PopupSpec(TypedDict, total=False):
 
 
 class ToastSpec(TypedDict, total=False):
-    """``toast``: show a notification; ``color`` is a CSS colour.
-
-    ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it.
-    """
+    """``toast``: show a notification; ``color`` is a CSS colour."""
 
     content: Required[str]
     duration: float

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,11 @@ class Client:
         _opened.append(self)
         self.frames = 0
         self.received: list[dict[str, Any]] = []
+        #: Blobs received as binary frames: id -> bytes so far (complete when the
+        #: length reaches ``blob_sizes[id]``); ``binary_frames`` counts the frames.
+        self.blobs: dict[str, bytearray] = {}
+        self.blob_sizes: dict[str, int] = {}
+        self.binary_frames = 0
         self._pending: deque[dict[str, Any]] = deque()
 
     @classmethod
@@ -43,8 +49,14 @@ class Client:
         return cls(conn)
 
     async def frame(self, timeout: float = TIMEOUT) -> list[dict[str, Any]] | None:
-        """The next batch (a list of commands), or None when the server closed."""
+        """The next batch (a list of commands), or None when the server closed.
+
+        Binary frames met on the way (blob chunks) are stored in ``blobs``.
+        """
         message = await asyncio.wait_for(self.conn.read_message(), timeout)
+        while isinstance(message, bytes):
+            self._blob_chunk(message)
+            message = await asyncio.wait_for(self.conn.read_message(), timeout)
         if message is None:
             self.ended = True
             return None
@@ -54,6 +66,19 @@ class Client:
         self.frames += 1
         self.received.extend(batch)
         return batch
+
+    def _blob_chunk(self, frame: bytes) -> None:
+        """Check and store one binary frame: u32 header length | blob command JSON | chunk."""
+        (length,) = struct.unpack(">I", frame[:4])
+        header = json.loads(frame[4 : 4 + length])
+        assert header["command"] == "blob", f"a binary frame carries a blob chunk, got {header!r}"
+        spec = header["spec"]
+        chunk = frame[4 + length :]
+        data = self.blobs.setdefault(spec["id"], bytearray(spec["size"]))
+        self.blob_sizes[spec["id"]] = spec["size"]
+        assert spec["offset"] + len(chunk) <= spec["size"], f"chunk beyond its blob: {spec}"
+        data[spec["offset"] : spec["offset"] + len(chunk)] = chunk
+        self.binary_frames += 1
 
     async def command(self, timeout: float = TIMEOUT) -> dict[str, Any]:
         while not self._pending:
