@@ -14,7 +14,7 @@ export const ROOT_SCOPE_SELECTOR = "#pywebio-scope-ROOT";
 export const TOAST_COLORS = { info: "#1565c0", error: "#e53935", warn: "#ef6c00", success: "#2e7d32" } as const;
 
 /** Every `type` of an `output` spec. */
-export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "buttons", "scope", "scrollable", "row", "column", "grid", "tabs", "file", "image", "pin"] as const;
+export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "buttons", "scope", "scrollable", "row", "column", "grid", "collapse", "tabs", "file", "image", "pin"] as const;
 
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
@@ -372,7 +372,36 @@ export interface TabsOutputSpec {
   tabs: Array<TabSpec>;
 }
 
-/** ``put_scrollable``: a box of fixed height around ``contents``. */
+/** ``put_collapse``: a ``<details>`` with ``title`` (text) over ``contents``. Extension: PyWebIO sends a ``custom_widget`` template instead. */
+export interface CollapseOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "collapse";
+  title: string;
+  contents?: Array<OutputSpec>;
+  open?: boolean;
+}
+
+/** ``put_grid``: ``contents`` (row by row, short rows padded) placed in a CSS grid. ``cell_widths``/``cell_heights`` are ``grid-template-columns``/``-rows``; ``direction`` is ``grid-auto-flow``; spans travel as each cell's ``style`` (``grid-row-start: span R; grid-column-start: span C``), as in PyWebIO. Extension: PyWebIO sends a ``custom_widget`` template instead. */
+export interface GridOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "grid";
+  contents?: Array<OutputSpec>;
+  cell_widths?: string;
+  cell_heights?: string;
+  direction?: "row" | "column";
+}
+
+/** ``put_scrollable``: a box around ``contents`` that scrolls past ``max_height``. A missing height bound means no bound; ``keep_bottom`` keeps the box scrolled to the bottom as content is added (until the user scrolls up). */
 export interface ScrollableOutputSpec {
   style?: string;
   scope?: string;
@@ -414,7 +443,7 @@ export interface TableOutputSpec {
   span?: Record<string, Record<string, number>>;
 }
 
-/** ``put_row`` / ``put_column`` / ``put_grid``: ``contents`` laid out in a line or grid. */
+/** ``put_row`` / ``put_column``: ``contents`` in one CSS grid line. ``size`` is the CSS ``grid-template-columns`` (row) or ``grid-template-rows`` (column) value, one width per item, e.g. ``"1fr 10px 1fr"``. Extension: PyWebIO sends these as ``custom_widget`` templates; here they are typed outputs (a gap is an empty ``html`` output). */
 export interface LayoutOutputSpec {
   style?: string;
   scope?: string;
@@ -422,8 +451,9 @@ export interface LayoutOutputSpec {
   click_callback_id?: string;
   container_selector?: string;
   container_dom_id?: string;
-  type: "row" | "column" | "grid";
+  type: "row" | "column";
   contents?: Array<OutputSpec>;
+  size?: string;
 }
 
 /** ``output_ctl``: scope control; exactly one operation per command. ``set_scope`` (with ``container``, ``position``, ``if_exist``) creates a scope; ``clear``/``remove``/``scroll_to`` name a scope by selector; ``clear_before``/``clear_after`` remove the siblings of a scope on one side; ``clear_range`` ``[first, last]`` removes the siblings strictly between two scopes; ``loose`` lets a scope shrink again: it drops the height that ``set_scope(if_exist="blank")`` kept, and changes nothing else. */
@@ -475,7 +505,7 @@ export interface PongData {
   id: string;
 }
 
-/** ``popup``: show a modal dialog. */
+/** ``popup``: show a modal dialog; its body is the scope ``dom_id``. A new popup replaces the one the root shows; ``title`` is text. */
 export interface PopupSpec {
   title: string;
   content?: Array<OutputSpec>;
@@ -505,7 +535,7 @@ export interface SetEnvSpec {
   output_max_width?: string;
 }
 
-/** ``toast``: show a notification; ``color`` is a CSS colour. */
+/** ``toast``: show a notification; ``color`` is a CSS colour. ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it. */
 export interface ToastSpec {
   content: string;
   duration?: number;
@@ -700,6 +730,8 @@ export type OutputSpec =
   | ScopeOutputSpec
   | ScrollableOutputSpec
   | LayoutOutputSpec
+  | GridOutputSpec
+  | CollapseOutputSpec
   | TabsOutputSpec
   | FileOutputSpec
   | ImageOutputSpec

@@ -23,22 +23,33 @@ from ._buttons import put_button, put_buttons
 from ._content import put_code, put_html, put_markdown, put_table, put_text
 from ._core import Output, style
 from ._interact import toast
+from ._layout import put_collapse, put_column, put_grid, put_row, put_scrollable, put_tabs
+from ._popup import PopupSize, close_popup, popup
 from ._media import put_file, put_image
 from ._scope import clear, get_scope, put_scope, remove, scroll_to, use_scope
 
 __all__ = [
     "Output",
+    "PopupSize",
     "clear",
+    "close_popup",
     "get_scope",
+    "popup",
     "put_button",
     "put_buttons",
     "put_code",
+    "put_collapse",
+    "put_column",
     "put_file",
+    "put_grid",
     "put_html",
     "put_image",
     "put_markdown",
+    "put_row",
     "put_scope",
+    "put_scrollable",
     "put_table",
+    "put_tabs",
     "put_text",
     "remove",
     "scroll_to",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Sequence
+from contextvars import Token
 from typing import Any
 
 from ..exceptions import SessionException
@@ -11,6 +13,7 @@ from ..protocol import (
     OutputCtlSpec,
     OutputSpec,
     make_command,
+    scope_dom_id,
     scope_selector,
 )
 from ..session._base import Session
@@ -19,11 +22,17 @@ from ..session._context import get_current_session, scope_stack_var
 __all__ = [
     "Output",
     "OutputList",
+    "new_scope_name",
     "style",
 ]
 
 
 logger = logging.getLogger("pywebio_nb.output")
+
+
+def new_scope_name() -> str:
+    """A scope name no other scope of any session has (``use_scope()``, popups, ...)."""
+    return "s" + uuid.uuid4().hex[:12]
 
 
 def _resolve_scope(scope: str | int | None) -> str:
@@ -45,11 +54,15 @@ def _resolve_scope(scope: str | int | None) -> str:
 class Output:
     """The result of a ``put_*()`` call: sent once, unless embedded in another output."""
 
-    __slots__ = ("__weakref__", "_done", "_session", "spec")
+    __slots__ = ("__weakref__", "_container", "_done", "_session", "_tokens", "spec")
 
     def __init__(self, spec: OutputSpec) -> None:
         self.spec = spec
         self._done = False
+        # None: not a context manager; "": the widget itself holds what the
+        # ``with`` block outputs; else a CSS selector of the slot inside it.
+        self._container: str | None = None
+        self._tokens: list[Token[tuple[str, ...]]] = []
         try:
             self._session: Session | None = get_current_session()
         except SessionException:
@@ -66,6 +79,37 @@ class Output:
         session = self._session or get_current_session()
         self.spec["click_callback_id"] = session.register_callback(lambda _data: callback())
         return self
+
+    # ---------------------------------------------------- context manager
+    def enable_context_manager(self, container_selector: str | None = None) -> Output:
+        """Let this output be used as ``with put_xxx(...) as scope_name:``.
+
+        For builders: output inside the ``with`` block goes into the widget
+        itself, or into the element ``container_selector`` matches inside it.
+        """
+        self._container = container_selector or ""
+        return self
+
+    def __enter__(self) -> str:
+        if self._container is None:
+            raise RuntimeError(
+                f"put_{self.spec.get('type')}() can't be used as a context manager; "
+                "the manual marks the functions that can with a dagger"
+            )
+        if self._done:
+            raise RuntimeError(
+                "this output was already shown; call put_xxx() in the with statement"
+            )
+        name = new_scope_name()
+        self.spec["container_dom_id"] = scope_dom_id(name)
+        if self._container:
+            self.spec["container_selector"] = self._container
+        self.show()
+        self._tokens.append(scope_stack_var.set((*scope_stack_var.get(), name)))
+        return name
+
+    def __exit__(self, *exc: object) -> None:
+        scope_stack_var.reset(self._tokens.pop())
 
     # ------------------------------------------------------------ sending
     def embed_data(self) -> OutputSpec:
@@ -133,9 +177,21 @@ def _ctl(spec: OutputCtlSpec, session: Session | None = None) -> None:
 
 
 def style(outputs: Output | Sequence[Output], css_style: str) -> Any:
-    """Add CSS to an output (or to each output of a list); returns what it was given."""
+    """Customize the CSS style of output content.
+
+    :param outputs: a ``put_xxx()`` call or a list of them.
+    :param css_style: CSS declarations, e.g. ``'color:red'``.
+    :return: the output itself, or, for a list, an ``OutputList`` of the
+        same outputs, usable wherever a list of ``put_xxx()`` calls is accepted.
+
+    Deprecated since PyWebIO 1.3 in favour of ``put_xxx().style(css)``; kept.
+    """
     if isinstance(outputs, Output):
         return outputs.style(css_style)
-    for output in outputs:
+    items = list(outputs)
+    for output in items:
+        if not isinstance(output, Output):
+            raise TypeError(f"style() takes put_xxx() outputs or a list of them, got {output!r}")
+    for output in items:
         output.style(css_style)
-    return OutputList(outputs)
+    return OutputList(items)

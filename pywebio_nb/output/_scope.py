@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-import uuid
+import inspect
+import string
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -13,7 +14,7 @@ from ..protocol import (
     scope_selector,
 )
 from ..session._context import get_current_session, scope_stack_var
-from ._core import Output, _ctl, _output, _resolve_scope, _to_spec
+from ._core import Output, _ctl, _output, _resolve_scope, _to_spec, new_scope_name
 
 __all__ = [
     "clear",
@@ -27,9 +28,26 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+
+
+def _check_name(name: object) -> str:
+    """A scope name is a DOM id part: letters, digits, '-' and '_' (as PyWebIO)."""
+    if not isinstance(name, str) or not name or not _NAME_CHARS.issuperset(name):
+        raise ValueError(
+            f"scope name must be a non-empty string of letters, digits, '-' and '_', got {name!r}"
+        )
+    return name
+
 
 def get_scope(stack_idx: int = -1) -> str | None:
-    """The scope name at ``stack_idx`` of the runtime scope stack (-1: current), or None."""
+    """Get the scope name of the runtime scope stack.
+
+    :param stack_idx: the index in the runtime scope stack: 0 is the top level
+        scope (``ROOT``), -1 the current scope, -2 the scope used before
+        entering the current one, ...
+    :return: the scope name at that index, or ``None`` when there is none.
+    """
     try:
         return scope_stack_var.get()[stack_idx]
     except IndexError:
@@ -37,33 +55,41 @@ def get_scope(stack_idx: int = -1) -> str | None:
 
 
 class use_scope:
-    """Enter a scope (created in the current scope if it does not exist).
+    """Open or enter a scope. Can be used as context manager and decorator.
 
-    Works as a context manager (``with use_scope('x') as name:``) and as a
-    decorator. ``name=None`` makes a unique name; ``clear=True`` empties the
-    scope on entry.
+    :param name: scope name; ``None`` makes a globally unique one (the context
+        manager returns the name).
+    :param clear: whether to clear the contents of the scope before entering it.
+
+    A scope that does not exist is created at the end of the current scope.
+    Usage::
+
+        with use_scope('scope1') as scope_name:
+            put_text('text1 in scope1')
+
+        @use_scope('time', clear=True)
+        def show_time():
+            put_text(datetime.now())
+
+    The decorator enters the scope on every call (of a coroutine function, too).
     """
 
     def __init__(self, name: str | None = None, clear: bool = False) -> None:
-        if name is not None and (
-            not isinstance(name, str) or not name or "-" in name or " " in name
-        ):
-            raise ValueError(
-                f"scope name must be a non-empty string without '-' or spaces, got {name!r}"
-            )
-        self.name = name or f"s{uuid.uuid4().hex[:12]}"
+        self.name = new_scope_name() if name is None else _check_name(name)
         self.clear = clear
         self._tokens: list[Any] = []
 
     def __enter__(self) -> str:
         session = get_current_session()
         if self.name != ROOT_SCOPE:
+            # 'blank' keeps the scope's height while it is refilled (no page jump;
+            # PyWebIO 1.8); __exit__ lets it shrink again with 'loose'.
             _ctl(
                 {
                     "set_scope": scope_dom_id(self.name),
                     "container": scope_selector(_resolve_scope(None)),
                     "position": -1,
-                    "if_exist": "clear" if self.clear else None,
+                    "if_exist": "blank" if self.clear else None,
                 },
                 session,
             )
@@ -74,8 +100,19 @@ class use_scope:
 
     def __exit__(self, *exc: object) -> None:
         scope_stack_var.reset(self._tokens.pop())
+        if self.clear and self.name != ROOT_SCOPE:
+            _ctl({"loose": scope_selector(self.name)})
 
     def __call__(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def coro_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with use_scope(self.name, self.clear):
+                    return await func(*args, **kwargs)
+
+            return coro_wrapper  # type: ignore[return-value]
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with use_scope(self.name, self.clear):
@@ -90,7 +127,17 @@ def put_scope(
     scope: str | int | None = None,
     position: int = -1,
 ) -> Output:
-    """Output a scope called ``name`` holding ``content`` (an output or a list of them)."""
+    """Output a scope.
+
+    :param name: the scope's name (letters, digits, '-' and '_').
+    :param content: the initial content of the scope: ``put_xxx()`` or a list of it.
+    :param scope, position: the same meaning as for :func:`put_text`.
+
+    The scope can be passed wherever ``put_xxx()`` calls are accepted (a table
+    cell, a row, a popup, ...) and then be written with ``use_scope(name)`` or
+    ``scope=name``.
+    """
+    _check_name(name)
     items = [content] if isinstance(content, Output) else list(content)
     return _output(
         {"type": "scope", "dom_id": scope_dom_id(name), "contents": [_to_spec(c) for c in items]},

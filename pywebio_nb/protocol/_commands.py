@@ -63,7 +63,10 @@ class OutputCtlSpec(TypedDict, total=False):
 
 
 class PopupSpec(TypedDict, total=False):
-    """``popup``: show a modal dialog."""
+    """``popup``: show a modal dialog; its body is the scope ``dom_id``.
+
+    A new popup replaces the one the root shows; ``title`` is text.
+    """
 
     title: Required[str]
     content: list[OutputSpec]
@@ -74,7 +77,10 @@ class PopupSpec(TypedDict, total=False):
 
 
 class ToastSpec(TypedDict, total=False):
-    """``toast``: show a notification; ``color`` is a CSS colour."""
+    """``toast``: show a notification; ``color`` is a CSS colour.
+
+    ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it.
+    """
 
     content: Required[str]
     duration: float

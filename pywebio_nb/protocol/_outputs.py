@@ -28,7 +28,14 @@ from ._outputs_content import (
     TableOutputSpec,
     TextOutputSpec,
 )
-from ._outputs_layout import LayoutOutputSpec, ScopeOutputSpec, ScrollableOutputSpec, TabsOutputSpec
+from ._outputs_layout import (
+    CollapseOutputSpec,
+    GridOutputSpec,
+    LayoutOutputSpec,
+    ScopeOutputSpec,
+    ScrollableOutputSpec,
+    TabsOutputSpec,
+)
 from ._outputs_media import FileOutputSpec, ImageOutputSpec
 
 __all__ = [
@@ -78,6 +85,8 @@ OutputSpec = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     ScopeOutputSpec,
     ScrollableOutputSpec,
     LayoutOutputSpec,
+    GridOutputSpec,
+    CollapseOutputSpec,
     TabsOutputSpec,
     FileOutputSpec,
     ImageOutputSpec,

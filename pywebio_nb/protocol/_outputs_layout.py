@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ._outputs import OutputSpec
 
 __all__ = [
+    "CollapseOutputSpec",
+    "GridOutputSpec",
     "LayoutOutputSpec",
     "ScopeOutputSpec",
     "ScrollableOutputSpec",
@@ -39,7 +41,11 @@ class ScopeOutputSpec(_OutputBase, total=False):
 
 
 class ScrollableOutputSpec(_OutputBase, total=False):
-    """``put_scrollable``: a box of fixed height around ``contents``."""
+    """``put_scrollable``: a box around ``contents`` that scrolls past ``max_height``.
+
+    A missing height bound means no bound; ``keep_bottom`` keeps the box
+    scrolled to the bottom as content is added (until the user scrolls up).
+    """
 
     type: Required[Literal["scrollable"]]
     contents: list["OutputSpec"]
@@ -50,10 +56,45 @@ class ScrollableOutputSpec(_OutputBase, total=False):
 
 
 class LayoutOutputSpec(_OutputBase, total=False):
-    """``put_row`` / ``put_column`` / ``put_grid``: ``contents`` laid out in a line or grid."""
+    """``put_row`` / ``put_column``: ``contents`` in one CSS grid line.
 
-    type: Required[Literal["row", "column", "grid"]]
+    ``size`` is the CSS ``grid-template-columns`` (row) or
+    ``grid-template-rows`` (column) value, one width per item, e.g.
+    ``"1fr 10px 1fr"``. Extension: PyWebIO sends these as ``custom_widget``
+    templates; here they are typed outputs (a gap is an empty ``html`` output).
+    """
+
+    type: Required[Literal["row", "column"]]
     contents: list["OutputSpec"]
+    size: str
+
+
+class GridOutputSpec(_OutputBase, total=False):
+    """``put_grid``: ``contents`` (row by row, short rows padded) placed in a CSS grid.
+
+    ``cell_widths``/``cell_heights`` are ``grid-template-columns``/``-rows``;
+    ``direction`` is ``grid-auto-flow``; spans travel as each cell's ``style``
+    (``grid-row-start: span R; grid-column-start: span C``), as in PyWebIO.
+    Extension: PyWebIO sends a ``custom_widget`` template instead.
+    """
+
+    type: Required[Literal["grid"]]
+    contents: list["OutputSpec"]
+    cell_widths: str
+    cell_heights: str
+    direction: Literal["row", "column"]
+
+
+class CollapseOutputSpec(_OutputBase, total=False):
+    """``put_collapse``: a ``<details>`` with ``title`` (text) over ``contents``.
+
+    Extension: PyWebIO sends a ``custom_widget`` template instead.
+    """
+
+    type: Required[Literal["collapse"]]
+    title: Required[str]
+    contents: list["OutputSpec"]
+    open: bool
 
 
 class TabSpec(TypedDict):

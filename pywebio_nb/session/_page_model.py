@@ -9,6 +9,21 @@ another), while every root has its own ``ROOT`` scope.
 
 The model is what tests assert on and what the notebook transport uses to route
 a command to the root that shows its target scope.
+
+Scopes live in three kinds of places, all registered by name:
+
+* plain scopes (``use_scope``/``set_scope``, a top-level ``put_scope``) are
+  :class:`ScopeNode` children of their parent scope;
+* an output entered as a context manager (``with put_row():``) carries a
+  ``container_dom_id``: it becomes a ScopeNode whose ``spec`` is the widget
+  and whose children are the widget's contents;
+* scopes nested inside an output (``put_scope`` in a table cell, a tab, a grid,
+  a popup) replace their spec in the model's *copy* of that output's spec, so
+  ``put_text(scope=...)`` into them later updates the tree (the specs already
+  sent are never edited).
+
+The popup shown by each root is a ScopeNode in :attr:`PageModel.popups`.
+:meth:`PageModel.snapshot` turns the tree back into commands that rebuild it.
 """
 
 from __future__ import annotations
@@ -22,6 +37,7 @@ from ..protocol import (
     Command,
     OutputCtlSpec,
     OutputSpec,
+    make_command,
     scope_dom_id,
     scope_selector,
 )
@@ -40,12 +56,20 @@ def _name_from_selector(selector: str | None) -> str | None:
 
 @dataclass(eq=False)
 class ScopeNode:
-    """A scope: an ordered list of children (output specs or nested scopes)."""
+    """A scope: an ordered list of children (output specs or nested scopes).
+
+    ``spec`` is set when the scope is the content slot of a widget (an output
+    used as a context manager, or a popup): the widget's spec without its
+    contents, which are ``children``. ``detached`` marks a scope removed from
+    inside another output's spec.
+    """
 
     name: str
     root_id: str
     parent: ScopeNode | None = None
     children: list[ScopeNode | OutputSpec] = field(default_factory=list)
+    spec: dict[str, Any] | None = None
+    detached: bool = False
 
     def texts(self) -> list[str]:
         """The text content of this scope, depth first (handy in tests)."""
@@ -59,9 +83,14 @@ class ScopeNode:
 
 
 def _collect_text(spec: Any, out: list[str]) -> None:
-    if isinstance(spec, dict):
-        if spec.get("type") in ("text", "markdown", "html", "code") and isinstance(
-            spec.get("content"), str
+    if isinstance(spec, ScopeNode):
+        if not spec.detached:
+            out.extend(spec.texts())
+    elif isinstance(spec, dict):
+        if (
+            spec.get("type") in ("text", "markdown", "html", "code")
+            and isinstance(spec.get("content"), str)
+            and spec["content"]  # an empty html output is a layout gap
         ):
             out.append(spec["content"])
         if spec.get("type") == "table" and isinstance(spec.get("data"), list):
@@ -76,9 +105,40 @@ def _collect_text(spec: Any, out: list[str]) -> None:
             if isinstance(value, list):
                 for item in value:
                     _collect_text(item, out)
+        if isinstance(spec.get("tabs"), list):
+            for tab in spec["tabs"]:
+                if isinstance(tab, dict):
+                    _collect_text(tab.get("content"), out)
     elif isinstance(spec, list):
         for item in spec:
             _collect_text(item, out)
+
+
+def _scope_name(dom_id: object) -> str | None:
+    """The scope name of a scope's DOM id (``pywebio-scope-NAME``), else None."""
+    if (
+        isinstance(dom_id, str)
+        and dom_id.startswith(SCOPE_PREFIX)
+        and len(dom_id) > len(SCOPE_PREFIX)
+    ):
+        return dom_id[len(SCOPE_PREFIX) :]
+    return None
+
+
+def _to_wire(item: Any) -> Any:
+    """The output spec a model child stands for (scopes back to ``scope`` specs)."""
+    if isinstance(item, ScopeNode):
+        contents = [_to_wire(child) for child in item.children]
+        if item.detached:
+            return {"type": "html", "content": "", "sanitize": False}
+        if item.spec is not None:
+            return {**{k: _to_wire(v) for k, v in item.spec.items()}, "contents": contents}
+        return {"type": "scope", "dom_id": scope_dom_id(item.name), "contents": contents}
+    if isinstance(item, list):
+        return [_to_wire(value) for value in item]
+    if isinstance(item, dict):
+        return {key: _to_wire(value) for key, value in item.items()}
+    return item
 
 
 def _insert(children: list[Any], item: Any, position: int) -> None:
@@ -99,6 +159,8 @@ class PageModel:
     def __init__(self) -> None:
         self.roots: dict[str, ScopeNode] = {}
         self._named: dict[str, ScopeNode] = {}
+        #: The popup each root shows: its content scope (``spec``: the popup's spec).
+        self.popups: dict[str, ScopeNode] = {}
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:
@@ -119,9 +181,34 @@ class PageModel:
         node = self._named.get(name)
         return node.root_id if node is not None else None
 
+    @property
+    def popup_root(self) -> str | None:
+        """A root that shows a popup (the API keeps at most one per session), or None."""
+        return next(iter(self.popups), None)
+
     def _target(self, selector: str | None, root_id: str) -> ScopeNode | None:
         name = _name_from_selector(selector)
         return self.scope(name, root_id) if name is not None else None
+
+    # ---------------------------------------------------------------- snapshot
+    def snapshot(self, root_id: str) -> list[Command]:
+        """Commands that rebuild what ``root_id`` shows on an empty root (for a reload).
+
+        One ``output`` per child of the root's ROOT scope, in order, then the
+        ``popup`` it shows, if any.
+        """
+        commands: list[Command] = []
+        root_selector = scope_selector(ROOT)
+        for child in self.root(root_id).children:
+            spec = _to_wire(child)
+            spec["scope"] = root_selector
+            spec["position"] = -1
+            commands.append(make_command("output", spec))
+        popup = self.popups.get(root_id)
+        if popup is not None and popup.spec is not None:
+            shown: Any = {**popup.spec, "content": [_to_wire(c) for c in popup.children]}
+            commands.append(make_command("popup", shown))
+        return commands
 
     # ------------------------------------------------------------------ update
     def apply(self, command: Command, root_id: str) -> None:
@@ -133,39 +220,119 @@ class PageModel:
                 _insert(target.children, self._adopt(spec, target), spec.get("position", -1))
         elif command["command"] == "output_ctl":
             self._apply_ctl(command["spec"], root_id)
+        elif command["command"] == "popup":
+            self._popup(command["spec"], root_id)
+        elif command["command"] == "close_popup":
+            self._forget(self.popups.pop(root_id, None))
 
-    def _adopt(self, spec: OutputSpec, parent: ScopeNode) -> ScopeNode | OutputSpec:
-        """Register the scopes an output spec creates (``put_scope``)."""
-        if spec["type"] == "scope":
-            dom_id = spec["dom_id"]
-            if dom_id.startswith(SCOPE_PREFIX):
-                node = ScopeNode(dom_id[len(SCOPE_PREFIX) :], parent.root_id, parent)
-                self._forget(self._named.get(node.name))
-                self._named[node.name] = node
+    def _register(self, name: str, parent: ScopeNode | None, root_id: str) -> ScopeNode:
+        """A new scope called ``name``; an older scope of that name goes (names are unique)."""
+        node = ScopeNode(name, root_id, parent)
+        self._forget(self._named.get(name))
+        self._named[name] = node
+        return node
+
+    def _adopt(self, output: OutputSpec, parent: ScopeNode) -> ScopeNode | OutputSpec:
+        """The child an output spec becomes; registers every scope it creates.
+
+        A ``scope`` output is a ScopeNode; an output with a ``container_dom_id``
+        (entered as a context manager) is a ScopeNode holding the widget; other
+        outputs stay specs, copied where they nest scopes (see the module doc).
+        """
+        spec: dict[str, Any] = output  # type: ignore[assignment]  # read generically
+        if spec.get("type") == "scope":
+            name = _scope_name(spec.get("dom_id"))
+            if name is not None:
+                node = self._register(name, parent, parent.root_id)
                 for child in spec.get("contents", []):
                     node.children.append(self._adopt(child, node))
                 return node
-        return spec
+        container = _scope_name(spec.get("container_dom_id"))
+        if container is not None:
+            node = self._register(container, parent, parent.root_id)
+            node.spec = {
+                key: self._embed(value, node)
+                for key, value in spec.items()
+                if key not in ("contents", "scope", "position")
+            }
+            node.children = [self._adopt(child, node) for child in spec.get("contents", [])]
+            return node
+        embedded: Any = self._embed(spec, parent)
+        return embedded  # type: ignore[no-any-return]
+
+    def _embed(self, value: Any, parent: ScopeNode) -> Any:
+        """``value`` with every nested ``scope`` spec replaced by its new ScopeNode.
+
+        Returns ``value`` itself when it nests no scope (no copy on the hot path).
+        """
+        if isinstance(value, list):
+            items = [self._embed(item, parent) for item in value]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        if not isinstance(value, dict):
+            return value
+        if value.get("type") == "scope":
+            name = _scope_name(value.get("dom_id"))
+            if name is not None:
+                node = self._register(name, parent, parent.root_id)
+                node.children = [self._adopt(child, node) for child in value.get("contents", [])]
+                return node
+        if value.get("type") == "pin":  # its "input" is a form item, not an output
+            return value
+        copied: dict[str, Any] | None = None
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                new = self._embed(item, parent)
+                if new is not item:
+                    if copied is None:
+                        copied = dict(value)
+                    copied[key] = new
+        return value if copied is None else copied
+
+    def _popup(self, spec: Any, root_id: str) -> None:
+        """A root shows one popup; a new one replaces it (as the renderer does)."""
+        self._forget(self.popups.pop(root_id, None))
+        name = _scope_name(spec.get("dom_id"))
+        node = ScopeNode(name or "", root_id)
+        if name is not None:
+            self._forget(self._named.get(name))
+            self._named[name] = node
+        node.spec = {key: value for key, value in spec.items() if key != "content"}
+        node.children = [self._adopt(child, node) for child in spec.get("content") or []]
+        self.popups[root_id] = node
 
     def _forget(self, node: ScopeNode | None) -> None:
         if node is None:
             return
         if node.parent is not None and node in node.parent.children:
             node.parent.children.remove(node)
+        node.detached = True
         self._unregister(node)
 
     def _unregister(self, node: ScopeNode) -> None:
         if self._named.get(node.name) is node:
             del self._named[node.name]
         for child in node.children:
-            if isinstance(child, ScopeNode):
-                self._unregister(child)
+            self._drop(child)
+        if node.spec is not None:
+            self._drop(node.spec)
+
+    def _drop(self, item: Any) -> None:
+        """Unregister every scope in a child that leaves the tree."""
+        if isinstance(item, ScopeNode):
+            self._unregister(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, (dict, list, ScopeNode)):
+                    self._drop(value)
+        elif isinstance(item, list):
+            for value in item:
+                self._drop(value)
 
     def _clear(self, node: ScopeNode, keep: slice = slice(0, 0)) -> None:
         kept = node.children[keep]
         for child in node.children:
-            if isinstance(child, ScopeNode) and child not in kept:
-                self._unregister(child)
+            if not any(child is k for k in kept):
+                self._drop(child)
         node.children = kept
 
     def _apply_ctl(self, spec: OutputCtlSpec, root_id: str) -> None:
@@ -212,6 +379,5 @@ class PageModel:
                     i, j = sorted((parent.children.index(first), parent.children.index(last)))
                     between = parent.children[i + 1 : j]
                     for child in between:
-                        if isinstance(child, ScopeNode):
-                            self._unregister(child)
+                        self._drop(child)
                     del parent.children[i + 1 : j]

@@ -1,7 +1,9 @@
 /**
  * Fixed overlays drawn by the root: the popup (`popup` / `close_popup`), toasts and
  * the "disconnected" notice. They are fixed-position with a high z-index, so inside a
- * notebook they stay above the cells (see notes/notebook-rendering.md).
+ * notebook they stay above the cells, within the notebook panel (see
+ * notes/notebook-rendering.md); their colours come from the theme variables.
+ * Titles and toast text are text nodes, never HTML.
  */
 import { type PopupSpec, TOAST_COLORS, type ToastSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
@@ -9,6 +11,7 @@ import { h, str } from "./dom";
 
 export class Overlays {
   private popup: HTMLElement | null = null;
+  private popupKeys: ((event: KeyboardEvent) => void) | null = null;
   private readonly toastStacks = new Map<string, HTMLElement>();
   private notice: HTMLElement | null = null;
 
@@ -34,10 +37,16 @@ export class Overlays {
       body,
     );
     const backdrop = h("div", { class: "pywebio-popup-backdrop" }, dialog);
-    if (closable && spec.implicit_close) {
+    // JupyterLab's dark theme: Bootstrap's close icon is dark, so invert it.
+    if (document.body.dataset["jpThemeLight"] === "false") backdrop.classList.add("pywebio-popup-backdrop--dark");
+    if (closable && spec.implicit_close !== false) {
       backdrop.addEventListener("click", (event) => {
         if (event.target === backdrop) this.closePopup();
       });
+      this.popupKeys = (event: KeyboardEvent) => {
+        if (event.key === "Escape") this.closePopup();
+      };
+      document.addEventListener("keydown", this.popupKeys);
     }
     this.ctx.container.append(backdrop);
     this.popup = backdrop;
@@ -46,10 +55,12 @@ export class Overlays {
   closePopup(): void {
     this.popup?.remove();
     this.popup = null;
+    if (this.popupKeys) document.removeEventListener("keydown", this.popupKeys);
+    this.popupKeys = null;
   }
 
   toast(spec: ToastSpec): void {
-    const position = spec.position === "left" || spec.position === "center" ? spec.position : "right";
+    const position = spec.position === "left" || spec.position === "right" ? spec.position : "center";
     let stack = this.toastStacks.get(position);
     if (!stack?.isConnected) {
       stack = h("div", { class: `pywebio-toasts pywebio-toasts--${position}` });
@@ -65,7 +76,8 @@ export class Overlays {
     );
     node.style.background = str(spec.color, TOAST_COLORS.info);
     const dismiss = (): void => node.remove();
-    const duration = typeof spec.duration === "number" ? spec.duration : 2;
+    // Milliseconds, as PyWebIO's protocol; 0 (or less) keeps it until closed.
+    const duration = typeof spec.duration === "number" ? spec.duration : 2000;
     if (duration <= 0) {
       const close = h("button", { type: "button", class: "pywebio-toast__close", "aria-label": "Close" }, "\u00d7");
       close.addEventListener("click", (event) => {
@@ -74,7 +86,7 @@ export class Overlays {
       });
       node.append(close);
     } else {
-      setTimeout(dismiss, duration * 1000);
+      setTimeout(dismiss, duration);
     }
     node.addEventListener("click", () => {
       if (callbackId) this.ctx.send({ event: "callback", task_id: callbackId, data: null });

@@ -1,6 +1,7 @@
 /**
- * The layout family: scope, scrollable, row / column / grid, tabs. Their children are
- * nested specs rendered through `ctx.renderOutput`.
+ * The layout family: scope, scrollable, row / column / grid, collapse, tabs. Their
+ * children are nested specs rendered through `ctx.renderOutput`; sizes are applied as
+ * style properties and titles as text, so nothing here parses HTML.
  */
 import type { OutputOf, OutputSpec, OutputType } from "../../protocol.gen";
 import type { RenderContext } from "../context";
@@ -15,6 +16,7 @@ export const LAYOUT_TYPES = [
   "row",
   "column",
   "grid",
+  "collapse",
   "tabs",
 ] as const satisfies readonly OutputType[];
 
@@ -31,8 +33,8 @@ function renderScrollable(spec: OutputOf<"scrollable">, ctx: RenderContext): HTM
   const node = h("div", {
     class: spec.border === false ? "pywebio-scrollable" : "pywebio-scrollable pywebio-scrollable--border",
   });
-  if (spec.min_height) node.style.minHeight = `${spec.min_height}px`;
-  if (spec.max_height) node.style.maxHeight = `${spec.max_height}px`;
+  if (typeof spec.min_height === "number") node.style.minHeight = `${spec.min_height}px`;
+  if (typeof spec.max_height === "number") node.style.maxHeight = `${spec.max_height}px`;
   renderContents(spec, ctx, node);
   if (spec.keep_bottom) {
     // Stay scrolled to the bottom while content is appended, unless the user scrolled up.
@@ -47,8 +49,32 @@ function renderScrollable(spec: OutputOf<"scrollable">, ctx: RenderContext): HTM
   return node;
 }
 
-function layout(className: string): (spec: OutputOf<"row" | "column" | "grid">, ctx: RenderContext) => HTMLElement {
-  return (spec, ctx) => renderContents(spec, ctx, h("div", { class: className }));
+/** `put_row` / `put_column`: one grid line whose track sizes are `size` (a style value, never HTML). */
+function renderLine(spec: OutputOf<"row" | "column">, ctx: RenderContext): HTMLElement {
+  const node = h("div", { class: `pywebio-${spec.type}` });
+  const size = str(spec.size);
+  if (size) {
+    if (spec.type === "row") node.style.gridTemplateColumns = size;
+    else node.style.gridTemplateRows = size;
+  }
+  return renderContents(spec, ctx, node);
+}
+
+function renderGrid(spec: OutputOf<"grid">, ctx: RenderContext): HTMLElement {
+  const node = h("div", { class: "pywebio-grid" });
+  node.style.gridTemplateColumns = str(spec.cell_widths);
+  node.style.gridTemplateRows = str(spec.cell_heights);
+  node.style.gridAutoFlow = spec.direction === "column" ? "column" : "row";
+  return renderContents(spec, ctx, node);
+}
+
+function renderCollapse(spec: OutputOf<"collapse">, ctx: RenderContext): HTMLElement {
+  const summary = h("summary", { class: "pywebio-collapse__title" });
+  summary.textContent = str(spec.title); // a title is text, never HTML
+  const body = renderContents(spec, ctx, h("div", { class: "pywebio-collapse__body" }));
+  const node = h("details", { class: "pywebio-collapse" }, summary, body);
+  node.open = spec.open === true;
+  return node;
 }
 
 function renderTabs(spec: OutputOf<"tabs">, ctx: RenderContext): HTMLElement {
@@ -81,8 +107,9 @@ function renderTabs(spec: OutputOf<"tabs">, ctx: RenderContext): HTMLElement {
 export const LAYOUT_RENDERERS: FamilyRenderers<typeof LAYOUT_TYPES> = {
   scope: renderScope,
   scrollable: renderScrollable,
-  row: layout("pywebio-row"),
-  column: layout("pywebio-column"),
-  grid: layout("pywebio-grid"),
+  row: renderLine,
+  column: renderLine,
+  grid: renderGrid,
+  collapse: renderCollapse,
   tabs: renderTabs,
 };
