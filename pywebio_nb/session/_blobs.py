@@ -129,17 +129,32 @@ class BlobStore:
                 self._collect(spec, found)
         return found
 
-    def _collect(self, value: Any, found: list[Blob]) -> None:
+    def referenced(self, value: Any) -> list[Blob]:
+        """Every blob ``value`` (specs, commands, a page-model snapshot) refers to.
+
+        Sent or not: a reconnect or reload that replays a snapshot delivers
+        these with it (``Transport.deliver(root, snapshot, blobs)``).
+        """
+        found: list[Blob] = []
+        with self._lock:
+            self._collect(value, found, only_unsent=False)
+        return found
+
+    def _collect(self, value: Any, found: list[Blob], *, only_unsent: bool = True) -> None:
         if isinstance(value, dict):
             blob_id = value.get("blob")
-            if isinstance(blob_id, str) and blob_id in self._unsent:
-                self._unsent.discard(blob_id)
-                found.append(self._blobs[blob_id])
+            if isinstance(blob_id, str) and blob_id in self._blobs:
+                if not only_unsent:
+                    if all(b.id != blob_id for b in found):
+                        found.append(self._blobs[blob_id])
+                elif blob_id in self._unsent:
+                    self._unsent.discard(blob_id)
+                    found.append(self._blobs[blob_id])
                 return
             for item in value.values():
                 if isinstance(item, (dict, list)):
-                    self._collect(item, found)
+                    self._collect(item, found, only_unsent=only_unsent)
         elif isinstance(value, list):
             for item in value:
                 if isinstance(item, (dict, list)):
-                    self._collect(item, found)
+                    self._collect(item, found, only_unsent=only_unsent)

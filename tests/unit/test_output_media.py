@@ -302,3 +302,17 @@ def test_comm_messages_pack_small_chunks_and_split_large_ones() -> None:
             chunk = buffers[spec["buffer"]]
             target[spec["offset"] : spec["offset"] + chunk.nbytes] = chunk
     assert [bytes(rebuilt[b.id]) for b in blobs] == [b.data.tobytes() for b in blobs]
+
+
+def test_a_snapshot_replay_finds_every_blob_again(run_app) -> None:
+    def app() -> None:
+        put_text("a")
+        put_image(PNG)
+        put_table([["f", put_file("x.bin", b"xyz")]])
+
+    run = run_app(app)
+    run.join()
+    snapshot = run.session.page.snapshot("page")
+    blobs = run.session.blobs.referenced(snapshot)
+    assert [b.data.tobytes() for b in blobs] == [PNG, b"xyz"]
+    assert not run.session.blobs.has_unsent  # finding them sends nothing by itself

@@ -1,4 +1,8 @@
-"""put_image / put_file under a real server: bytes as binary WebSocket frames, never JSON."""
+"""put_image / put_file under a real server: bytes as binary WebSocket frames, never JSON.
+
+(Not test_output_media.py: tests/unit has that basename, and pytest's default import
+mode refuses two test modules of one basename in one run.)
+"""
 
 from __future__ import annotations
 
