@@ -1,12 +1,18 @@
 // Build the two bundles of the frontend into ../pywebio_nb/static/:
-//   widget.js  single-file ESM for anywidget (`export default {initialize, render}`)
-//   page.js    IIFE for the standalone server page
+//   widget.js  single-file ESM for anywidget (`export default {initialize, render}`):
+//              everything inlined, dynamic imports included (no splitting)
+//   page.js    ESM for the standalone server page (`<script type="module">`), split:
+//              what only some apps use (Prism and its languages, mustache) is an
+//              `import()` that esbuild turns into a chunk under chunks/, fetched on
+//              first use, so it never weighs on the page's first load
 // CSS is compiled here (a Bootstrap 5 subset + our own styles) and bundled into the
 // JS as text; the renderer injects it into its shadow root. `--watch` rebuilds on change.
+// Each build prints the gzip size of what a first load fetches and fails over budget.
 
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import * as sass from "sass";
 
@@ -65,9 +71,67 @@ export const common = {
 };
 
 const targets = [
-  { ...common, entryPoints: [join(here, "src/entries/widget.ts")], format: "esm", outfile: join(outdir, "widget.js") },
-  { ...common, entryPoints: [join(here, "src/entries/page.ts")], format: "iife", outfile: join(outdir, "page.js") },
+  {
+    ...common,
+    entryPoints: [join(here, "src/entries/widget.ts")],
+    format: "esm",
+    outfile: join(outdir, "widget.js"),
+    metafile: true,
+  },
+  {
+    ...common,
+    entryPoints: { page: join(here, "src/entries/page.ts") },
+    format: "esm",
+    splitting: true,
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
+    metafile: true,
+  },
 ];
+
+/** First-load budgets (gzip bytes) of the issue: page <= 90 KB in <= 5 requests, widget <= 120 KB. */
+const BUDGETS = { "widget.js": 120 * 1024, "page.js": 90 * 1024 };
+
+/**
+ * Print, for each entry, the gzip size of the files a first load fetches (the entry and
+ * the chunks it imports statically) and of its lazy chunks; return the over-budget ones.
+ */
+async function report(metafile) {
+  const problems = [];
+  const outputs = metafile.outputs;
+  const gz = async (file) => gzipSync(await readFile(join(here, file))).length;
+  for (const [file, meta] of Object.entries(outputs)) {
+    const name = file.split("/").pop();
+    // Lazy chunks are entry points too (of their import()); report them under their entry.
+    if (!meta.entryPoint || !(name in BUDGETS)) continue;
+    const eager = new Set([file]);
+    const lazy = new Set();
+    const visit = (f) => {
+      for (const imp of outputs[f]?.imports ?? []) {
+        if (imp.external) continue;
+        if (imp.kind === "dynamic-import") lazy.add(imp.path);
+        else if (!eager.has(imp.path)) {
+          eager.add(imp.path);
+          visit(imp.path);
+        }
+      }
+    };
+    visit(file);
+    let total = 0;
+    for (const f of eager) total += await gz(f);
+    const lazySizes = [];
+    for (const f of lazy)
+      if (!eager.has(f)) lazySizes.push(`${f.split("/").pop()} ${((await gz(f)) / 1024).toFixed(1)} KB`);
+    const budget = BUDGETS[name];
+    console.log(
+      `${name}: first load ${eager.size} file(s), ${(total / 1024).toFixed(1)} KB gzip` +
+        (budget ? ` (budget ${budget / 1024} KB)` : "") +
+        (lazySizes.length ? `; lazy chunks (gzip): ${lazySizes.join(", ")}` : ""),
+    );
+    if (budget && total > budget) problems.push(`${name} is ${total} bytes gzip, over its ${budget} byte budget`);
+  }
+  return problems;
+}
 
 async function main() {
   if (watch) {
@@ -78,7 +142,17 @@ async function main() {
     console.log("watching js/src for changes...");
   } else {
     // One at a time: the build machines have two cores.
-    for (const options of targets) await esbuild.build(options);
+    const problems = [];
+    // Chunk names carry a content hash: drop the chunks of earlier builds.
+    await rm(join(outdir, "chunks"), { recursive: true, force: true });
+    for (const options of targets) {
+      const result = await esbuild.build({ ...options, absWorkingDir: here });
+      problems.push(...(await report(result.metafile)));
+    }
+    if (problems.length) {
+      console.error(`bundle over budget:\n  ${problems.join("\n  ")}`);
+      process.exitCode = 1;
+    }
   }
 }
 

@@ -14,7 +14,7 @@ export const ROOT_SCOPE_SELECTOR = "#pywebio-scope-ROOT";
 export const TOAST_COLORS = { info: "#1565c0", error: "#e53935", warn: "#ef6c00", success: "#2e7d32" } as const;
 
 /** Every `type` of an `output` spec. */
-export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "buttons", "scope", "scrollable", "row", "column", "grid", "collapse", "tabs", "file", "image", "pin"] as const;
+export const OUTPUT_TYPES = ["text", "markdown", "html", "code", "table", "message", "link", "processbar", "loading", "widget", "buttons", "scope", "scrollable", "row", "column", "grid", "collapse", "tabs", "file", "image", "pin"] as const;
 
 export type OutputType = (typeof OUTPUT_TYPES)[number];
 
@@ -342,6 +342,61 @@ export interface MarkdownOutputSpec {
   sanitize?: boolean;
 }
 
+/** ``put_link``: a hyperlink; ``name`` is its text (never HTML). ``url`` is the target (``put_link(app=...)`` becomes ``?app=NAME``); ``new_window`` opens it in a new browsing context. */
+export interface LinkOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "link";
+  name: string;
+  url: string;
+  new_window?: boolean;
+}
+
+/** ``put_processbar``: a progress bar identified by ``name`` (any string). ``value`` is in [0, 1]; ``label`` replaces the percentage shown when set; ``auto_close`` removes the bar once ``value`` reaches 1. The ``set_processbar`` command updates it. */
+export interface ProcessbarOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "processbar";
+  name: string;
+  value: number;
+  label?: string | null;
+  auto_close?: boolean;
+}
+
+/** ``put_loading``: a Bootstrap spinner (``shape`` border or grow, a Bootstrap ``color``). */
+export interface LoadingOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "loading";
+  shape: "border" | "grow";
+  color: string;
+}
+
+/** ``put_widget``: a mustache ``template`` rendered with ``data``. Output specs anywhere inside ``data`` are rendered where the template writes ``{{& pywebio_output_parse}}`` (a string there becomes text). */
+export interface WidgetOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "widget";
+  template: string;
+  data: Record<string, unknown>;
+}
+
 /** A pin widget (``pywebio.pin``): a form item outside any form. */
 export interface PinOutputSpec {
   style?: string;
@@ -428,6 +483,20 @@ export interface ScopeOutputSpec {
   type: "scope";
   dom_id: string;
   contents?: Array<OutputSpec>;
+}
+
+/** ``put_info/success/warning/error``: a Bootstrap alert holding ``contents``. ``color`` is the alert's Bootstrap colour; ``closable`` adds a dismiss button. */
+export interface MessageOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "message";
+  color: "info" | "success" | "warning" | "danger";
+  contents?: Array<OutputSpec>;
+  closable?: boolean;
 }
 
 /** ``put_table``: rows of cells (the first row is the header). A cell is a string (text) or a nested output spec; ``span`` maps ``"row,col"`` to ``{"row": n, "col": m}``. */
@@ -535,6 +604,13 @@ export interface SetEnvSpec {
   output_max_width?: string;
 }
 
+/** Extension ``set_processbar``: set the value (and label) of the bars called ``name``. PyWebIO does this with a ``run_script`` snippet; a command of its own lets the page model record the bar's latest value (for a reload or an export) and lets the session coalesce a burst of updates of one bar into the last. ``label`` None shows the percentage. */
+export interface SetProcessbarSpec {
+  name: string;
+  value: number;
+  label?: string | null;
+}
+
 /** ``toast``: show a notification; ``color`` is a CSS colour. ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it. */
 export interface ToastSpec {
   content: string;
@@ -623,6 +699,13 @@ export interface DownloadCommand {
   task_id: string | null;
   command: "download";
   spec: DownloadSpec;
+}
+
+/** Extension: update a progress bar (see :class:`SetProcessbarSpec`). */
+export interface SetProcessbarCommand {
+  task_id: string | null;
+  command: "set_processbar";
+  spec: SetProcessbarSpec;
 }
 
 export interface SetEnvCommand {
@@ -726,6 +809,11 @@ export type OutputSpec =
   | HtmlOutputSpec
   | CodeOutputSpec
   | TableOutputSpec
+  | MessageOutputSpec
+  | LinkOutputSpec
+  | ProcessbarOutputSpec
+  | LoadingOutputSpec
+  | WidgetOutputSpec
   | ButtonsOutputSpec
   | ScopeOutputSpec
   | ScrollableOutputSpec
@@ -768,6 +856,7 @@ export type Command =
   | ToastCommand
   | RunScriptCommand
   | DownloadCommand
+  | SetProcessbarCommand
   | SetEnvCommand
   | PinValueCommand
   | PinUpdateCommand
@@ -787,7 +876,7 @@ export type Event =
   | PongEvent;
 
 /** Every command name. */
-export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob"] as const;
+export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob"] as const;
 
 /** Every event name. */
 export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong"] as const;

@@ -29,7 +29,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from ..exceptions import NoFrontendError
@@ -256,8 +256,10 @@ class KernelSession(Session):
         return self.kernel_transport.widgets[root_id]
 
     # ------------------------------------------------------------ commands
-    def send(self, command: Command, root_id: str | None = None) -> None:
-        super().send(command, root_id)
+    def send(
+        self, command: Command, root_id: str | None = None, *, coalesce_key: Hashable | None = None
+    ) -> None:
+        super().send(command, root_id, coalesce_key=coalesce_key)
         if len(self._buffer) >= self.MAX_BATCH:
             self.flush()
 

@@ -20,13 +20,27 @@ the helpers every family uses; ``_scope``, ``_content``, ``_buttons``,
 from __future__ import annotations
 
 from ._buttons import put_button, put_buttons
-from ._content import put_code, put_html, put_markdown, put_table, put_text
+from ._content import (
+    put_code,
+    put_error,
+    put_html,
+    put_info,
+    put_link,
+    put_loading,
+    put_markdown,
+    put_success,
+    put_text,
+    put_warning,
+)
 from ._core import Output, style
 from ._interact import toast
 from ._layout import put_collapse, put_column, put_grid, put_row, put_scrollable, put_tabs
-from ._popup import PopupSize, close_popup, popup
 from ._media import put_file, put_image
+from ._popup import PopupSize, close_popup, popup
+from ._progress import put_processbar, set_processbar
 from ._scope import clear, get_scope, put_scope, remove, scroll_to, use_scope
+from ._table import put_table, span
+from ._widget import put_widget
 
 __all__ = [
     "Output",
@@ -40,19 +54,29 @@ __all__ = [
     "put_code",
     "put_collapse",
     "put_column",
+    "put_error",
     "put_file",
     "put_grid",
     "put_html",
     "put_image",
+    "put_info",
+    "put_link",
+    "put_loading",
     "put_markdown",
+    "put_processbar",
     "put_row",
     "put_scope",
     "put_scrollable",
+    "put_success",
     "put_table",
     "put_tabs",
     "put_text",
+    "put_warning",
+    "put_widget",
     "remove",
     "scroll_to",
+    "set_processbar",
+    "span",
     "style",
     "toast",
     "use_scope",

@@ -34,7 +34,8 @@ _TEMPLATE = """<!doctype html>
 
 def render_page(title: str, script_url: str, description: str = "") -> str:
     """The page of one app: an empty root and the bundle's ``<script>``."""
-    script = f'<script src="{html.escape(script_url, quote=True)}"></script>'
+    # A module: the bundle is ESM and fetches its lazy chunks with import().
+    script = f'<script type="module" src="{html.escape(script_url, quote=True)}"></script>'
     return _TEMPLATE.format(
         title=html.escape(title), description=html.escape(description), body="", script=script
     )

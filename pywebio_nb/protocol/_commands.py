@@ -33,6 +33,7 @@ __all__ = [
     "PopupSpec",
     "RunScriptSpec",
     "SetEnvSpec",
+    "SetProcessbarSpec",
     "ToastSpec",
     "make_command",
 ]
@@ -166,6 +167,20 @@ class PinOnChangeSpec(TypedDict, total=False):
     clear: bool
 
 
+class SetProcessbarSpec(TypedDict, total=False):
+    """Extension ``set_processbar``: set the value (and label) of the bars called ``name``.
+
+    PyWebIO does this with a ``run_script`` snippet; a command of its own lets
+    the page model record the bar's latest value (for a reload or an export)
+    and lets the session coalesce a burst of updates of one bar into the last.
+    ``label`` None shows the percentage.
+    """
+
+    name: Required[str]
+    value: Required[float]
+    label: str | None
+
+
 class PingSpec(TypedDict):
     """Extension ``ping``: the frontend answers with a ``pong`` carrying ``id``."""
 
@@ -229,6 +244,13 @@ class BlobCommand(_Envelope):
     spec: BlobSpec
 
 
+class SetProcessbarCommand(_Envelope):
+    """Extension: update a progress bar (see :class:`SetProcessbarSpec`)."""
+
+    command: Literal["set_processbar"]
+    spec: SetProcessbarSpec
+
+
 class SetEnvCommand(_Envelope):
     command: Literal["set_env"]
     spec: SetEnvSpec
@@ -282,6 +304,7 @@ Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     ToastCommand,
     RunScriptCommand,
     DownloadCommand,
+    SetProcessbarCommand,
     SetEnvCommand,
     PinValueCommand,
     PinUpdateCommand,
@@ -338,6 +361,10 @@ def make_command(
 def make_command(
     name: Literal["download"], spec: DownloadSpec, task_id: str | None = None
 ) -> DownloadCommand: ...
+@overload
+def make_command(
+    name: Literal["set_processbar"], spec: SetProcessbarSpec, task_id: str | None = None
+) -> SetProcessbarCommand: ...
 @overload
 def make_command(
     name: Literal["set_env"], spec: SetEnvSpec, task_id: str | None = None

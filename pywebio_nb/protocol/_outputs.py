@@ -24,9 +24,14 @@ from ._inputs import InputItemSpec
 from ._outputs_content import (
     CodeOutputSpec,
     HtmlOutputSpec,
+    LinkOutputSpec,
+    LoadingOutputSpec,
     MarkdownOutputSpec,
+    MessageOutputSpec,
+    ProcessbarOutputSpec,
     TableOutputSpec,
     TextOutputSpec,
+    WidgetOutputSpec,
 )
 from ._outputs_layout import (
     CollapseOutputSpec,
@@ -81,6 +86,11 @@ OutputSpec = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     HtmlOutputSpec,
     CodeOutputSpec,
     TableOutputSpec,
+    MessageOutputSpec,
+    LinkOutputSpec,
+    ProcessbarOutputSpec,
+    LoadingOutputSpec,
+    WidgetOutputSpec,
     ButtonsOutputSpec,
     ScopeOutputSpec,
     ScrollableOutputSpec,

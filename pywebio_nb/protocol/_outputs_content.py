@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CodeOutputSpec",
     "HtmlOutputSpec",
+    "LinkOutputSpec",
+    "LoadingOutputSpec",
     "MarkdownOutputSpec",
+    "MessageOutputSpec",
+    "ProcessbarOutputSpec",
     "TableOutputSpec",
     "TextOutputSpec",
+    "WidgetOutputSpec",
 ]
 
 
@@ -74,3 +79,63 @@ class TableOutputSpec(_OutputBase, total=False):
     type: Required[Literal["table"]]
     data: Required[list[list[Union[str, "OutputSpec"]]]]
     span: dict[str, dict[str, int]]
+
+
+class MessageOutputSpec(_OutputBase, total=False):
+    """``put_info/success/warning/error``: a Bootstrap alert holding ``contents``.
+
+    ``color`` is the alert's Bootstrap colour; ``closable`` adds a dismiss button.
+    """
+
+    type: Required[Literal["message"]]
+    color: Required[Literal["info", "success", "warning", "danger"]]
+    contents: list["OutputSpec"]
+    closable: bool
+
+
+class LinkOutputSpec(_OutputBase, total=False):
+    """``put_link``: a hyperlink; ``name`` is its text (never HTML).
+
+    ``url`` is the target (``put_link(app=...)`` becomes ``?app=NAME``);
+    ``new_window`` opens it in a new browsing context.
+    """
+
+    type: Required[Literal["link"]]
+    name: Required[str]
+    url: Required[str]
+    new_window: bool
+
+
+class ProcessbarOutputSpec(_OutputBase, total=False):
+    """``put_processbar``: a progress bar identified by ``name`` (any string).
+
+    ``value`` is in [0, 1]; ``label`` replaces the percentage shown when set;
+    ``auto_close`` removes the bar once ``value`` reaches 1. The
+    ``set_processbar`` command updates it.
+    """
+
+    type: Required[Literal["processbar"]]
+    name: Required[str]
+    value: Required[float]
+    label: str | None
+    auto_close: bool
+
+
+class LoadingOutputSpec(_OutputBase, total=False):
+    """``put_loading``: a Bootstrap spinner (``shape`` border or grow, a Bootstrap ``color``)."""
+
+    type: Required[Literal["loading"]]
+    shape: Required[Literal["border", "grow"]]
+    color: Required[str]
+
+
+class WidgetOutputSpec(_OutputBase, total=False):
+    """``put_widget``: a mustache ``template`` rendered with ``data``.
+
+    Output specs anywhere inside ``data`` are rendered where the template
+    writes ``{{& pywebio_output_parse}}`` (a string there becomes text).
+    """
+
+    type: Required[Literal["widget"]]
+    template: Required[str]
+    data: Required[dict[str, Any]]

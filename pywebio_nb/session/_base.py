@@ -37,7 +37,7 @@ import secrets
 import threading
 import traceback
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -271,6 +271,8 @@ class Session:
         self._deferred: list[Callable[[], Any]] = []
         self._task_ids = itertools.count(1)
         self._closed = False
+        #: coalesce key -> (id of the buffer list it went into, the command)
+        self._coalesced: dict[Hashable, tuple[int, Command]] = {}
         self._executor: ThreadPoolExecutor | None = None
         self._serial_executor: ThreadPoolExecutor | None = None
         transport.attach(self)
@@ -316,20 +318,50 @@ class Session:
         return self.default_root()
 
     # ------------------------------------------------------------- commands
-    def send(self, command: Command, root_id: str | None = None) -> None:
-        """Buffer one command (flushed in a batch soon); updates the page model."""
+    def send(
+        self, command: Command, root_id: str | None = None, *, coalesce_key: Hashable | None = None
+    ) -> None:
+        """Buffer one command (flushed in a batch soon); updates the page model.
+
+        ``coalesce_key`` marks an *overwriting* command (a progress bar's new
+        value): a still-buffered command sent with the same key (and root) is
+        dropped, and this one is appended in its stead, so a burst sends only
+        the last. Only use it when the newer command makes the older one's
+        effect invisible.
+        """
         root = root_id if root_id is not None else self.route(command)
         with self._lock:
             if self._closed:
                 raise SessionClosedException("the session is closed; nothing can be sent")
             self.page.apply(command, root)
             first = not self._buffer
+            if coalesce_key is not None:
+                self._drop_coalesced(coalesce_key, root)
+                self._coalesced[coalesce_key] = (id(self._buffer), command)
             self._buffer.append((root, command))
             if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
                 for blob in self.blobs.take_referenced(command.get("spec")):
                     self._blob_outbox.append((root, blob))
         if first:
             self.transport.request_flush()
+
+    def _drop_coalesced(self, key: Hashable, root: str) -> None:
+        """Remove the buffered command last sent with ``key`` (the lock is held).
+
+        The entry remembers which buffer list it went into: a flush swaps the
+        list, so an entry of a flushed batch is skipped without a search. The
+        command is looked for from the end, where a burst leaves it.
+        """
+        entry = self._coalesced.pop(key, None)
+        if entry is None or entry[0] != id(self._buffer):
+            return
+        old = entry[1]
+        for index in range(len(self._buffer) - 1, -1, -1):
+            cmd_root, command = self._buffer[index]
+            if command is old:
+                if cmd_root == root:
+                    del self._buffer[index]
+                return
 
     def flush(self) -> None:
         """Deliver everything buffered: one batch per root, in order."""

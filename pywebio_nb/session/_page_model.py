@@ -161,6 +161,9 @@ class PageModel:
         self._named: dict[str, ScopeNode] = {}
         #: The popup each root shows: its content scope (``spec``: the popup's spec).
         self.popups: dict[str, ScopeNode] = {}
+        # progress bar name -> (scope, child) where it was last updated: a burst
+        # of set_processbar finds its bar without walking the whole tree.
+        self._bars: dict[str, tuple[ScopeNode, Any]] = {}
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:
@@ -224,6 +227,9 @@ class PageModel:
             self._popup(command["spec"], root_id)
         elif command["command"] == "close_popup":
             self._forget(self.popups.pop(root_id, None))
+        elif command["command"] == "set_processbar":
+            bar = command["spec"]
+            self._set_processbar(bar["name"], bar["value"], bar.get("label"))
 
     def _register(self, name: str, parent: ScopeNode | None, root_id: str) -> ScopeNode:
         """A new scope called ``name``; an older scope of that name goes (names are unique)."""
@@ -381,3 +387,77 @@ class PageModel:
                     for child in between:
                         self._drop(child)
                     del parent.children[i + 1 : j]
+
+    # ------------------------------------------------------- progress bars
+    def _set_processbar(self, name: str, value: float, label: str | None) -> None:
+        """Record a bar's latest value (copies, never edits, the specs already sent).
+
+        A complete ``auto_close`` bar is removed, as the renderer removes it.
+        """
+        cached = self._bars.pop(name, None)
+        if cached is not None:
+            node, child = cached
+            for index, item in enumerate(node.children):
+                if item is child:
+                    self._update_child(node, index, name, value, label)
+                    return
+        for root in list(self.roots.values()):
+            self._update_bars_in(root, name, value, label)
+
+    def _update_bars_in(self, node: ScopeNode, name: str, value: float, label: str | None) -> None:
+        for index in range(len(node.children) - 1, -1, -1):
+            item = node.children[index]
+            if isinstance(item, ScopeNode):
+                self._update_bars_in(item, name, value, label)
+            else:
+                self._update_child(node, index, name, value, label)
+
+    def _update_child(
+        self, node: ScopeNode, index: int, name: str, value: float, label: str | None
+    ) -> None:
+        item = node.children[index]
+        updated = _update_bars(item, name, value, label)
+        if updated is _GONE:
+            del node.children[index]
+        elif updated is not item:
+            node.children[index] = updated
+            self._bars[name] = (node, updated)
+
+
+#: Marks a progress bar removed by ``auto_close``.
+_GONE: Any = object()
+
+
+def _update_bars(item: Any, name: str, value: float, label: str | None) -> Any:
+    """``item`` with the progress bars called ``name`` set to ``value`` (a copy when
+    anything changed, else ``item`` itself; ``_GONE`` for a closed bar)."""
+    if isinstance(item, list):
+        new_list: list[Any] | None = None
+        for index, child in enumerate(item):
+            updated = _update_bars(child, name, value, label)
+            if updated is not child:
+                if new_list is None:
+                    new_list = item[:index]
+                if updated is not _GONE:
+                    new_list.append(updated)
+            elif new_list is not None:
+                new_list.append(child)
+        return item if new_list is None else new_list
+    if not isinstance(item, dict):
+        return item
+    if item.get("type") == "processbar" and item.get("name") == name:
+        if item.get("auto_close") and value >= 1:
+            return _GONE
+        return {**item, "value": value, "label": label}
+    new_dict: dict[str, Any] | None = None
+    for key, child in item.items():
+        if isinstance(child, (dict, list)):
+            updated = _update_bars(child, name, value, label)
+            if updated is not child:
+                if new_dict is None:
+                    new_dict = dict(item)
+                if updated is _GONE:
+                    del new_dict[key]
+                else:
+                    new_dict[key] = updated
+    return item if new_dict is None else new_dict

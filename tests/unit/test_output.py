@@ -189,7 +189,7 @@ def test_put_table_list_of_dicts(
 def test_put_table_dicts_without_header_use_first_keys(run_app) -> None:
     run = run_app(lambda: put_table([{"k": 1, "v": 2}, {"v": 3}]))
     run.join()
-    assert _outputs(run)[0]["data"] == [["1", "2"], ["", "3"]]
+    assert _outputs(run)[0]["data"] == [["k", "v"], ["1", "2"], ["", "3"]]
 
 
 def test_style_and_chaining(run_app) -> None:

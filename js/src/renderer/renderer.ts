@@ -21,6 +21,7 @@ import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
 import { Forms } from "./forms";
 import { OUTPUT_RENDERERS, type OutputRenderers, renderOutputWith } from "./outputs";
+import { setProcessbar } from "./outputs/progress";
 import { Overlays } from "./overlays";
 import { Pins } from "./pins";
 import { output, outputCtl } from "./scopes";
@@ -102,6 +103,7 @@ export class Renderer {
     toast: (c) => this.overlays.toast(c.spec),
     run_script: (c) => runScript(this.ctx, c.task_id, c.spec),
     download: (c) => download(c.spec),
+    set_processbar: (c) => setProcessbar(this.ctx, c.spec),
     set_env: (c) => {
       if (this.opts.mode !== "page") return;
       if (typeof c.spec.title === "string") document.title = c.spec.title;
