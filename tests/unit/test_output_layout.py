@@ -803,3 +803,107 @@ def test_button_in_tabs_collapse_and_popup_call_their_callbacks(run_app) -> None
         run.click(spec["callback_id"], 0)
     assert all_clicked.wait(5)
     assert sorted(clicks) == ["col", "pop", "tab"]
+
+
+# ------------------------------------------- scope= and position= on every put_*
+
+_names = iter(f"sc{i}" for i in range(1000))
+
+#: The smallest call of each builder (the manual's parameters); a builder missing
+#: here fails the test below, so a new put_* cannot skip scope/position.
+SAMPLE_CALLS: dict[str, Callable[..., Any]] = {
+    "put_text": lambda f, **kw: f("t", **kw),
+    "put_markdown": lambda f, **kw: f("m", **kw),
+    "put_html": lambda f, **kw: f("<b>h</b>", **kw),
+    "put_code": lambda f, **kw: f("c", **kw),
+    "put_info": lambda f, **kw: f("i", **kw),
+    "put_success": lambda f, **kw: f("s", **kw),
+    "put_warning": lambda f, **kw: f("w", **kw),
+    "put_error": lambda f, **kw: f("e", **kw),
+    "put_link": lambda f, **kw: f("l", "https://example.com", **kw),
+    "put_processbar": lambda f, **kw: f("bar", **kw),
+    "put_loading": lambda f, **kw: f(**kw),
+    "put_table": lambda f, **kw: f([["a"]], **kw),
+    "put_buttons": lambda f, **kw: f(["b"], lambda _: None, **kw),
+    "put_button": lambda f, **kw: f("b", lambda: None, **kw),
+    "put_image": lambda f, **kw: f("https://example.com/a.png", **kw),
+    "put_file": lambda f, **kw: f("f.txt", b"x", **kw),
+    "put_tabs": lambda f, **kw: f([{"title": "t", "content": "c"}], **kw),
+    "put_collapse": lambda f, **kw: f("c", **kw),
+    "put_scrollable": lambda f, **kw: f("s", **kw),
+    "put_widget": lambda f, **kw: f("<b>{{x}}</b>", {"x": 1}, **kw),
+    "put_row": lambda f, **kw: f([put_text("x")], **kw),
+    "put_column": lambda f, **kw: f([put_text("x")], **kw),
+    "put_grid": lambda f, **kw: f([[put_text("x")]], **kw),
+    "put_scope": lambda f, **kw: f(next(_names), **kw),
+}
+
+
+def _builders() -> list[str]:
+    import pywebio_nb.output as output
+
+    return sorted(name for name in output.__all__ if name.startswith("put_"))
+
+
+@pytest.mark.parametrize("name", _builders())
+def test_every_put_function_takes_scope_and_position(run_app, name: str) -> None:
+    import inspect
+
+    import pywebio_nb.output as output
+
+    builder = getattr(output, name)
+    params = inspect.signature(builder).parameters
+    assert params["scope"].default is None and params["position"].default == -1, name
+    assert name in SAMPLE_CALLS, f"add a sample call of {name} to SAMPLE_CALLS"
+    call = SAMPLE_CALLS[name]
+
+    def app() -> None:
+        with use_scope("target"):
+            put_text("first")
+            put_text("second")
+        with use_scope("other"):
+            call(builder, scope="target", position=1)  # by name
+            call(builder, scope=-2, position=-1)  # by index into the scope stack: ROOT
+
+    run = run_app(app)
+    run.join()
+    by_name, by_index = _outputs(run)[2:4]
+    assert (by_name["scope"], by_name["position"]) == ("#pywebio-scope-target", 1)
+    assert (by_index["scope"], by_index["position"]) == ("#pywebio-scope-ROOT", -1)
+    target = run.scope("target").children
+    assert len(target) == 3
+    # inserted before the second text
+    assert target[2] is not target[1] and (
+        isinstance(target[1], ScopeNode) or target[1].get("content") != "second"
+    )
+
+
+def test_one_popup_per_session_across_notebook_cells(run_app) -> None:
+    """A popup opened from another root (another notebook cell) closes the first one;
+    close_popup() goes to the root that shows the popup, wherever it is called from."""
+    from pywebio_nb.session._context import root_var
+
+    def app() -> None:
+        token = root_var.set("cell-1")
+        popup("first", "a")
+        root_var.reset(token)
+        token = root_var.set("cell-2")
+        popup("second", "b")
+        root_var.reset(token)
+        close_popup()  # from the page root
+
+    run = run_app(app)
+    run.join()
+    sent = [
+        (root, c["command"], (c["spec"] or {}).get("title"))
+        for root, batch in run.transport.batches
+        for c in batch
+        if c["command"] in ("popup", "close_popup")
+    ]
+    assert sent == [
+        ("cell-1", "popup", "first"),
+        ("cell-1", "close_popup", None),
+        ("cell-2", "popup", "second"),
+        ("cell-2", "close_popup", None),
+    ]
+    assert run.session.page.popups == {}
