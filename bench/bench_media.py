@@ -5,14 +5,16 @@
    output that names it (binary WebSocket frames of 1 MB + the JSON frame), and
 2. a real Chromium (Playwright, Debian's ``/usr/bin/chromium``) showing it on the
    server page: the image decoded (``img.complete`` and ``naturalWidth > 0``), the
-   file link pointing at its object URL.
+   file link pointing at its object URL;
+3. with ``--jupyterlab``: the same, in a cell of a real JupyterLab (comm buffers
+   through the Jupyter server's kernel websocket), timed from the call in the kernel.
 
 Each case runs ``--runs`` times, each in a new session; the median and min are
 reported. The app waits for a go signal after the page (or client) is ready, so
 connection and page load are not counted. Times use one clock: the app's
 ``time.time()`` and the page's ``Date.now()`` on the same machine (ms resolution).
 
-Run: ``.venv/bin/python bench/bench_media.py [--runs 5] [--no-browser]``
+Run: ``.venv/bin/python bench/bench_media.py [--runs 5] [--no-browser] [--jupyterlab]``
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "server"))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from _wsclient import Client  # noqa: E402
 
@@ -128,6 +131,85 @@ def _measure(kind: str, put: Callable[[], Any], runs: int, page: Any | None) -> 
     return times
 
 
+LAB_SETUP = """
+import os, time
+from pywebio_nb.output import put_file, put_image, put_text
+from PIL import Image
+import io
+side = int((5 * 2**20 / 3) ** 0.5)
+buf = io.BytesIO()
+Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buf, "PNG", compress_level=1)
+IMAGE, BLOB, RUN = buf.getvalue(), os.urandom(20 * 2**20), 0
+put_text("ready")
+"""
+LAB_IMAGE = """
+RUN += 1
+t0 = time.time()
+put_image(IMAGE, title=f"run-{RUN}")
+put_text(f"t0={t0!r}")
+"""
+LAB_FILE = """
+RUN += 1
+t0 = time.time()
+put_file("big.bin", BLOB, f"run-{RUN}")
+put_text(f"t0={t0!r}")
+"""
+LAB_DONE_JS = """([kind, label]) => {
+    for (const host of document.querySelectorAll('.pywebio-nb-host')) {
+        const root = host.shadowRoot;
+        if (!root) continue;
+        if (kind === 'image') {
+            const img = root.querySelector(`img.pywebio-image[alt="${label}"]`);
+            if (img && img.complete && img.naturalWidth > 0) return Date.now();
+        } else {
+            for (const a of root.querySelectorAll('a.pywebio-file__link[href^="blob:"]')) {
+                if (a.textContent === label) return Date.now();
+            }
+        }
+    }
+    return null;
+}"""
+
+
+def _jupyterlab(page: Any, runs: int) -> dict[str, list[float]]:
+    """Seconds from the call in the kernel to the output shown in JupyterLab, per kind."""
+    import re
+    import tempfile
+
+    from _jupyter import cell_output_text, jupyter_server, open_notebook, run_cell
+
+    results: dict[str, list[float]] = {"image": [], "file": []}
+    with tempfile.TemporaryDirectory() as tmp, jupyter_server("lab", pathlib.Path(tmp)) as lab:
+        name = lab.write_notebook("bench-media", [LAB_SETUP, LAB_IMAGE, LAB_FILE])
+        open_notebook(page, lab.notebook_url(name))
+        run_cell(page, 0)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.pywebio-nb-host')].some("
+            "h => h.shadowRoot && h.shadowRoot.textContent.includes('ready'))",
+            timeout=120_000,
+        )
+        count = 0
+        for _ in range(runs):
+            for index, kind in ((1, "image"), (2, "file")):
+                count += 1
+                run_cell(page, index)
+                handle = page.wait_for_function(
+                    LAB_DONE_JS, arg=[kind, f"run-{count}"], polling="raf", timeout=120_000
+                )
+                shown = float(handle.json_value()) / 1000
+                page.wait_for_function(
+                    "([i, n]) => document.querySelectorAll("
+                    "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')[i]"
+                    ".querySelector('.pywebio-nb-host')?.shadowRoot?.textContent.includes('t0=')",
+                    arg=[index, count],
+                    timeout=60_000,
+                )
+                match = re.search(r"t0=([0-9.]+)", cell_output_text(page, index))
+                assert match, cell_output_text(page, index)
+                results[kind].append(shown - float(match.group(1)))
+    return results
+
+
 def _report(name: str, target: str, times: list[float]) -> None:
     median, best = statistics.median(times) * 1000, min(times) * 1000
     print(f"{name:28} {target:16} {median:10.1f} {best:8.1f}  {len(times)}", flush=True)
@@ -137,6 +219,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--jupyterlab", action="store_true", help="also time it in JupyterLab")
     args = parser.parse_args()
 
     image = noise_png(5 * MB)
@@ -161,6 +244,12 @@ def main() -> None:
             page = browser.new_page()
             for name, kind, put in cases:
                 _report(name, "chromium page", _measure(kind, put, args.runs, page))
+            if args.jupyterlab:
+                lab = _jupyterlab(
+                    browser.new_page(viewport={"width": 1280, "height": 900}), args.runs
+                )
+                for name, kind, _put in cases:
+                    _report(name, "jupyterlab cell", lab[kind])
         finally:
             browser.close()
 
