@@ -316,3 +316,19 @@ def test_a_snapshot_replay_finds_every_blob_again(run_app) -> None:
     blobs = run.session.blobs.referenced(snapshot)
     assert [b.data.tobytes() for b in blobs] == [PNG, b"xyz"]
     assert not run.session.blobs.has_unsent  # finding them sends nothing by itself
+
+
+def test_manual_onclick_example(run_app) -> None:
+    from pywebio_nb.output import toast
+
+    def app() -> None:
+        # User guide, "Click callback": an image as a click target.
+        put_image("some-image.png").onclick(lambda: toast("You click an image"))
+
+    run = run_app(app)
+    run.join()
+    (spec,) = _outputs(run)
+    assert spec["type"] == "image" and spec["src"] == "some-image.png"
+    run.click(spec["click_callback_id"])
+    toast_command = run.wait_command("toast")
+    assert toast_command["spec"]["content"] == "You click an image"
