@@ -9,7 +9,7 @@
 // JS as text; the renderer injects it into its shadow root. `--watch` rebuilds on change.
 // Each build prints the gzip size of what a first load fetches and fails over budget.
 
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -143,11 +143,17 @@ async function main() {
   } else {
     // One at a time: the build machines have two cores.
     const problems = [];
-    // Chunk names carry a content hash: drop the chunks of earlier builds.
-    await rm(join(outdir, "chunks"), { recursive: true, force: true });
+    const written = new Set();
     for (const options of targets) {
       const result = await esbuild.build({ ...options, absWorkingDir: here });
+      for (const file of Object.keys(result.metafile.outputs)) written.add(join(here, file));
       problems.push(...(await report(result.metafile)));
+    }
+    // Chunk names carry a content hash: drop the chunks of earlier builds, after this
+    // build wrote its own (a page being served meanwhile never misses a chunk).
+    const chunks = join(outdir, "chunks");
+    for (const name of await readdir(chunks).catch(() => [])) {
+      if (!written.has(join(chunks, name))) await rm(join(chunks, name), { force: true });
     }
     if (problems.length) {
       console.error(`bundle over budget:\n  ${problems.join("\n  ")}`);

@@ -22,6 +22,7 @@ _TEMPLATE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <meta name="description" content="{description}">
+<link rel="icon" href="data:,">
 <style>html,body{{margin:0;padding:0}}</style>
 </head>
 <body>
