@@ -60,6 +60,11 @@ def _label(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _missing(value: Any) -> Any:
+    """A float NaN shows as pandas shows it ("NaN", not Python's "nan")."""
+    return "NaN" if isinstance(value, float) and value != value else value
+
+
 def _from_dataframe(frame: Any, header: Sequence[Any] | None) -> list[list[Any]]:
     """Header row + data rows of a DataFrame: the index first, as pandas shows it.
 
@@ -84,7 +89,7 @@ def _from_dataframe(frame: Any, header: Sequence[Any] | None) -> list[list[Any]]
     positions = [columns.index(k) for k in keys]
     for index_value, *values in frame.itertuples(index=True, name=None):
         index_cells = list(index_value) if isinstance(index_value, tuple) else [index_value]
-        rows.append([*index_cells, *(values[i] for i in positions)])
+        rows.append([*index_cells, *(_missing(values[i]) for i in positions)])
     return rows
 
 

@@ -544,9 +544,9 @@ def test_put_table_dataframe_index_and_header(run_app) -> None:
     assert full["data"] == [
         ["fruit", "price", "stock"],
         ["Apple", "5.5", "3.0"],
-        ["Banana", "7.0", "nan"],
+        ["Banana", "7.0", "NaN"],
     ]
-    assert picked["data"] == [["fruit", "Stock"], ["Apple", "3.0"], ["Banana", "nan"]]
+    assert picked["data"] == [["fruit", "Stock"], ["Apple", "3.0"], ["Banana", "NaN"]]
     assert plain["data"] == [["", "a"], ["0", "1"], ["1", "2"]]
 
 
