@@ -53,6 +53,7 @@ from ..protocol import (
     scope_selector,
 )
 from ._blobs import Blob, BlobStore
+from ._blobs import Blob, BlobStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
@@ -266,6 +267,9 @@ class Session:
         #: The session's binary content (see ``_blobs``); specs refer to it by id.
         self.blobs = BlobStore()
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
+        #: The session's binary content (see ``_blobs``); specs refer to it by id.
+        self.blobs = BlobStore()
+        self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
         self._deferred: list[Callable[[], Any]] = []
@@ -342,6 +346,9 @@ class Session:
             if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
                 for blob in self.blobs.take_referenced(command.get("spec")):
                     self._blob_outbox.append((root, blob))
+            if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
+                for blob in self.blobs.take_referenced(command.get("spec")):
+                    self._blob_outbox.append((root, blob))
         if first:
             self.transport.request_flush()
 
@@ -384,6 +391,11 @@ class Session:
                     batch, root = [], cmd_root
                 batch.append(command)
             self._deliver(root, batch, blobs.pop(root, None))
+
+    def _shown_specs(self) -> list[list[Command]]:
+        """What every root shows now (the blob store keeps the blobs these name)."""
+        with self._lock:
+            return [self.page.snapshot(root) for root in list(self.page.roots)]
 
     def _deliver(self, root: str, batch: list[Command], blobs: list[Blob] | None) -> None:
         if blobs:

@@ -13,6 +13,11 @@ The store keeps a reference to the bytes, not a copy per view: immutable
 later change by the app cannot alter what was shown), and chunks are
 ``memoryview`` slices. The page model's specs name blobs by id, so a later
 reload or a second view can be sent the same bytes again.
+
+Blobs are dropped once nothing shows them: after every ``COLLECT_AFTER`` bytes
+added, the store asks its ``live`` callback for what the page still shows (the
+page model's snapshots) and forgets every sent blob none of it names. An app
+that replaces an image every second therefore keeps one image, not all of them.
 """
 
 from __future__ import annotations
@@ -20,18 +25,20 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..protocol import BlobRef, BlobSpec
 
-__all__ = ["CHUNK_SIZE", "Blob", "BlobStore"]
+__all__ = ["CHUNK_SIZE", "COLLECT_AFTER", "Blob", "BlobStore"]
 
 #: Bytes per chunk: no comm message or WebSocket frame carries more than this
 #: much binary data (Jupyter forwards comm messages whole; ~1 MB keeps each one
 #: small, see notes/iopub-limits.md).
 CHUNK_SIZE = 1 << 20
+#: Bytes added between two collections of blobs nothing shows any more.
+COLLECT_AFTER = 64 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,12 +96,22 @@ def _as_view(data: Any) -> memoryview:
 
 
 class BlobStore:
-    """The blobs of one session, by id; remembers which were never sent."""
+    """The blobs of one session, by id; remembers which were never sent.
 
-    def __init__(self) -> None:
+    ``live`` returns what the page still shows (anything :meth:`referenced`
+    can search: specs, commands, snapshots); without it nothing is collected.
+    It is called without this store's lock held, so it may take the session's.
+    """
+
+    def __init__(
+        self, live: Callable[[], Any] | None = None, collect_after: int = COLLECT_AFTER
+    ) -> None:
         self._lock = threading.Lock()
         self._blobs: dict[str, Blob] = {}
         self._unsent: set[str] = set()
+        self._live = live
+        self._collect_after = collect_after
+        self._added_since_collect = 0
         # Ids are short and unguessable-enough to never collide across sessions
         # that share a browser tab's memory (a counter keeps them ordered).
         self._prefix = secrets.token_hex(4)
@@ -107,7 +124,25 @@ class BlobStore:
         with self._lock:
             self._blobs[blob.id] = blob
             self._unsent.add(blob.id)
+            self._added_since_collect += blob.size
+            due = self._live is not None and self._added_since_collect >= self._collect_after
+        if due:
+            self.collect()
         return blob.ref()
+
+    def collect(self) -> int:
+        """Forget the sent blobs that nothing live names; returns how many were dropped."""
+        if self._live is None:
+            return 0
+        with self._lock:
+            self._added_since_collect = 0
+        shown = {blob.id for blob in self.referenced(self._live())}
+        with self._lock:
+            # Never-sent blobs belong to outputs still being built or buffered.
+            dead = [i for i in self._blobs if i not in shown and i not in self._unsent]
+            for blob_id in dead:
+                del self._blobs[blob_id]
+        return len(dead)
 
     def get(self, blob_id: str) -> Blob | None:
         with self._lock:

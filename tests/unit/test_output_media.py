@@ -332,3 +332,40 @@ def test_manual_onclick_example(run_app) -> None:
     run.click(spec["click_callback_id"])
     toast_command = run.wait_command("toast")
     assert toast_command["spec"]["content"] == "You click an image"
+
+
+def test_blobs_nothing_shows_are_collected(run_app) -> None:
+    from pywebio_nb.output import clear
+
+    def app() -> None:
+        with use_scope("live"):
+            put_image(PNG + b"old")
+        put_file("kept.bin", b"kept")
+        clear("live")
+        with use_scope("live"):
+            put_image(PNG + b"new")
+
+    run = run_app(app)
+    run.join()
+    store = run.session.blobs
+    assert len(store) == 3
+    assert store.collect() == 1
+    kept = sorted(blob.data.tobytes() for blob in store.referenced(run.session._shown_specs()))
+    assert kept == sorted([PNG + b"new", b"kept"]) and len(store) == 2
+
+
+def test_collection_runs_after_enough_bytes_and_spares_unsent_blobs() -> None:
+    shown: list[Any] = []
+    store = BlobStore(live=lambda: shown, collect_after=10)
+    first = store.add(b"12345")  # never sent: kept whatever the page shows
+    assert store.take_referenced(first) and len(store) == 1
+    second = store.add(b"678")  # 8 bytes so far: no collection yet
+    assert len(store) == 2
+    shown.append({"type": "image", "src": first})
+    store.add(b"90ab")  # 12 bytes: collects; the unsent second and the new one stay
+    assert store.get(first["blob"]) is not None and store.get(second["blob"]) is not None
+    assert store.take_referenced(second) and len(store) == 3
+    shown.clear()
+    store.add(b"cdefghijkl")  # 10 more bytes: first and second, sent and unshown, go
+    assert store.get(first["blob"]) is None and store.get(second["blob"]) is None
+    assert len(store) == 2
