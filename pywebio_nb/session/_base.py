@@ -53,7 +53,6 @@ from ..protocol import (
     scope_selector,
 )
 from ._blobs import Blob, BlobStore
-from ._blobs import Blob, BlobStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
@@ -264,11 +263,9 @@ class Session:
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()  # keeps batches in order across threads
         self._buffer: list[tuple[str, Command]] = []
-        #: The session's binary content (see ``_blobs``); specs refer to it by id.
-        self.blobs = BlobStore()
-        self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
-        #: The session's binary content (see ``_blobs``); specs refer to it by id.
-        self.blobs = BlobStore()
+        #: The session's binary content (see ``_blobs``); specs refer to it by id,
+        #: and blobs that no root of the page model shows any more are dropped.
+        self.blobs = BlobStore(live=self._shown_specs)
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
@@ -343,9 +340,6 @@ class Session:
                 self._drop_coalesced(coalesce_key, root)
                 self._coalesced[coalesce_key] = (id(self._buffer), command)
             self._buffer.append((root, command))
-            if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
-                for blob in self.blobs.take_referenced(command.get("spec")):
-                    self._blob_outbox.append((root, blob))
             if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
                 for blob in self.blobs.take_referenced(command.get("spec")):
                     self._blob_outbox.append((root, blob))
