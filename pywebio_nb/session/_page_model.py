@@ -114,6 +114,12 @@ def _collect_text(spec: Any, out: list[str]) -> None:
             _collect_text(item, out)
 
 
+#: Output types whose specs never nest other outputs (so never a scope).
+_LEAF_TYPES = frozenset(
+    {"text", "markdown", "html", "code", "buttons", "link", "processbar", "image", "file", "pin"}
+)
+
+
 def _scope_name(dom_id: object) -> str | None:
     """The scope name of a scope's DOM id (``pywebio-scope-NAME``), else None."""
     if (
@@ -246,7 +252,10 @@ class PageModel:
         outputs stay specs, copied where they nest scopes (see the module doc).
         """
         spec: dict[str, Any] = output  # type: ignore[assignment]  # read generically
-        if spec.get("type") == "scope":
+        kind = spec.get("type")
+        if kind in _LEAF_TYPES and "container_dom_id" not in spec:
+            return output  # the hot path (put_text in a loop): nothing can nest here
+        if kind == "scope":
             name = _scope_name(spec.get("dom_id"))
             if name is not None:
                 node = self._register(name, parent, parent.root_id)
@@ -272,8 +281,15 @@ class PageModel:
         Returns ``value`` itself when it nests no scope (no copy on the hot path).
         """
         if isinstance(value, list):
-            items = [self._embed(item, parent) for item in value]
-            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+            copied_list: list[Any] | None = None
+            for index, item in enumerate(value):
+                if isinstance(item, (dict, list)):
+                    new_item = self._embed(item, parent)
+                    if new_item is not item:
+                        if copied_list is None:
+                            copied_list = list(value)
+                        copied_list[index] = new_item
+            return value if copied_list is None else copied_list
         if not isinstance(value, dict):
             return value
         if value.get("type") == "scope":
