@@ -12,9 +12,16 @@ names another; ``position`` inserts it among the scope's children: ``>= 0``
 before the child with that index, ``< 0`` after it (``-1``, the default,
 appends).
 
+The functions that take other outputs and that the manual marks as context
+managers (``put_row``, ``put_column``, ``put_collapse``, ``put_scrollable``,
+``put_info`` ..., ``put_loading``) also work as ``with put_xxx() as scope:``;
+``popup()`` is sent when its statement ends too, so it also works as a
+context manager and as a decorator.
+
 The functions live in one module per family (``_core``: :class:`Output` and
-the helpers every family uses; ``_scope``, ``_content``, ``_buttons``,
-``_interact``); this package re-exports them.
+the helpers every family uses; ``_scope``, ``_content``, ``_table``,
+``_progress``, ``_widget``, ``_buttons``, ``_media``, ``_layout``,
+``_popup``, ``_interact``); this package re-exports them.
 """
 
 from __future__ import annotations
