@@ -75,6 +75,16 @@ def _image_bytes(src: Any, format: str | None) -> tuple[Any, str | None]:
     return src, format
 
 
+def _css_length(value: Any) -> str:
+    """A CSS length; a bare number means pixels, as in the ``<img width=...>`` PyWebIO writes."""
+    text = str(value).strip()
+    try:
+        float(text)
+    except ValueError:
+        return text
+    return text + "px"
+
+
 def _add_blob(data: Any, mime: str) -> BlobRef:
     return get_current_session().blobs.add(data, mime)
 
@@ -129,9 +139,9 @@ def put_image(
     if title:
         spec["title"] = str(title)
     if width is not None:
-        spec["width"] = str(width)
+        spec["width"] = _css_length(width)
     if height is not None:
-        spec["height"] = str(height)
+        spec["height"] = _css_length(height)
     return _output(spec, scope, position)
 
 

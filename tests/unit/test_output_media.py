@@ -369,3 +369,14 @@ def test_collection_runs_after_enough_bytes_and_spares_unsent_blobs() -> None:
     store.add(b"cdefghijkl")  # 10 more bytes: first and second, sent and unshown, go
     assert store.get(first["blob"]) is None and store.get(second["blob"]) is None
     assert len(store) == 2
+
+
+def test_bare_numbers_are_pixels(run_app) -> None:
+    def app() -> None:
+        put_image("a.png", width=30, height="20")
+        put_image("a.png", width="10%", height="2em")
+
+    run = run_app(app)
+    run.join()
+    sizes = [(s["width"], s["height"]) for s in _outputs(run)]
+    assert sizes == [("30px", "20px"), ("10%", "2em")]
