@@ -23,7 +23,9 @@ Extensions to PyWebIO's protocol are additive and marked as such below: the
 ``ping`` command / ``pong`` event handshake used by the notebook transport to
 detect whether any frontend is listening; binary content as blobs (``BlobRef``
 in a spec, ``blob`` commands carrying the bytes as comm buffers or binary
-WebSocket frames).
+WebSocket frames); the ``set_processbar`` command (PyWebIO runs a script for
+it; a command of its own lets the page model keep a bar's value and the
+session coalesce a burst of updates into the last one).
 
 ``js/src/protocol.gen.ts`` is generated from this package by
 ``python scripts/gen_protocol_ts.py``; a test fails when the committed file
