@@ -2,7 +2,8 @@
 
 Its frontend is the same renderer as the server page (``static/widget.js``,
 built from ``js/``). Kernel -> frontend custom messages carry a JSON list of
-commands; frontend -> kernel custom messages carry one event.
+commands; frontend -> kernel custom messages carry one event, with its binary
+buffers (the chunks of an uploaded file, ``upload_chunk`` events).
 
 The bundle is attached when the first cell root is made, not when this module
 is imported: importing the notebook runtime (tests, tools, a checkout without
@@ -14,7 +15,7 @@ from __future__ import annotations
 import pathlib
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anywidget
@@ -53,12 +54,14 @@ class CellRoot(anywidget.AnyWidget):
     #: Unique per widget: the frontend pairs a model's views with its renderer by it.
     key = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, root_id: str, on_event: Callable[[Any], None], **kwargs: Any) -> None:
+    def __init__(
+        self, root_id: str, on_event: Callable[[Any, Sequence[Any]], None], **kwargs: Any
+    ) -> None:
         _attach_bundle(type(self))
         super().__init__(root_id=root_id, key=uuid.uuid4().hex, **kwargs)
         self._on_event = on_event
         self.frontend_seen = False
         self.on_msg(self._handle_custom)
 
-    def _handle_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        self._on_event(content)
+    def _handle_custom(self, _widget: Any, content: Any, buffers: Any) -> None:
+        self._on_event(content, list(buffers or ()))

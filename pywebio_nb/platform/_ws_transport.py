@@ -12,6 +12,13 @@ chunk (at most ``CHUNK_SIZE`` bytes) per frame: ``u32 big-endian length of the
 header | header: the UTF-8 JSON of the chunk's ``blob`` command | the chunk``
 (``protocol.BlobSpec``). The server's payload limit applies to incoming frames
 only.
+
+Uploaded files come the other way in the same framing: each binary frame from
+the browser is ``u32 big-endian length of the header | header: the UTF-8 JSON
+of an ``upload_chunk`` event | the chunk`` (``protocol.UploadChunkData``, at
+most 1 MB per chunk), decoded by :func:`decode_upload_frame`. The payload
+limit (``max_payload_size``) applies to each frame, so it never needs to be
+as large as a file.
 """
 
 from __future__ import annotations
@@ -26,11 +33,14 @@ from typing import Any
 import tornado.ioloop
 import tornado.websocket
 
-from ..protocol import Command, make_command
+from ..protocol import Command, ProtocolError, make_command
 from ..session._base import Transport
 from ..session._blobs import Blob
 
-__all__ = ["WebSocketTransport", "blob_frames"]
+__all__ = ["WebSocketTransport", "blob_frames", "decode_upload_frame"]
+
+#: Largest JSON header of an incoming binary frame (an event is a few hundred bytes).
+MAX_UPLOAD_HEADER = 4096
 
 
 def blob_frames(blob: Blob) -> list[bytes]:
@@ -40,6 +50,29 @@ def blob_frames(blob: Blob) -> list[bytes]:
         header = json.dumps(make_command("blob", spec), separators=(",", ":")).encode()
         frames.append(b"".join((struct.pack(">I", len(header)), header, chunk)))
     return frames
+
+
+def decode_upload_frame(frame: bytes) -> tuple[Any, memoryview]:
+    """Split a binary frame from the browser into (its ``upload_chunk`` event, the chunk).
+
+    The chunk is a view of ``frame``, not a copy. Raises :class:`ProtocolError`
+    saying what was wrong.
+    """
+    if len(frame) < 4:
+        raise ProtocolError(f"a binary frame of {len(frame)} bytes has no header")
+    (length,) = struct.unpack_from(">I", frame)
+    if length > MAX_UPLOAD_HEADER or 4 + length > len(frame):
+        raise ProtocolError(
+            f"a binary frame announces a header of {length} bytes; expected at most "
+            f"{min(MAX_UPLOAD_HEADER, len(frame) - 4)}"
+        )
+    try:
+        event = json.loads(bytes(frame[4 : 4 + length]))
+    except ValueError as exc:  # UnicodeDecodeError too
+        raise ProtocolError(f"a binary frame's header is not JSON: {exc}") from None
+    if not isinstance(event, dict) or event.get("event") != "upload_chunk":
+        raise ProtocolError(f"a binary frame must carry an upload_chunk event, got {event!r:.200}")
+    return event, memoryview(frame)[4 + length :]
 
 
 class WebSocketTransport(Transport):

@@ -33,7 +33,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from ..protocol import make_command
+from ..protocol import ProtocolError, make_command
 from ..session._base import Session, ThreadSession
 from ..session._coroutine import CoroutineSession, is_coroutine_callable
 from ._apps import (
@@ -49,7 +49,7 @@ from ._apps import (
 from ._info import session_info_from_request
 from ._origin import OriginCheck, make_origin_check
 from ._page import STATIC_PATH, render_index_page, render_page
-from ._ws_transport import WebSocketTransport
+from ._ws_transport import WebSocketTransport, decode_upload_frame
 
 __all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
 
@@ -128,8 +128,15 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         session = self._session
         if session is None:
             return
-        if isinstance(message, bytes):
-            logger.warning("ignored a binary WebSocket frame of %d bytes", len(message))
+        if isinstance(message, bytes):  # a chunk of an uploaded file
+            try:
+                event, chunk = decode_upload_frame(message)
+            except ProtocolError as exc:
+                logger.warning(
+                    "ignored a binary WebSocket frame of %d bytes: %s", len(message), exc
+                )
+                return
+            session.dispatch(event, [chunk])
             return
         try:
             event = json.loads(message)

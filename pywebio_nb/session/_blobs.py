@@ -18,11 +18,22 @@ Blobs are dropped once nothing shows them: after every ``COLLECT_AFTER`` bytes
 added, the store asks its ``live`` callback for what the page still shows (the
 page model's snapshots) and forgets every sent blob none of it names. An app
 that replaces an image every second therefore keeps one image, not all of them.
+
+The other direction, files a browser uploads (``file_upload``), comes in the
+same way: chunks of at most ``CHUNK_SIZE`` bytes, each announced by an
+``upload_chunk`` event (``protocol.UploadChunkData``) whose ``buffer`` indexes
+the binary buffers of its comm message or is the tail of its binary WebSocket
+frame. :class:`UploadStore` keeps them per waiting form item, only for items a
+form declared (:meth:`UploadStore.expect`) and only within that item's limits:
+past a limit it drops what it holds for the item and every later chunk of the
+submission, so a client that ignores the limits costs no unbounded memory and
+gets the error in its form.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -31,7 +42,16 @@ from typing import Any
 
 from ..protocol import BlobRef, BlobSpec
 
-__all__ = ["CHUNK_SIZE", "COLLECT_AFTER", "Blob", "BlobStore"]
+logger = logging.getLogger("pywebio_nb.session")
+
+__all__ = [
+    "CHUNK_SIZE",
+    "COLLECT_AFTER",
+    "Blob",
+    "BlobStore",
+    "UploadLimits",
+    "UploadStore",
+]
 
 #: Bytes per chunk: no comm message or WebSocket frame carries more than this
 #: much binary data (Jupyter forwards comm messages whole; ~1 MB keeps each one
@@ -193,3 +213,172 @@ class BlobStore:
             for item in value:
                 if isinstance(item, (dict, list)):
                     self._collect(item, found, only_unsent=only_unsent)
+
+
+# ------------------------------------------------------------------ uploads
+def _size_text(size: int) -> str:
+    for unit, scale in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g}{unit}"
+    return f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one file item accepts; 0 means no limit."""
+
+    max_size: int = 0
+    max_total_size: int = 0
+    max_files: int = 1
+
+
+@dataclass(eq=False)
+class _Incoming:
+    size: int
+    chunks: list[memoryview]
+    received: int = 0
+
+
+@dataclass(eq=False)
+class _Slot:
+    limits: UploadLimits
+    files: dict[str, _Incoming]
+    total: int = 0
+    error: str | None = None
+    on_forget: Callable[[], None] | None = None
+
+    def refuse(self, error: str) -> None:
+        """Drop what came so far; every later chunk of this submission too."""
+        if self.error is None:
+            self.error = error
+        self.files.clear()
+        self.total = 0
+
+
+class UploadStore:
+    """Chunks of uploaded files, by (form task id, item name), within each item's limits.
+
+    Chunks arrive on the transport's thread (the server's event loop, the
+    kernel's event pump) and are kept as views of the received frames, never
+    copied until :meth:`take` joins a file's chunks once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slots: dict[tuple[str, str], _Slot] = {}
+
+    def expect(
+        self,
+        task_id: str,
+        name: str,
+        limits: UploadLimits,
+        on_forget: Callable[[], None] | None = None,
+    ) -> None:
+        """Accept uploads for item ``name`` of the form shown for ``task_id``.
+
+        ``on_forget`` is called once the form's wait ended (:meth:`forget`).
+        """
+        with self._lock:
+            self._slots[(task_id, name)] = _Slot(limits, {}, on_forget=on_forget)
+
+    def forget(self, task_id: str) -> None:
+        """The form of ``task_id`` is gone: drop its items and their chunks."""
+        with self._lock:
+            gone = [self._slots.pop(key) for key in [k for k in self._slots if k[0] == task_id]]
+        for slot in gone:
+            if slot.on_forget is not None:
+                slot.on_forget()
+
+    def receive(self, task_id: str | None, data: Any, chunk: memoryview | None) -> None:
+        """Keep one chunk (``data`` is the ``upload_chunk`` event's data).
+
+        A chunk for no declared item is logged and dropped; one that breaks the
+        item's limits (file count, file size, total size) or does not fit its
+        file (wrong offset, past the announced size) makes the item refuse
+        this submission, with the message :meth:`take` reports.
+        """
+        name, blob_id = data.get("name"), data.get("blob")
+        size, offset = data.get("size"), data.get("offset")
+        with self._lock:
+            slot = self._slots.get((task_id or "", name if isinstance(name, str) else ""))
+            if slot is None:
+                logger.info("ignored an upload chunk for no waiting file input: %.200r", data)
+                return
+            if slot.error is not None:
+                return
+            if (
+                not isinstance(blob_id, str)
+                or not _is_count(size)
+                or not _is_count(offset)
+                or chunk is None
+            ):
+                logger.warning("refused a malformed upload chunk: %.200r", data)
+                slot.refuse("The upload was malformed; please choose the file again.")
+                return
+            incoming = slot.files.get(blob_id)
+            if incoming is None:
+                error = self._admit(slot, size)
+                if error is not None:
+                    slot.refuse(error)
+                    return
+                incoming = slot.files[blob_id] = _Incoming(size, [])
+                slot.total += size
+            if offset != incoming.received or offset + chunk.nbytes > incoming.size:
+                logger.warning(
+                    "refused an upload chunk at %s of %d bytes for a file of %d bytes "
+                    "(%d received)",
+                    offset,
+                    chunk.nbytes,
+                    incoming.size,
+                    incoming.received,
+                )
+                slot.refuse("The upload was malformed; please choose the file again.")
+                return
+            if chunk.nbytes:
+                incoming.chunks.append(chunk)
+                incoming.received += chunk.nbytes
+
+    @staticmethod
+    def _admit(slot: _Slot, size: int) -> str | None:
+        """The error that refuses a new file of ``size`` bytes, or None."""
+        limits = slot.limits
+        if limits.max_files and len(slot.files) >= limits.max_files:
+            if limits.max_files == 1:
+                return "Only one file can be uploaded here."
+            return f"At most {limits.max_files} files can be uploaded here."
+        if limits.max_size and size > limits.max_size:
+            return f"A file is larger than the limit of {_size_text(limits.max_size)}."
+        if limits.max_total_size and slot.total + size > limits.max_total_size:
+            total = _size_text(limits.max_total_size)
+            return f"The files are larger than the total limit of {total}."
+        return None
+
+    def take(self, task_id: str, name: str) -> tuple[dict[str, bytes], str | None]:
+        """The complete files uploaded for ``name`` since the last take, and the error if any.
+
+        The item's state starts over: the next submission uploads again.
+        """
+        with self._lock:
+            slot = self._slots.get((task_id, name))
+            if slot is None:
+                return {}, None
+            files, error = slot.files, slot.error
+            slot.files, slot.total, slot.error = {}, 0, None
+        if error is not None:
+            return {}, error
+        done: dict[str, bytes] = {}
+        for blob_id, incoming in files.items():
+            if incoming.received != incoming.size:
+                return {}, "An upload did not complete; please submit again."
+            done[blob_id] = b"".join(incoming.chunks)
+            incoming.chunks.clear()  # let the frames go as soon as the file is joined
+        return done, None
+
+    def pending_bytes(self) -> int:
+        """Bytes held for files not taken yet (for tests and benchmarks)."""
+        with self._lock:
+            return sum(f.received for s in self._slots.values() for f in s.files.values())
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -2,11 +2,26 @@
  * Server page bootstrap: mount the renderer on `#pywebio-nb-root` and talk to the
  * server over a WebSocket on the page's own URL (`?app=NAME&session=NEW`, as PyWebIO).
  * Text frames carry JSON batches of commands; binary frames carry one blob chunk each
- * (`decodeBlobFrame`), always before the batch that uses the blob.
+ * (`decodeBlobFrame`), always before the batch that uses the blob. The other way, an
+ * uploaded file's chunks leave as binary frames (`encodeUploadFrame`), one per chunk, each
+ * sent once the socket's buffer has drained below a chunk (the progress bar shows that).
  */
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
 import { Renderer } from "../renderer/renderer";
+import { CHUNK_SIZE, encodeUploadFrame, UPLOAD_EVENT, type UploadRequest } from "../renderer/upload";
+
+/** Resolve once `ws` has less than a chunk buffered (polled: WebSocket has no drain event). */
+function drained(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (ws.readyState !== WebSocket.OPEN) reject(new Error("the connection to the server is closed"));
+      else if (ws.bufferedAmount < CHUNK_SIZE) resolve();
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+}
 
 function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -30,6 +45,18 @@ function mount(): void {
     else pending.push(frame);
   };
   const renderer = new Renderer(host, send, { mode: "page" });
+  host.addEventListener(UPLOAD_EVENT, (event) => {
+    const request = (event as CustomEvent<UploadRequest>).detail;
+    request.accepted = true;
+    const socket = ws;
+    request.sent =
+      socket && socket.readyState === WebSocket.OPEN
+        ? drained(socket).then(() => {
+            socket.send(encodeUploadFrame(request.event, request.chunk));
+            return drained(socket);
+          })
+        : Promise.reject(new Error("the connection to the server is not open"));
+  });
 
   ws = new WebSocket(socketUrl());
   ws.binaryType = "arraybuffer";

@@ -7,6 +7,7 @@
  */
 import type { AnyWidget, Initialize, Render } from "@anywidget/types";
 import { Renderer } from "../renderer/renderer";
+import { UPLOAD_EVENT, type UploadRequest } from "../renderer/upload";
 
 /** The synced traits of `pywebio_nb.jupyter._widget` that this module reads. */
 interface WidgetModel {
@@ -26,10 +27,20 @@ const initialize: Initialize<WidgetModel> = ({ model }) => {
   // binary buffers are the chunks that its `blob` commands index.
   const onMessage = (content: unknown, buffers?: readonly unknown[]): void => renderer.handle(content, buffers);
   model.on("msg:custom", onMessage);
+  // An uploaded file's chunk: the event as the content, the bytes as the message's buffer.
+  const onUpload = (event: globalThis.Event): void => {
+    const request = (event as CustomEvent<UploadRequest>).detail;
+    request.accepted = true;
+    model.send(request.event, undefined, [request.chunk]);
+    // Yield to the event loop between chunks so the page stays responsive.
+    request.sent = new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  host.addEventListener(UPLOAD_EVENT, onUpload);
   const key = model.get("key");
   hosts.set(key, host);
   return () => {
     model.off("msg:custom", onMessage);
+    host.removeEventListener(UPLOAD_EVENT, onUpload);
     hosts.delete(key);
   };
 };
