@@ -5,6 +5,11 @@
 //              what only some apps use (Prism and its languages, mustache) is an
 //              `import()` that esbuild turns into a chunk under chunks/, fetched on
 //              first use, so it never weighs on the page's first load
+//   code_editor.js  CodeMirror 6 (textarea(code=...)) as a standalone ESM module for the
+//              anywidget: it does not fit the widget's budget (~210 KB gzip), so the
+//              widget bundle leaves it out and the kernel sends this file over the comm
+//              (a `blob`) with the first form that needs it; the widget imports it from
+//              a Blob URL. The server page fetches the same code as a lazy chunk.
 // CSS is compiled here (a Bootstrap 5 subset + our own styles) and bundled into the
 // JS as text; the renderer injects it into its shadow root. `--watch` rebuilds on change.
 // Each build prints the gzip size of what a first load fetches and fails over budget.
@@ -70,12 +75,37 @@ export const common = {
   define: { "process.env.NODE_ENV": '"production"' },
 };
 
+/**
+ * esbuild plugin of the widget bundle: `import("./code_editor")` resolves to a stub, so
+ * CodeMirror stays out of widget.js (the widget gets it over the comm, see above).
+ */
+const codeEditorOverComm = {
+  name: "code-editor-over-comm",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/code_editor$/ }, () => ({ path: "code_editor", namespace: "comm-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "comm-stub" }, () => ({
+      contents:
+        "export function attachCodeEditor() { throw new Error('pywebio_nb: the code editor " +
+        "module comes from the kernel with the form (code_module); none came'); }",
+      loader: "js",
+    }));
+  },
+};
+
 const targets = [
   {
     ...common,
     entryPoints: [join(here, "src/entries/widget.ts")],
     format: "esm",
     outfile: join(outdir, "widget.js"),
+    metafile: true,
+    plugins: [...common.plugins, codeEditorOverComm],
+  },
+  {
+    ...common,
+    entryPoints: { code_editor: join(here, "src/renderer/code_editor.ts") },
+    format: "esm",
+    outdir,
     metafile: true,
   },
   {
@@ -90,7 +120,7 @@ const targets = [
 ];
 
 /** First-load budgets (gzip bytes) of the issue: page <= 90 KB in <= 5 requests, widget <= 120 KB. */
-const BUDGETS = { "widget.js": 120 * 1024, "page.js": 90 * 1024 };
+const BUDGETS = { "widget.js": 120 * 1024, "page.js": 90 * 1024, "code_editor.js": null };
 
 /**
  * Print, for each entry, the gzip size of the files a first load fetches (the entry and

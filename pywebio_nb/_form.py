@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from ._options import pick_options
 from .protocol import Event, InputGroupSpec, InputItemSpec, UpdateInputAttributes, make_command
 
 if TYPE_CHECKING:
     from .session._base import Session
 
-__all__ = ["FormRequest", "InputItem", "current_form"]
+__all__ = ["MESSAGES", "FormRequest", "InputItem", "InvalidValue", "current_form"]
 
 logger = logging.getLogger("pywebio_nb.input")
 
@@ -36,7 +37,24 @@ current_form: contextvars.ContextVar[tuple[FormRequest, str] | None] = contextva
 
 
 class InvalidValue(ValueError):
-    """A submitted value cannot be converted; the message is shown to the user."""
+    """A submitted value cannot be converted; the message is shown to the user.
+
+    ``key`` names the message in the renderer's table of strings, which shows
+    it in the browser's language (the English ``message`` is the fallback).
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+#: The default validation messages (English; the renderer translates them by key).
+MESSAGES: dict[str, str] = {
+    "required": "Please fill in this field.",
+    "integer": "Please enter an integer.",
+    "number": "Please enter a number.",
+    "option": "Please choose one of the options.",
+}
 
 
 @dataclass(eq=False)
@@ -48,6 +66,11 @@ class InputItem:
     convert: Callable[[Any], Any] | None = None
     onchange: Callable[[Any], Any] | None = None
     required: bool = False
+    #: select/checkbox/radio/actions: the real value of each option, by the index
+    #: the browser sends (``input_update(options=...)`` replaces them).
+    choices: list[Any] | None = field(default=None, repr=False)
+    #: With ``choices``: the browser sends a list of indexes (checkbox, select multiple).
+    multiple: bool = False
     form: FormRequest | None = field(default=None, repr=False)
     #: Set by ``input_group()`` when it receives the item.
     claimed: bool = field(default=False, repr=False)
@@ -58,9 +81,15 @@ class InputItem:
 
     def value_of(self, raw: Any) -> Any:
         """Convert a raw browser value; raises InvalidValue with a user message."""
-        value = self.convert(raw) if self.convert is not None else raw
-        if self.required and value in (None, "", []):
-            raise InvalidValue("Please fill in this field.")
+        if self.choices is not None:
+            try:
+                value = pick_options(raw, self.choices, multiple=self.multiple)
+            except LookupError:
+                raise InvalidValue(MESSAGES["option"], "option") from None
+        else:
+            value = self.convert(raw) if self.convert is not None else raw
+        if self.required and (value is None or value == "" or value == []):
+            raise InvalidValue(MESSAGES["required"], "required")
         return value
 
     def __del__(self) -> None:
@@ -79,17 +108,26 @@ class InputItem:
         except Exception:  # logging must not raise out of __del__ (interpreter exit)
             pass
 
-    def check(self, raw: Any) -> tuple[Any, str | None]:
-        """(converted value, error message or None)."""
+    def check(self, raw: Any) -> tuple[Any, str | None, str | None]:
+        """(converted value, error message or None, message key or None)."""
         try:
             value = self.value_of(raw)
         except InvalidValue as exc:
-            return None, str(exc)
+            return None, str(exc), exc.key
         if self.validate is not None:
             error = self.validate(value)
             if error:
-                return value, str(error)
-        return value, None
+                return value, str(error), None
+        return value, None, None
+
+    def invalid(self, form: FormRequest, message: str, key: str | None) -> None:
+        """Show ``message`` under the item (translated by the renderer when ``key`` is set)."""
+        if key is None:
+            form.update(self.name, valid_status=False, invalid_feedback=message)
+        else:
+            form.update(
+                self.name, valid_status=False, invalid_feedback=message, invalid_feedback_key=key
+            )
 
 
 class FormRequest:
@@ -118,7 +156,7 @@ class FormRequest:
         for item in items:
             item.form = self
             spec = item.spec.copy()
-            if item.validate is not None or item.convert is not None:
+            if item.validate is not None or item.convert is not None or item.required:
                 spec["onblur"] = True
             if item.onchange is not None:
                 spec["onchange"] = True
@@ -174,9 +212,9 @@ class FormRequest:
             logger.info("form %s: event for unknown item %r ignored", self.task_id, data)
             return
         if data.get("event_name") == "blur":
-            value, error = item.check(data.get("value"))
+            value, error, key = item.check(data.get("value"))
             if error is not None:
-                self.update(item.name, valid_status=False, invalid_feedback=error)
+                item.invalid(self, error, key)
             else:
                 self.update(item.name, valid_status=0)
         elif data.get("event_name") == "change" and item.onchange is not None:
@@ -194,20 +232,24 @@ class FormRequest:
 
     def _submit(self, data: dict[str, Any]) -> bool:
         values: dict[str, Any] = {}
-        errors: dict[str, str] = {}
+        errors: dict[str, tuple[str, str | None]] = {}
         for name in self.order:
-            value, error = self.items[name].check(data.get(name))
+            value, error, key = self.items[name].check(data.get(name))
             values[name] = value
             if error is not None:
-                errors[name] = error
+                errors[name] = (error, key)
         if not errors and self.group_validate is not None:
             verdict = self.group_validate(values)
             if verdict:
                 target, message = verdict
-                errors[str(target)] = str(message)
+                errors[str(target)] = (str(message), None)
         if errors:
-            for name, message in errors.items():
-                self.update(name, valid_status=False, invalid_feedback=message)
+            for name, (message, key) in errors.items():
+                item = self.items.get(name)
+                if item is None:
+                    self.update(name, valid_status=False, invalid_feedback=message)
+                else:
+                    item.invalid(self, message, key)
             self.session.flush()
             return False
         self.result = values[self.order[0]] if self.single else values

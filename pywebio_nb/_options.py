@@ -16,10 +16,12 @@ from typing import Any, cast
 from .protocol import ActionButtonSpec, OptionSpec, OutputButtonSpec
 
 __all__ = [
+    "index_options",
     "normalize_action_buttons",
     "normalize_entries",
     "normalize_options",
     "normalize_output_buttons",
+    "pick_options",
 ]
 
 #: Extras converted with bool() (others are kept as given).
@@ -57,6 +59,79 @@ def normalize_options(options: Sequence[Any] | None, value: Any = None) -> list[
         if value is not None and spec.get("value") in selected_values:
             spec["selected"] = True
     return cast(list[OptionSpec], specs)
+
+
+def _checked_option(entry: Any, position: int, owner: str) -> None:
+    """Refuse an option spelled in none of the manual's formats, saying what is expected."""
+    expected = (
+        f"{owner} options are dicts {{'label': ..., 'value': ..., 'selected': bool, "
+        "'disabled': bool}, tuples (label, value, [selected], [disabled]) or plain values"
+    )
+    if isinstance(entry, dict):
+        if "value" not in entry and "label" not in entry:
+            raise ValueError(f"{expected}; option {position} is a dict without 'value': {entry!r}")
+        unknown = set(entry) - {"label", "value", "selected", "disabled"}
+        if unknown:
+            raise ValueError(f"{expected}; option {position} has unknown keys {sorted(unknown)}")
+    elif isinstance(entry, (list, tuple)) and not 2 <= len(entry) <= 4:
+        raise ValueError(
+            f"{expected}; option {position} is a {len(entry)}-item sequence: {entry!r}"
+        )
+
+
+def index_options(
+    options: Sequence[Any] | None,
+    value: Any = None,
+    *,
+    owner: str = "select",
+    multiple: bool = False,
+) -> tuple[list[OptionSpec], list[Any]]:
+    """Options of select/checkbox/radio for the wire, and their real values.
+
+    The browser only ever sees each option's *index* as its value and sends
+    indexes back; :func:`pick_options` maps them to the real values, so an
+    option value may be any Python object and comes back as that same object.
+    ``value`` (one value, or a list when ``multiple``) marks options selected.
+    """
+    if options is None:
+        options = []
+    if isinstance(options, (str, bytes, dict)) or not isinstance(options, Sequence):
+        raise ValueError(
+            f"{owner} options must be a list, got {type(options).__name__}: {options!r}"
+        )
+    for position, entry in enumerate(options):
+        _checked_option(entry, position, owner)
+    specs = normalize_entries(options, ("selected", "disabled"))
+    wanted = list(value) if multiple and isinstance(value, (list, tuple)) else [value]
+    real: list[Any] = []
+    for index, spec in enumerate(specs):
+        option_value = spec.get("value", spec.get("label"))
+        real.append(option_value)
+        spec["value"] = index
+        if value is not None and any(option_value == w for w in wanted):
+            spec["selected"] = True
+    return cast(list[OptionSpec], specs), real
+
+
+def pick_options(raw: Any, real: list[Any], *, multiple: bool) -> Any:
+    """Map the option indexes a browser sent to the real values (None/[] when none).
+
+    Raises ``LookupError`` naming the bad index when the browser sent something
+    that is not an option (a client that does not follow the form).
+    """
+
+    def one(index: Any) -> Any:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(real):
+            raise LookupError(f"{index!r} is not one of the {len(real)} options")
+        return real[index]
+
+    if multiple:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise LookupError(f"expected a list of options, got {raw!r}")
+        return [one(index) for index in raw]
+    return None if raw is None else one(raw)
 
 
 def normalize_action_buttons(buttons: Sequence[Any] | None) -> list[ActionButtonSpec]:

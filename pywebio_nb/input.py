@@ -20,14 +20,24 @@ dropped without ever reaching ``input_group`` logs an error naming it.
 
 from __future__ import annotations
 
+import dis
+import functools
+import importlib.resources
+import linecache
+import logging
+import re
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from ._form import FormRequest, InputItem, InvalidValue, current_form
-from ._options import normalize_action_buttons, normalize_options
+from ._form import MESSAGES, FormRequest, InputItem, InvalidValue, current_form
+from ._options import index_options, normalize_action_buttons
+from ._upload import file_upload
 from .protocol import (
     TEXT_INPUT_TYPES,
     ActionsInputSpec,
+    BlobRef,
     CheckboxInputSpec,
     RadioInputSpec,
     SelectInputSpec,
@@ -36,6 +46,8 @@ from .protocol import (
     TextInputSpec,
 )
 from .session._context import get_current_session
+
+logger = logging.getLogger("pywebio_nb.input")
 
 __all__ = [
     "CHECKBOX",
@@ -53,6 +65,7 @@ __all__ = [
     "URL",
     "actions",
     "checkbox",
+    "file_upload",
     "input",
     "input_group",
     "input_update",
@@ -88,10 +101,10 @@ def _to_int(raw: Any) -> int | None:
         try:
             as_float = float(raw)
         except (TypeError, ValueError):
-            raise InvalidValue("Please enter an integer.") from None
+            raise InvalidValue(MESSAGES["integer"], "integer") from None
         if as_float.is_integer():
             return int(as_float)
-        raise InvalidValue("Please enter an integer.") from None
+        raise InvalidValue(MESSAGES["integer"], "integer") from None
 
 
 def _to_float(raw: Any) -> float | None:
@@ -100,17 +113,114 @@ def _to_float(raw: Any) -> float | None:
     try:
         return float(raw)
     except (TypeError, ValueError):
-        raise InvalidValue("Please enter a number.") from None
+        raise InvalidValue(MESSAGES["number"], "number") from None
 
 
 def _to_str(raw: Any) -> str:
     return "" if raw is None else str(raw)
 
 
+def _choice_item(
+    spec: Any,
+    options: Sequence[Any] | None,
+    value: Any,
+    *,
+    multiple: bool,
+    validate: Callable[[Any], str | None] | None,
+    onchange: Callable[[Any], Any] | None,
+    required: bool | None,
+) -> InputItem:
+    """The item of select/checkbox/radio: options go out by index and come back as values."""
+    spec["options"], choices = index_options(options, value, owner=spec["type"], multiple=multiple)
+    return InputItem(
+        spec, validate, None, onchange, bool(required), choices=choices, multiple=multiple
+    )
+
+
+@functools.cache
+def _code_editor_bytes() -> bytes | None:
+    """``static/code_editor.js`` (built from js/); None when the frontend is not built."""
+    resource = importlib.resources.files("pywebio_nb") / "static" / "code_editor.js"
+    try:
+        return resource.read_bytes()
+    except OSError:
+        logger.error("pywebio_nb/static/code_editor.js is missing (run `npm run build` in js/)")
+        return None
+
+
+def _code_module(session: Any) -> BlobRef | None:
+    """The code editor module as a blob for a notebook widget, else None.
+
+    Only the anywidget needs it (its bundle leaves CodeMirror out); the server
+    page fetches the editor as a chunk. The session is a notebook's only when
+    the kernel runtime is loaded at all, so the check imports nothing.
+    """
+    kernel = sys.modules.get("pywebio_nb.jupyter._kernel_session")
+    if kernel is None or not isinstance(session, kernel.KernelSession):
+        return None
+    data = _code_editor_bytes()
+    # The bytes object is shared, not copied: each form refers to the same memory.
+    return None if data is None else session.blobs.add(data, "text/javascript")
+
+
+_INPUT_GROUP_CALL = re.compile(r"^[\w.]*\binput_group\s*\(")
+_CALLS = frozenset({"CALL", "CALL_FUNCTION_EX", "CALL_KW"})
+
+
+@functools.lru_cache(maxsize=512)
+def _is_input_group_argument(code: types.CodeType, lasti: int) -> bool:
+    """Whether the call at ``lasti`` of ``code`` is inside the arguments of an input_group() call.
+
+    Finds the calls after this one whose source span encloses it and reads the
+    source of each: one that starts with ``input_group(`` is the form this item
+    was meant for. Needs the columns of Python 3.11+; without them (or without
+    the source) it answers False and the input is simply shown.
+    """
+    here = None
+    enclosing: list[dis.Positions] = []
+    for instruction in dis.get_instructions(code):
+        positions = getattr(instruction, "positions", None)
+        if positions is None or positions.lineno is None:
+            continue
+        # f_lasti may point into the inline caches after the CALL: the call is the
+        # last instruction at or before it.
+        if instruction.offset <= lasti:
+            here = positions if instruction.opname in _CALLS else here
+        elif here is not None and instruction.opname in _CALLS:
+            enclosing.append(positions)
+    if here is None:
+        return False
+    for span in enclosing:
+        if span.lineno is None or span.end_lineno is None or span.col_offset is None:
+            continue
+        starts_before = (span.lineno, span.col_offset) <= (here.lineno, here.col_offset or 0)
+        ends_after = (span.end_lineno, span.end_col_offset or 0) >= (
+            here.end_lineno or 0,
+            here.end_col_offset or 0,
+        )
+        if not (starts_before and ends_after) or span == here:
+            continue
+        line = linecache.getline(code.co_filename, span.lineno)
+        if _INPUT_GROUP_CALL.match(line[span.col_offset :].lstrip()):
+            return True
+    return False
+
+
+def _check_not_in_input_group(depth: int) -> None:
+    """Refuse an input without name= written inside input_group([...]) (it would block first)."""
+    frame = sys._getframe(depth + 1)
+    if _is_input_group_argument(frame.f_code, frame.f_lasti):
+        raise ValueError(
+            "every input inside input_group() needs a name=, which becomes its key in the "
+            "returned dict, e.g. input_group('Info', [input('Age', name='age', type=NUMBER)])"
+        )
+
+
 def _finish(item: InputItem) -> Any:
     """Run a single item as its own form, or return the named item for input_group."""
     if item.spec.get("name") is not None:
         return item
+    _check_not_in_input_group(2)  # the caller of the input function
     item.spec["name"] = "data"
     session = get_current_session()
     return session.run_form(FormRequest(session, [item], single=True))
@@ -226,8 +336,20 @@ def textarea(
     help_text: str | None = None,
     **other_html_attrs: Any,
 ) -> Any:
-    """Multi-line text input; returns the text."""
+    """Multi-line text input; returns the text.
+
+    ``rows`` sets the height, ``maxlength``/``minlength`` bound the length.
+    ``code=True`` (or a dict of options) makes it a code editor (CodeMirror 6):
+    ``{"mode": "python"}`` picks the language (python, markdown, javascript,
+    json, sql, html, css), ``lineNumbers``, ``lineWrapping``, ``tabSize``,
+    ``indentUnit`` and ``readOnly`` work as in CodeMirror. In the editor, F11
+    toggles full screen and Esc leaves it; ``required`` still applies.
+    """
     spec: TextareaInputSpec = {"type": "textarea", "label": label, "rows": rows}
+    if code:
+        module = _code_module(get_current_session())
+        if module is not None:
+            spec["code_module"] = module
     _extend(
         spec,
         name,
@@ -258,20 +380,24 @@ def select(
     **other_html_attrs: Any,
 ) -> Any:
     """Drop-down selection; returns the selected value (a list when ``multiple``)."""
-    spec: SelectInputSpec = {
-        "type": "select",
-        "label": label,
-        "options": normalize_options(options, value),
-    }
-    _extend(
-        spec,
+    spec = _extend(
+        cast(SelectInputSpec, {"type": "select", "label": label}),
         name,
         multiple=multiple,
         required=required,
         help_text=help_text,
         **other_html_attrs,
     )
-    return _finish(InputItem(spec, validate, None, onchange, bool(required)))
+    item = _choice_item(
+        spec,
+        options,
+        value,
+        multiple=bool(multiple),
+        validate=validate,
+        onchange=onchange,
+        required=required,
+    )
+    return _finish(item)
 
 
 def checkbox(
@@ -287,23 +413,17 @@ def checkbox(
     **other_html_attrs: Any,
 ) -> Any:
     """A group of check boxes; returns the list of checked values."""
-    spec: CheckboxInputSpec = {
-        "type": "checkbox",
-        "label": label,
-        "options": normalize_options(options, value),
-    }
-    _extend(
-        spec,
+    spec = _extend(
+        cast(CheckboxInputSpec, {"type": "checkbox", "label": label}),
         name,
         inline=inline,
         help_text=help_text,
         **other_html_attrs,
     )
-
-    def convert(raw: Any) -> list[Any]:
-        return list(raw) if isinstance(raw, list) else []
-
-    return _finish(InputItem(spec, validate, convert, onchange))
+    item = _choice_item(
+        spec, options, value, multiple=True, validate=validate, onchange=onchange, required=None
+    )
+    return _finish(item)
 
 
 def radio(
@@ -320,20 +440,24 @@ def radio(
     **other_html_attrs: Any,
 ) -> Any:
     """A group of radio buttons; returns the chosen value, or None."""
-    spec: RadioInputSpec = {
-        "type": "radio",
-        "label": label,
-        "options": normalize_options(options, value),
-    }
-    _extend(
-        spec,
+    spec = _extend(
+        cast(RadioInputSpec, {"type": "radio", "label": label}),
         name,
         inline=inline,
         required=required,
         help_text=help_text,
         **other_html_attrs,
     )
-    return _finish(InputItem(spec, validate, None, onchange, bool(required)))
+    item = _choice_item(
+        spec,
+        options,
+        value,
+        multiple=False,
+        validate=validate,
+        onchange=onchange,
+        required=required,
+    )
+    return _finish(item)
 
 
 def slider(
@@ -350,8 +474,12 @@ def slider(
     help_text: str | None = None,
     **other_html_attrs: Any,
 ) -> Any:
-    """Range input; returns a float when any bound or the value is a float, else an int."""
-    is_float = any(isinstance(v, float) for v in (value, min_value, max_value))
+    """Range input; returns a float when any bound or the value is a float, else an int.
+
+    As in PyWebIO 1.8, a float ``step`` also makes the result a float (an int
+    result could not hold the steps). The current value is shown beside the bar.
+    """
+    is_float = any(isinstance(v, float) for v in (value, min_value, max_value, step))
     spec: SliderInputSpec = {"type": "slider", "label": label, "float": is_float}
     _extend(
         spec,
@@ -380,12 +508,13 @@ def actions(
     ``(label, value, [type], [disabled])`` or plain values. ``type`` is
     'submit' (default), 'reset' or 'cancel' (the form then returns None).
     """
-    spec: ActionsInputSpec = {
-        "type": "actions",
-        "label": label,
-        "buttons": normalize_action_buttons(buttons),
-    }
-    return _finish(InputItem(_extend(spec, name, help_text=help_text)))
+    specs = normalize_action_buttons(buttons)
+    # Like options, button values stay in Python: the browser sends the index.
+    choices = [button.get("value", button["label"]) for button in specs]
+    for index, button in enumerate(specs):
+        button["value"] = index
+    spec: ActionsInputSpec = {"type": "actions", "label": label, "buttons": specs}
+    return _finish(InputItem(_extend(spec, name, help_text=help_text), choices=choices))
 
 
 def input_group(
@@ -424,18 +553,66 @@ def input_group(
     return session.run_form(form)
 
 
+#: Item parameters ``input_update`` cannot change (the manual's list).
+_NOT_UPDATABLE = frozenset({"type", "name", "validate", "action", "code", "onchange", "multiple"})
+
+
 def input_update(name: str | None = None, **spec: Any) -> None:
     """Update attributes of an item of the shown form; only inside an onchange callback.
 
-    ``name`` defaults to the item whose onchange is running. ``options`` of
-    select/checkbox/radio take the same formats as when the item was made.
+    ``name`` defaults to the item whose onchange is running. Any parameter of
+    the item's input function may be given except type, name, validate,
+    action, code, onchange and multiple; ``options`` of select/checkbox/radio
+    take the same formats as when the item was made (and may come with a
+    ``value``). Example, two dependent selects::
+
+        country2city = {"China": ["Beijing", "Shanghai"], "USA": ["New York"]}
+        countries = list(country2city)
+        input_group("Select a location", [
+            select("Country", options=countries, name="country",
+                   onchange=lambda c: input_update("city", options=country2city[c])),
+            select("City", options=country2city[countries[0]], name="city"),
+        ])
     """
     running = current_form.get()
     if running is None:
-        raise RuntimeError("input_update() can only be called inside an onchange callback")
+        raise RuntimeError(
+            "input_update() can only be called inside an onchange callback of an input "
+            "(e.g. input(..., onchange=lambda v: input_update('other', value=v)))"
+        )
     form, current_name = running
     target = name or current_name
-    if "options" in spec:
-        spec["options"] = normalize_options(spec["options"])
+    item = form.items.get(target)
+    if item is None:
+        raise ValueError(
+            f"input_update(): the form has no input named {target!r}; its inputs are {form.order}"
+        )
+    refused = sorted(_NOT_UPDATABLE & spec.keys())
+    if refused:
+        raise ValueError(
+            f"input_update() cannot change {', '.join(refused)}; "
+            f"updatable are the other parameters of the {item.spec.get('type')} input"
+        )
+    if item.choices is not None and item.spec.get("type") != "actions":
+        multiple = item.multiple
+        if "options" in spec:
+            spec["options"], item.choices = index_options(
+                spec["options"],
+                spec.get("value"),
+                owner=str(item.spec.get("type")),
+                multiple=multiple,
+            )
+            spec.pop("value", None)  # carried by the options' ``selected``
+        elif "value" in spec:
+            spec["value"] = _option_indexes(spec["value"], item.choices, multiple)
     form.update(target, **spec)
     form.session.flush()
+
+
+def _option_indexes(value: Any, choices: list[Any], multiple: bool) -> Any:
+    """The wire value of ``value`` for an option item: the index(es) of the option(s)."""
+    wanted = list(value) if multiple and isinstance(value, (list, tuple)) else [value]
+    indexes = [i for i, choice in enumerate(choices) if any(choice == w for w in wanted)]
+    if multiple:
+        return indexes
+    return indexes[0] if indexes else None

@@ -248,6 +248,7 @@ export interface TextareaInputSpec {
   type: "textarea";
   rows?: number;
   code?: boolean | Record<string, unknown>;
+  code_module?: BlobRef;
   maxlength?: number;
   minlength?: number;
 }
@@ -627,6 +628,7 @@ export interface UpdateInputAttributes {
   label?: string;
   placeholder?: string;
   invalid_feedback?: string;
+  invalid_feedback_key?: string;
   valid_feedback?: string;
   help_text?: string;
   options?: Array<OptionSpec>;
@@ -802,6 +804,47 @@ export interface PongEvent {
   data: PongData;
 }
 
+/** Extension ``pin_change`` data: the pin widget ``name`` and its new value. */
+export interface PinChangeData {
+  name: string;
+  value: unknown;
+}
+
+/** Extension: the user changed a pin widget (sent for every change, whether or not anything waits for it). PyWebIO's frontend answers ``pin_value`` and ``pin_wait`` instead; reporting every change lets the session keep each pin's value, so reading it needs no round trip, and lets a ``pin_wait_change`` loop see changes made while its body ran. A value set by Python sends none. */
+export interface PinChangeEvent {
+  task_id: string | null;
+  event: "pin_change";
+  data: PinChangeData;
+}
+
+/** Extension ``popup_closed`` data: the ``dom_id`` of the popup the user closed. */
+export interface PopupClosedData {
+  dom_id: string;
+}
+
+/** Extension: the user closed the popup (its close button, Esc, a click on the backdrop). PyWebIO has no such event; it lets the page model forget the popup. Not sent when a ``close_popup`` command or a newer popup closed it. */
+export interface PopupClosedEvent {
+  task_id: string | null;
+  event: "popup_closed";
+  data: PopupClosedData;
+}
+
+/** Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads. The chunk's bytes are ``buffer``, an index into the binary buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this event (index 0): a frame is ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the browser chose for the file (the ``from_submit`` value names it), ``offset`` where the chunk goes, ``size`` the file's size. Chunks come in order, at most 1 MB each, all before the ``from_submit`` that names them. */
+export interface UploadChunkData {
+  name: string;
+  blob: string;
+  offset: number;
+  size: number;
+  buffer: number;
+}
+
+/** Extension: a chunk of an uploaded file (``task_id`` is the form's task). PyWebIO sends files base64-encoded inside ``from_submit``; here the bytes travel beside the JSON and ``from_submit`` names them (see :class:`UploadChunkData`). The session core handles it. */
+export interface UploadChunkEvent {
+  task_id: string | null;
+  event: "upload_chunk";
+  data: UploadChunkData;
+}
+
 /** Every OutputSpec, tagged by `type`. */
 export type OutputSpec =
   | TextOutputSpec
@@ -873,13 +916,16 @@ export type Event =
   | FromSubmitEvent
   | FromCancelEvent
   | JsYieldEvent
-  | PongEvent;
+  | PongEvent
+  | PinChangeEvent
+  | PopupClosedEvent
+  | UploadChunkEvent;
 
 /** Every command name. */
 export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob"] as const;
 
 /** Every event name. */
-export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong"] as const;
+export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong", "pin_change", "popup_closed", "upload_chunk"] as const;
 
 export type CommandName = Command["command"];
 

@@ -14,6 +14,7 @@ else:  # pragma: no cover - Python 3.10
     from typing_extensions import Required
 
 from ._common import _tags
+from ._outputs_media import BlobRef
 
 __all__ = [
     "INPUT_TYPES",
@@ -100,6 +101,11 @@ class TextareaInputSpec(_InputItemBase, total=False):
     type: Required[Literal["textarea"]]
     rows: int
     code: bool | dict[str, Any]
+    #: Extension: the CodeMirror module (``static/code_editor.js``) as a blob, sent
+    #: with a code textarea to the anywidget, whose bundle leaves the editor out
+    #: (too big); it imports the module from a Blob URL. The server page loads
+    #: the editor as a chunk of its own and gets no ``code_module``.
+    code_module: BlobRef
     maxlength: int
     minlength: int
 
@@ -183,6 +189,10 @@ class UpdateInputAttributes(TypedDict, total=False):
     label: str
     placeholder: str
     invalid_feedback: str
+    #: Extension: the key of ``invalid_feedback`` in the renderer's table of strings
+    #: (required, integer, number, option), which shows the message in the browser's
+    #: language; ``invalid_feedback`` is the English fallback.
+    invalid_feedback_key: str
     valid_feedback: str
     help_text: str
     options: list[OptionSpec]

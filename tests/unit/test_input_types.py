@@ -106,7 +106,11 @@ def test_cancel_button_of_single_actions_returns_none(run_app) -> None:
 
     run = run_app(app)
     form = run.wait_form()
-    assert form["spec"]["inputs"][0]["buttons"][1] == {"label": "Cancel", "type": "cancel"}
+    assert form["spec"]["inputs"][0]["buttons"][1] == {
+        "label": "Cancel",
+        "type": "cancel",
+        "value": 1,
+    }
     run.send("from_cancel", form["task_id"], None)  # what the renderer sends for it
     assert run.join() is None
     assert run.wait_command("destroy_form")["task_id"] == form["task_id"]
@@ -158,5 +162,5 @@ def test_submit_button_of_group_actions_returns_its_value(run_app) -> None:
 
     run = run_app(app)
     form = run.wait_form()
-    run.submit(form, {"username": "ada", "action": "save"})
+    run.submit(form, {"username": "ada", "action": 0})  # the index of Save
     assert run.join() == {"username": "ada", "action": "save"}

@@ -9,6 +9,7 @@
 import type { ActionButtonSpec, InputGroupSpec, InputItemOf, UpdateInputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { buttonClass, h, isRecord, str } from "./dom";
+import { t } from "./i18n";
 import { createItemView, type ItemHooks, type ItemView } from "./inputs";
 
 class FormView {
@@ -32,6 +33,7 @@ class FormView {
       inputEvent: (eventName, name, value) =>
         ctx.send({ event: "input_event", task_id: taskId, data: { event_name: eventName, name, value } }),
       callback: (callbackId) => ctx.send({ event: "callback", task_id: callbackId, data: null }),
+      blob: (ref) => ctx.blobs.get(ref),
     };
     const inputs = spec.inputs ?? [];
     const last = inputs[inputs.length - 1];
@@ -62,11 +64,11 @@ class FormView {
   }
 
   private renderDefaultButtons(cancelable: boolean): HTMLElement {
-    const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Submit");
-    const reset = h("button", { type: "reset", class: "btn btn-warning" }, "Reset");
+    const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("submit"));
+    const reset = h("button", { type: "reset", class: "btn btn-warning" }, t("reset"));
     this.submitButtons.push(submit);
     const row = h("div", { class: "pywebio-form__buttons" }, submit, reset);
-    if (cancelable) row.append(this.cancelButton("Cancel", "btn btn-danger", false));
+    if (cancelable) row.append(this.cancelButton(t("cancel"), "btn btn-danger", false));
     return row;
   }
 

@@ -10,6 +10,7 @@
  * the form draws): a type without a view is a compile error.
  */
 import {
+  type BlobRef,
   INPUT_TYPES,
   type InputItemOf,
   type InputItemSpec,
@@ -18,6 +19,8 @@ import {
   type TEXT_INPUT_TYPES,
 } from "../protocol.gen";
 import { h, isRecord, str } from "./dom";
+import { isStringKey, t } from "./i18n";
+import { FileView } from "./upload";
 
 /** The `type` values of `input()`, each a single <input>. */
 type TextType = (typeof TEXT_INPUT_TYPES)[number];
@@ -27,6 +30,8 @@ export interface ItemHooks {
   inputEvent(eventName: "blur" | "change", name: string, value: unknown): void;
   /** A callback (the `action` button of a text input). */
   callback(callbackId: string): void;
+  /** A blob received beside the commands (the code editor module of the widget). */
+  blob?(ref: BlobRef): Blob | null;
 }
 
 export interface ItemView {
@@ -68,6 +73,7 @@ const NON_ATTRIBUTE_KEYS = new Set([
   "options",
   "inline",
   "code",
+  "code_module",
   "buttons",
   "max_size",
   "max_total_size",
@@ -76,6 +82,7 @@ const NON_ATTRIBUTE_KEYS = new Set([
   "float",
   "valid_status",
   "invalid_feedback",
+  "invalid_feedback_key",
   "valid_feedback",
   "validate",
   "multiple",
@@ -143,7 +150,10 @@ class ItemFrame {
   }
 
   setValidity(controls: Element[], status: unknown, attributes: Record<string, unknown>): void {
-    if (attributes["invalid_feedback"] !== undefined) this.invalid.textContent = str(attributes["invalid_feedback"]);
+    const key = attributes["invalid_feedback_key"];
+    if (isStringKey(key)) this.invalid.textContent = t(key);
+    else if (attributes["invalid_feedback"] !== undefined)
+      this.invalid.textContent = str(attributes["invalid_feedback"]);
     if (attributes["valid_feedback"] !== undefined) this.valid.textContent = str(attributes["valid_feedback"]);
     if (status === undefined) return;
     const isValid = status === true;
@@ -226,9 +236,33 @@ function setCommonAttributes(control: Control, spec: InputItemSpec): void {
   applyExtraAttributes(control, spec);
 }
 
+type CodeEditorModule = typeof import("./code_editor");
+let codeEditorModule: Promise<CodeEditorModule> | null = null;
+
+/**
+ * CodeMirror, loaded when the first `textarea(code=...)` appears: on the server page a
+ * chunk of its own (esbuild splits this `import()`); the anywidget bundle inlines it.
+ */
+export function loadCodeEditor(module?: Blob | null): Promise<CodeEditorModule> {
+  // The widget bundle has no editor: the kernel sends the module with the form (see
+  // `code_module` in the protocol) and it is imported from a Blob URL, once.
+  if (module && !codeEditorModule) {
+    const url = URL.createObjectURL(module.type ? module : new Blob([module], { type: "text/javascript" }));
+    codeEditorModule = (import(/* @vite-ignore */ url) as Promise<CodeEditorModule>).finally(() =>
+      URL.revokeObjectURL(url),
+    );
+  }
+  codeEditorModule ??= import("./code_editor");
+  return codeEditorModule;
+}
+
 /** text, number, float, password, url, date, time, color, datetime-local, textarea. */
 class TextView extends BaseView<InputItemOf<TextType | "textarea">> {
   readonly control: HTMLInputElement | HTMLTextAreaElement;
+  /** The CodeMirror editor of a code textarea, once loaded and attached. */
+  editor: import("./code_editor").CodeEditor | null = null;
+  /** Settles when the code editor is attached (at once for other items). */
+  readonly ready: Promise<void>;
 
   constructor(spec: InputItemOf<TextType | "textarea">, hooks: ItemHooks) {
     const id = nextId("input");
@@ -248,6 +282,41 @@ class TextView extends BaseView<InputItemOf<TextType | "textarea">> {
     this.setValue(spec.value);
     this.listen(this.control, "input");
     this.frame.slot.append(field);
+    this.ready =
+      spec.type === "textarea" && spec.code
+        ? this.attachEditor(spec, spec.code, spec.rows ?? 6, str(spec.placeholder)).catch((error: unknown) =>
+            console.error("pywebio_nb: the code editor could not load; a plain textarea stays", error),
+          )
+        : Promise.resolve();
+  }
+
+  /** Replace the textarea by CodeMirror once it is loaded and the item is in a document. */
+  private async attachEditor(
+    spec: InputItemOf<"textarea">,
+    code: unknown,
+    rows: number,
+    placeholder: string,
+  ): Promise<void> {
+    const textarea = this.control as HTMLTextAreaElement;
+    const module = isRecord(spec.code_module) ? this.hooks.blob?.(spec.code_module) : null;
+    const { attachCodeEditor } = await loadCodeEditor(module);
+    // CodeMirror puts its styles into the root node it is mounted in (our shadow root):
+    // wait until the form is attached (a frame or two at most).
+    for (let frame = 0; !textarea.isConnected && frame < 120; frame++)
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    this.editor = attachCodeEditor(textarea, { code, rows, placeholder }, () =>
+      textarea.dispatchEvent(new Event("blur")),
+    );
+  }
+
+  override update(attributes: Record<string, unknown>): void {
+    super.update(attributes);
+    if (this.editor && "readonly" in attributes) this.editor.setReadOnly(attributes["readonly"] === true);
+  }
+
+  override focus(): void {
+    if (this.editor) this.editor.focus();
+    else super.focus();
   }
 
   /** The datalist and the action button of an `input()`; the element to put in the slot. */
@@ -276,6 +345,7 @@ class TextView extends BaseView<InputItemOf<TextType | "textarea">> {
 
   setValue(value: unknown): void {
     this.control.value = value === undefined || value === null ? "" : str(value);
+    this.editor?.setValue(this.control.value);
   }
 }
 
@@ -425,29 +495,6 @@ class SliderView extends BaseView<InputItemOf<"slider">> {
     this.control.value = str(value, this.control.value);
     this.output.textContent = this.control.value;
   }
-}
-
-/** file: uploads are not implemented yet; shown disabled, and said so. */
-class FileView extends BaseView<InputItemOf<"file">> {
-  readonly control: HTMLInputElement;
-
-  constructor(spec: InputItemOf<"file">, hooks: ItemHooks) {
-    const id = nextId("file");
-    super(spec, hooks, id);
-    this.control = h("input", { id, type: "file", class: "form-control", name: this.name, disabled: true });
-    console.warn("pywebio_nb: file upload inputs are not supported yet");
-    this.frame.slot.append(this.control, h("div", { class: "pywebio-error" }, "file upload is not supported yet"));
-  }
-
-  controls(): Control[] {
-    return [this.control];
-  }
-
-  getValue(): unknown {
-    return [];
-  }
-
-  setValue(): void {}
 }
 
 /** Every item type a view draws: all but `actions`, which the form draws as its buttons. */
