@@ -43,9 +43,11 @@ class InvalidValue(ValueError):
     it in the browser's language (the English ``message`` is the fallback).
     """
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, *args: Any) -> None:
         super().__init__(message)
         self.key = key
+        #: Values for the ``{0}``, ``{1}`` of the message (e.g. a length limit).
+        self.args_ = list(args)
 
 
 #: The default validation messages (English; the renderer translates them by key).
@@ -54,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "integer": "Please enter an integer.",
     "number": "Please enter a number.",
     "option": "Please choose one of the options.",
+    "minlength": "Please use at least {0} characters.",
+    "maxlength": "Please use at most {0} characters.",
 }
 
 
@@ -90,6 +94,15 @@ class InputItem:
             value = self.convert(raw) if self.convert is not None else raw
         if self.required and (value is None or value == "" or value == []):
             raise InvalidValue(MESSAGES["required"], "required")
+        if isinstance(value, str) and value:
+            # The browser only checks these while typing (the form is novalidate):
+            # a value set by a script or another client must not pass unchecked.
+            # Lengths count UTF-16 code units, as the HTML attributes do.
+            length = len(value.encode("utf-16-le")) // 2
+            for key, too_far in (("minlength", length.__lt__), ("maxlength", length.__gt__)):
+                limit = cast(dict[str, Any], self.spec).get(key)
+                if isinstance(limit, int) and too_far(limit):
+                    raise InvalidValue(MESSAGES[key].format(limit), key, limit)
         return value
 
     def __del__(self) -> None:
@@ -108,25 +121,36 @@ class InputItem:
         except Exception:  # logging must not raise out of __del__ (interpreter exit)
             pass
 
-    def check(self, raw: Any) -> tuple[Any, str | None, str | None]:
-        """(converted value, error message or None, message key or None)."""
+    def check(self, raw: Any) -> tuple[Any, str | None, InvalidValue | None]:
+        """(converted value, error message or None, the conversion error or None)."""
         try:
             value = self.value_of(raw)
         except InvalidValue as exc:
-            return None, str(exc), exc.key
+            return None, str(exc), exc
         if self.validate is not None:
             error = self.validate(value)
             if error:
                 return value, str(error), None
         return value, None, None
 
-    def invalid(self, form: FormRequest, message: str, key: str | None) -> None:
-        """Show ``message`` under the item (translated by the renderer when ``key`` is set)."""
-        if key is None:
+    def invalid(self, form: FormRequest, message: str, error: InvalidValue | None) -> None:
+        """Show ``message`` under the item (translated by the renderer when it has a key)."""
+        if error is None or error.key is None:
             form.update(self.name, valid_status=False, invalid_feedback=message)
+        elif error.args_:
+            form.update(
+                self.name,
+                valid_status=False,
+                invalid_feedback=message,
+                invalid_feedback_key=error.key,
+                invalid_feedback_args=error.args_,
+            )
         else:
             form.update(
-                self.name, valid_status=False, invalid_feedback=message, invalid_feedback_key=key
+                self.name,
+                valid_status=False,
+                invalid_feedback=message,
+                invalid_feedback_key=error.key,
             )
 
 
@@ -212,9 +236,9 @@ class FormRequest:
             logger.info("form %s: event for unknown item %r ignored", self.task_id, data)
             return
         if data.get("event_name") == "blur":
-            value, error, key = item.check(data.get("value"))
+            value, error, problem = item.check(data.get("value"))
             if error is not None:
-                item.invalid(self, error, key)
+                item.invalid(self, error, problem)
             else:
                 self.update(item.name, valid_status=0)
         elif data.get("event_name") == "change" and item.onchange is not None:
@@ -232,24 +256,24 @@ class FormRequest:
 
     def _submit(self, data: dict[str, Any]) -> bool:
         values: dict[str, Any] = {}
-        errors: dict[str, tuple[str, str | None]] = {}
+        errors: dict[str, tuple[str, InvalidValue | None]] = {}
         for name in self.order:
-            value, error, key = self.items[name].check(data.get(name))
+            value, error, problem = self.items[name].check(data.get(name))
             values[name] = value
             if error is not None:
-                errors[name] = (error, key)
+                errors[name] = (error, problem)
         if not errors and self.group_validate is not None:
             verdict = self.group_validate(values)
             if verdict:
                 target, message = verdict
                 errors[str(target)] = (str(message), None)
         if errors:
-            for name, (message, key) in errors.items():
+            for name, (message, problem) in errors.items():
                 item = self.items.get(name)
                 if item is None:
                     self.update(name, valid_status=False, invalid_feedback=message)
                 else:
-                    item.invalid(self, message, key)
+                    item.invalid(self, message, problem)
             self.session.flush()
             return False
         self.result = values[self.order[0]] if self.single else values

@@ -629,6 +629,7 @@ export interface UpdateInputAttributes {
   placeholder?: string;
   invalid_feedback?: string;
   invalid_feedback_key?: string;
+  invalid_feedback_args?: Array<unknown>;
   valid_feedback?: string;
   help_text?: string;
   options?: Array<OptionSpec>;

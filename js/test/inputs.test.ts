@@ -91,6 +91,19 @@ describe("default strings follow the browser language", () => {
   });
 });
 
+it("a length limit message carries its number, in the browser's language", () => {
+  setLanguage("ru");
+  const f = form([{ type: "textarea", name: "t", maxlength: 3 }]);
+  expect(f.item("t").querySelector("textarea")?.getAttribute("maxlength")).toBe("3");
+  f.update("t", {
+    valid_status: false,
+    invalid_feedback: "Please use at most 3 characters.",
+    invalid_feedback_key: "maxlength",
+    invalid_feedback_args: [3],
+  });
+  expect(f.item("t").querySelector(".invalid-feedback")?.textContent).toBe("Введите не более 3 символов.");
+});
+
 describe("options travel as indexes", () => {
   const indexed = (...labels: string[]) => labels.map((label, value) => ({ label, value }));
 

@@ -193,6 +193,8 @@ class UpdateInputAttributes(TypedDict, total=False):
     #: (required, integer, number, option), which shows the message in the browser's
     #: language; ``invalid_feedback`` is the English fallback.
     invalid_feedback_key: str
+    #: Extension: values for the ``{0}``, ``{1}`` of that string (e.g. a length limit).
+    invalid_feedback_args: list[Any]
     valid_feedback: str
     help_text: str
     options: list[OptionSpec]

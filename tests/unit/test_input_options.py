@@ -20,6 +20,7 @@ from pywebio_nb.input import (
     radio,
     select,
     slider,
+    textarea,
 )
 
 # ----------------------------------------------------------- same Python object
@@ -308,3 +309,32 @@ def test_a_single_input_next_to_input_group_still_runs(run_app) -> None:
     run.submit(run.wait_form(), {"data": "1"})
     run.submit(run.wait_form(2), {"a": "2"})
     assert run.join() == ("1", {"a": "2"})
+
+
+@pytest.mark.parametrize(
+    ("make", "raw", "key", "limit", "good"),
+    [
+        (lambda: textarea("t", minlength=3), "ab", "minlength", 3, "abc"),
+        (lambda: textarea("t", maxlength=3), "abcd", "maxlength", 3, "abc"),
+        (lambda: input("t", maxlength=2), "😀😀", "maxlength", 2, "😀"),  # 4 UTF-16 units, then 2
+        (lambda: input("t", minlength=5), "abc", "minlength", 5, "abcde"),
+    ],
+    ids=["textarea-min", "textarea-max", "input-max-utf16", "input-min"],
+)
+def test_length_limits_are_checked_in_python(run_app, make, raw, key, limit, good) -> None:
+    """The form is novalidate; a value set by a script or another client is checked here."""
+    run = run_app(make)
+    form = run.wait_form()
+    run.submit(form, {"data": raw})
+    attributes = run.wait_command("update_input")["spec"]["attributes"]
+    assert attributes["invalid_feedback_key"] == key
+    assert attributes["invalid_feedback_args"] == [limit]
+    assert str(limit) in attributes["invalid_feedback"]
+    run.submit(form, {"data": good})
+    assert run.join() == good
+
+
+def test_an_empty_value_is_not_too_short(run_app) -> None:
+    run = run_app(lambda: textarea("t", minlength=3))
+    run.submit(run.wait_form(), {"data": ""})
+    assert run.join() == ""

@@ -20,6 +20,8 @@ const EN = {
   integer: "Please enter an integer.",
   number: "Please enter a number.",
   option: "Please choose one of the options.",
+  minlength: "Please use at least {0} characters.",
+  maxlength: "Please use at most {0} characters.",
   fullscreen_hint: "Esc / F11: full screen",
 } as const;
 
@@ -37,6 +39,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "请输入整数。",
     number: "请输入数字。",
     option: "请从选项中选择。",
+    minlength: "请至少输入 {0} 个字符。",
+    maxlength: "请最多输入 {0} 个字符。",
     fullscreen_hint: "Esc / F11：全屏",
   },
   ru: {
@@ -48,6 +52,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "Введите целое число.",
     number: "Введите число.",
     option: "Выберите один из вариантов.",
+    minlength: "Введите не менее {0} символов.",
+    maxlength: "Введите не более {0} символов.",
     fullscreen_hint: "Esc / F11: полноэкранный режим",
   },
   de: {
@@ -59,6 +65,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "Bitte geben Sie eine ganze Zahl ein.",
     number: "Bitte geben Sie eine Zahl ein.",
     option: "Bitte wählen Sie eine der Optionen.",
+    minlength: "Bitte verwenden Sie mindestens {0} Zeichen.",
+    maxlength: "Bitte verwenden Sie höchstens {0} Zeichen.",
     fullscreen_hint: "Esc / F11: Vollbild",
   },
   fr: {
@@ -70,6 +78,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "Veuillez saisir un nombre entier.",
     number: "Veuillez saisir un nombre.",
     option: "Veuillez choisir l'une des options.",
+    minlength: "Veuillez utiliser au moins {0} caractères.",
+    maxlength: "Veuillez utiliser au plus {0} caractères.",
     fullscreen_hint: "Échap / F11 : plein écran",
   },
   es: {
@@ -81,6 +91,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "Introduce un número entero.",
     number: "Introduce un número.",
     option: "Elige una de las opciones.",
+    minlength: "Usa al menos {0} caracteres.",
+    maxlength: "Usa como máximo {0} caracteres.",
     fullscreen_hint: "Esc / F11: pantalla completa",
   },
   ja: {
@@ -92,6 +104,8 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     integer: "整数を入力してください。",
     number: "数値を入力してください。",
     option: "選択肢から選んでください。",
+    minlength: "{0} 文字以上で入力してください。",
+    maxlength: "{0} 文字以内で入力してください。",
     fullscreen_hint: "Esc / F11：全画面",
   },
 };
@@ -107,7 +121,11 @@ export function isStringKey(key: unknown): key is StringKey {
   return typeof key === "string" && (Object.keys(EN) as string[]).includes(key);
 }
 
-/** The string `key` in the browser's language. */
-export function t(key: StringKey, tag: string | undefined = globalThis.navigator?.language): string {
-  return STRINGS[languageOf(tag)][key];
+/** The string `key` in the browser's language; `{0}`, `{1}`... are replaced by `args`. */
+export function t(
+  key: StringKey,
+  tag: string | undefined = globalThis.navigator?.language,
+  args: readonly unknown[] = [],
+): string {
+  return STRINGS[languageOf(tag)][key].replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ""));
 }

@@ -83,6 +83,7 @@ const NON_ATTRIBUTE_KEYS = new Set([
   "valid_status",
   "invalid_feedback",
   "invalid_feedback_key",
+  "invalid_feedback_args",
   "valid_feedback",
   "validate",
   "multiple",
@@ -151,7 +152,8 @@ class ItemFrame {
 
   setValidity(controls: Element[], status: unknown, attributes: Record<string, unknown>): void {
     const key = attributes["invalid_feedback_key"];
-    if (isStringKey(key)) this.invalid.textContent = t(key);
+    const args = attributes["invalid_feedback_args"];
+    if (isStringKey(key)) this.invalid.textContent = t(key, undefined, Array.isArray(args) ? args : []);
     else if (attributes["invalid_feedback"] !== undefined)
       this.invalid.textContent = str(attributes["invalid_feedback"]);
     if (attributes["valid_feedback"] !== undefined) this.valid.textContent = str(attributes["valid_feedback"]);
