@@ -108,8 +108,8 @@ class InputItem:
     def __del__(self) -> None:
         # The rule Output uses for a dropped output: cheap, and never raises. A
         # named item that no form ever took is a call meant for input_group().
-        if self.claimed or self.form is not None:
-            return
+        if self.claimed or self.form is not None or not self.name:
+            return  # used, or never named (a refused single input)
         try:
             logger.error(
                 "the %s input item %r was made with name= but never passed to "

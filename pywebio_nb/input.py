@@ -260,9 +260,22 @@ def input(
     ``type`` is one of TEXT, NUMBER (returns an int), FLOAT (returns a float),
     PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL. ``validate(value)``
     returns None when the value is valid, else an error message shown under
-    the field. ``required=True`` refuses an empty value. ``name`` is only for
-    items of :func:`input_group`. ``action=(label, callback)`` puts a button
-    beside the field; ``callback(set_value)`` may call ``set_value(value)``.
+    the field; it runs when the field loses focus and on submit.
+    ``required=True`` refuses an empty value. ``name`` is only for items of
+    :func:`input_group`. ``onchange(value)`` runs at each change (it may call
+    :func:`input_update`). ``placeholder``, ``readonly``, ``help_text`` (shown
+    under the field), ``datalist`` (suggested values) and any further HTML
+    attribute (``maxlength=10``, ``pattern=...``) apply to the field.
+
+    ``action=(label, callback)`` puts a button beside the field; a click calls
+    ``callback(set_value)``. ``set_value(value)`` fills the field;
+    ``set_value(value, label)`` shows ``label`` in the field, makes it read-only
+    and makes the input return ``value`` (any object, kept in Python)::
+
+        def select_date(set_value):
+            set_value(datetime.date.today(), "Today")
+
+        d = input("Date", action=("Select", select_date), readonly=True)
     """
     if type not in TEXT_INPUT_TYPES:
         raise ValueError(f"input() type must be one of {', '.join(TEXT_INPUT_TYPES)}, got {type!r}")
@@ -379,7 +392,18 @@ def select(
     help_text: str | None = None,
     **other_html_attrs: Any,
 ) -> Any:
-    """Drop-down selection; returns the selected value (a list when ``multiple``)."""
+    """Drop-down selection; returns the selected value (a list when ``multiple``).
+
+    ``options`` is a list whose entries are dicts ``{"label": str, "value": any,
+    "selected": bool, "disabled": bool}``, tuples ``(label, value, [selected],
+    [disabled])`` or plain values (label and value at once). A value may be any
+    Python object: it never travels to the browser, and the call returns that
+    very object. ``value`` (a list when ``multiple``) preselects options; without
+    it a single select starts on its first option. ``required=True`` refuses an
+    empty choice (for ``multiple``). Example::
+
+        gift = select("Which gift you want?", ["keyboard", "ipad"])
+    """
     spec = _extend(
         cast(SelectInputSpec, {"type": "select", "label": label}),
         name,
@@ -412,7 +436,13 @@ def checkbox(
     help_text: str | None = None,
     **other_html_attrs: Any,
 ) -> Any:
-    """A group of check boxes; returns the list of checked values."""
+    """A group of check boxes; returns the list of checked values (possibly empty).
+
+    ``options`` take the formats of :func:`select`; ``inline=True`` puts the boxes
+    on one line; ``value`` is the list of values checked at first. Example::
+
+        agree = checkbox("User Term", options=["I agree to terms and conditions"])
+    """
     spec = _extend(
         cast(CheckboxInputSpec, {"type": "checkbox", "label": label}),
         name,
@@ -439,7 +469,14 @@ def radio(
     help_text: str | None = None,
     **other_html_attrs: Any,
 ) -> Any:
-    """A group of radio buttons; returns the chosen value, or None."""
+    """A group of radio buttons; returns the chosen value, or None when none is chosen.
+
+    ``options`` take the formats of :func:`select`; ``inline=True`` puts the
+    buttons on one line; ``value`` is the value chosen at first;
+    ``required=True`` refuses submitting with nothing chosen. Example::
+
+        answer = radio("Choose one", options=["A", "B", "C", "D"])
+    """
     spec = _extend(
         cast(RadioInputSpec, {"type": "radio", "label": label}),
         name,
@@ -506,7 +543,12 @@ def actions(
 
     Buttons are dicts ``{label, value, type, disabled, color}``, tuples
     ``(label, value, [type], [disabled])`` or plain values. ``type`` is
-    'submit' (default), 'reset' or 'cancel' (the form then returns None).
+    'submit' (default), 'reset' or 'cancel' (the form then returns None);
+    ``color`` is a Bootstrap colour name (primary, warning, danger...). Values
+    may be any Python object and come back as that object. As the last item of
+    :func:`input_group` with a submit button, it replaces the form's Submit,
+    Reset and Cancel buttons. ``actions(buttons=["Go"])`` is a "press to
+    continue" button.
     """
     specs = normalize_action_buttons(buttons)
     # Like options, button values stay in Python: the browser sends the index.
@@ -525,8 +567,13 @@ def input_group(
 ) -> Any:
     """Ask for several inputs in one form; returns ``{name: value}`` or None if cancelled.
 
-    ``inputs`` are calls of input functions with ``name=``. ``validate(data)``
-    returns None when valid, else ``(name, error message)``.
+    ``inputs`` are calls of input functions with ``name=`` (the keys of the
+    result; an input without ``name=`` in the list raises ``ValueError``, as do
+    repeated names). ``validate(data)`` runs on submit after each item's own
+    checks and returns None when valid, else ``(name, error message)``, shown
+    under that item. ``cancelable=True`` adds a Cancel button; the call then
+    returns None when it is pressed (ignored when the last item is
+    :func:`actions`).
     """
     entries = list(inputs or [])
     for entry in entries:
