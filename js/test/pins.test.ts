@@ -1,13 +1,19 @@
 /**
- * Pin widgets (PyWebIO protocol; the Python package does not send them yet): the `pin`
- * output type and the pin_value / pin_update / pin_wait / pin_onchange commands.
+ * Pin widgets: the `pin` output type, the `pin_change` event every user change sends,
+ * and the PyWebIO commands pin_value / pin_update / pin_wait / pin_onchange.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { EXPIRED_NOTICE } from "../src/renderer/pins";
 import { command, harness, output } from "./helpers";
 
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** The events sent, less the `pin_change` reports (tested on their own below). */
+function others(sent: unknown[]): unknown[] {
+  return sent.filter((e) => (e as { event: string }).event !== "pin_change");
+}
 
 function withPin(input: Record<string, unknown>) {
   const t = harness();
@@ -27,7 +33,7 @@ describe("pins", () => {
     t.handle(command("pin_value", { name: "p" }, "t1"));
     t.type("typed");
     t.handle(command("pin_value", { name: "p" }, "t2"));
-    expect(t.sent).toEqual([
+    expect(others(t.sent)).toEqual([
       { event: "js_yield", task_id: "t1", data: "start" },
       { event: "js_yield", task_id: "t2", data: "typed" },
     ]);
@@ -66,7 +72,7 @@ describe("pins", () => {
     expect(t.sent).toEqual([]);
     t.type("x");
     t.type("y");
-    expect(t.sent).toEqual([{ event: "js_yield", task_id: "w", data: { name: "p", value: "x" } }]);
+    expect(others(t.sent)).toEqual([{ event: "js_yield", task_id: "w", data: { name: "p", value: "x" } }]);
   });
 
   it("pin_wait answers null on timeout", () => {
@@ -78,7 +84,7 @@ describe("pins", () => {
     vi.advanceTimersByTime(1);
     expect(t.sent).toEqual([{ event: "js_yield", task_id: "w", data: null }]);
     t.type("late");
-    expect(t.sent.length).toBe(1);
+    expect(others(t.sent).length).toBe(1);
   });
 
   it("a pin_wait answered by a change does not time out later", () => {
@@ -87,7 +93,7 @@ describe("pins", () => {
     t.handle(command("pin_wait", { names: ["p"], timeout: 2 }, "w"));
     t.type("x");
     vi.advanceTimersByTime(5000);
-    expect(t.sent).toEqual([{ event: "js_yield", task_id: "w", data: { name: "p", value: "x" } }]);
+    expect(others(t.sent)).toEqual([{ event: "js_yield", task_id: "w", data: { name: "p", value: "x" } }]);
   });
 
   it("pin_onchange sends each change to its callbacks until cleared", () => {
@@ -96,6 +102,88 @@ describe("pins", () => {
     t.type("x");
     t.handle(command("pin_onchange", { name: "p", callback_id: null, clear: true }));
     t.type("y");
-    expect(t.sent).toEqual([{ event: "callback", task_id: "cb", data: "x" }]);
+    expect(others(t.sent)).toEqual([{ event: "callback", task_id: "cb", data: "x" }]);
+  });
+
+  it("every user change is reported as pin_change, in order", () => {
+    const t = withPin({ type: "text", name: "p" });
+    t.type("a");
+    t.type("ab");
+    expect(t.sent).toEqual([
+      { event: "pin_change", task_id: null, data: { name: "p", value: "a" } },
+      { event: "pin_change", task_id: null, data: { name: "p", value: "ab" } },
+    ]);
+  });
+
+  it("a value set by pin_update is not reported", () => {
+    const t = withPin({ type: "text", name: "p" });
+    t.handle(command("pin_update", { name: "p", attributes: { value: "from python" } }));
+    expect(t.control.value).toBe("from python");
+    expect(t.sent).toEqual([]);
+  });
+
+  it("choice widgets report option values (indices on the wire)", () => {
+    const t = harness();
+    t.handle(
+      output({
+        type: "pin",
+        input: {
+          type: "select",
+          name: "s",
+          options: [
+            { label: "A", value: 0 },
+            { label: "B", value: 1 },
+          ],
+        },
+      }),
+    );
+    const select = t.root().querySelector("select");
+    if (!select) throw new Error("no select");
+    select.selectedIndex = 1;
+    select.dispatchEvent(new Event("change"));
+    expect(t.sent).toEqual([{ event: "pin_change", task_id: null, data: { name: "s", value: 1 } }]);
+  });
+
+  it("put_actions: a click sets the value and reports it; pin_value reads it", () => {
+    const t = harness();
+    t.handle(
+      output({
+        type: "pin",
+        input: {
+          type: "actions",
+          name: "act",
+          label: "Do",
+          buttons: [
+            { label: "One", value: 0, type: "submit" },
+            { label: "Two", value: 1, type: "submit", disabled: true },
+          ],
+        },
+      }),
+      command("pin_value", { name: "act" }, "t0"),
+    );
+    const buttons = t.root().querySelectorAll("button");
+    expect(Array.from(buttons, (b) => [b.textContent, b.disabled])).toEqual([
+      ["One", false],
+      ["Two", true],
+    ]);
+    expect(t.root().querySelector("label")?.textContent).toBe("Do");
+    buttons[0]?.click();
+    t.handle(command("pin_value", { name: "act" }, "t1"));
+    expect(t.sent).toEqual([
+      { event: "js_yield", task_id: "t0", data: null },
+      { event: "pin_change", task_id: null, data: { name: "act", value: 0 } },
+      { event: "js_yield", task_id: "t1", data: 0 },
+    ]);
+  });
+
+  it("a new widget of the same name expires the old one", () => {
+    const t = withPin({ type: "text", name: "p", value: "old" });
+    t.handle(output({ type: "pin", input: { type: "text", name: "p", value: "new" } }));
+    const inputs = t.root().querySelectorAll("input");
+    expect(Array.from(inputs, (i) => i.value)).toEqual(["new"]);
+    expect(t.root().textContent).toContain(EXPIRED_NOTICE);
+    t.handle(command("pin_update", { name: "p", attributes: { value: "updated" } }));
+    t.handle(command("pin_value", { name: "p" }, "t"));
+    expect(t.sent).toEqual([{ event: "js_yield", task_id: "t", data: "updated" }]);
   });
 });

@@ -14,7 +14,10 @@ __all__ = [
     "EXTENSION_EVENT_NAMES",
     "Event",
     "InputEventData",
+    "PinChangeData",
     "PongData",
+    "PopupClosedData",
+    "UploadChunkData",
     "parse_event",
 ]
 
@@ -31,6 +34,39 @@ class PongData(TypedDict):
     """Extension ``pong`` data: echoes the ``id`` of the ping."""
 
     id: str
+
+
+class PopupClosedData(TypedDict):
+    """Extension ``popup_closed`` data: the ``dom_id`` of the popup the user closed."""
+
+    dom_id: str
+
+
+class UploadChunkData(TypedDict):
+    """Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads.
+
+    The chunk's bytes are ``buffer``, an index into the binary buffers of the
+    same Jupyter comm message, or, on a WebSocket, the bytes after the JSON
+    header of the binary frame that carries this event (index 0): a frame is
+    ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the
+    ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the
+    browser chose for the file (the ``from_submit`` value names it), ``offset``
+    where the chunk goes, ``size`` the file's size. Chunks come in order, at
+    most 1 MB each, all before the ``from_submit`` that names them.
+    """
+
+    name: str
+    blob: str
+    offset: int
+    size: int
+    buffer: int
+
+
+class PinChangeData(TypedDict):
+    """Extension ``pin_change`` data: the pin widget ``name`` and its new value."""
+
+    name: str
+    value: Any
 
 
 class InputEventEvent(_Envelope):
@@ -67,6 +103,38 @@ class PongEvent(_Envelope):
     data: PongData
 
 
+class PopupClosedEvent(_Envelope):
+    """Extension: the user closed the popup (its close button, Esc, a click on the
+    backdrop). PyWebIO has no such event; it lets the page model forget the popup.
+    Not sent when a ``close_popup`` command or a newer popup closed it."""
+
+    event: Literal["popup_closed"]
+    data: PopupClosedData
+
+
+class UploadChunkEvent(_Envelope):
+    """Extension: a chunk of an uploaded file (``task_id`` is the form's task).
+
+    PyWebIO sends files base64-encoded inside ``from_submit``; here the bytes
+    travel beside the JSON and ``from_submit`` names them (see
+    :class:`UploadChunkData`). The session core handles it.
+    """
+
+    event: Literal["upload_chunk"]
+    data: UploadChunkData
+
+
+class PinChangeEvent(_Envelope):
+    """Extension: the user changed a pin widget (sent for every change, whether or
+    not anything waits for it). PyWebIO's frontend answers ``pin_value`` and
+    ``pin_wait`` instead; reporting every change lets the session keep each pin's
+    value, so reading it needs no round trip, and lets a ``pin_wait_change`` loop
+    see changes made while its body ran. A value set by Python sends none."""
+
+    event: Literal["pin_change"]
+    data: PinChangeData
+
+
 Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     InputEventEvent,
     CallbackEvent,
@@ -74,13 +142,17 @@ Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     FromCancelEvent,
     JsYieldEvent,
     PongEvent,
+    PinChangeEvent,
+    PopupClosedEvent,
+    UploadChunkEvent,
 ]
 
 
 #: Every event name, in the order of :data:`Event`.
 EVENT_NAMES: Final[tuple[str, ...]] = _tags(Event, "event")
 #: Events that extend PyWebIO's protocol: the session core hands them to its
-#: transport (``Transport.on_event``), whose runtime defined them.
+#: transport (``Transport.on_event``), whose runtime defined them. The
+#: ``popup_closed`` extension is not one of them: the session core handles it.
 EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(PongEvent, "event")
 
 
@@ -108,5 +180,17 @@ def parse_event(message: Any) -> Event:
         raise ProtocolError(f"from_submit data must be an object, got {type(data).__name__}")
     elif name == "pong" and not (isinstance(data, dict) and isinstance(data.get("id"), str)):
         raise ProtocolError("pong data must be an object with a string 'id'")
+    elif name == "popup_closed" and not (
+        isinstance(data, dict) and isinstance(data.get("dom_id"), str)
+    ):
+        raise ProtocolError("popup_closed data must be an object with a string 'dom_id'")
+    elif name == "upload_chunk" and not (
+        isinstance(data, dict) and isinstance(data.get("name"), str)
+    ):
+        raise ProtocolError("upload_chunk data must be an object with a string 'name'")
+    elif name == "pin_change" and not (
+        isinstance(data, dict) and isinstance(data.get("name"), str)
+    ):
+        raise ProtocolError("pin_change data must be an object with a string 'name'")
     event: Any = {"event": name, "task_id": task_id, "data": data}
     return event  # type: ignore[no-any-return]

@@ -52,7 +52,7 @@ from ..protocol import (
     parse_event,
     scope_selector,
 )
-from ._blobs import Blob, BlobStore
+from ._blobs import Blob, BlobStore, UploadStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 
@@ -266,6 +266,8 @@ class Session:
         #: The session's binary content (see ``_blobs``); specs refer to it by id,
         #: and blobs that no root of the page model shows any more are dropped.
         self.blobs = BlobStore(live=self._shown_specs)
+        #: Files browsers upload to the waiting forms' file items (see ``_blobs``).
+        self.uploads = UploadStore()
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
@@ -398,8 +400,11 @@ class Session:
             self.transport.deliver(root, batch)
 
     # --------------------------------------------------------------- events
-    def dispatch(self, message: Any) -> None:
+    def dispatch(self, message: Any, buffers: Sequence[Any] = ()) -> None:
         """Handle one event from a frontend (already JSON-decoded).
+
+        ``buffers`` are the binary buffers that came with it (an
+        ``upload_chunk`` event's bytes).
 
         A malformed event, or one for an unknown task or callback, is logged
         and ignored: it never ends the session.
@@ -412,6 +417,22 @@ class Session:
         name = event["event"]
         if name == "callback":
             self._on_callback(event["task_id"], event["data"])
+        elif event["event"] == "upload_chunk":  # extension: kept at once, never queued
+            index = event["data"].get("buffer", 0)
+            chunk = buffers[index] if isinstance(index, int) and 0 <= index < len(buffers) else None
+            self.uploads.receive(
+                event["task_id"], event["data"], None if chunk is None else memoryview(chunk)
+            )
+        elif event["event"] == "popup_closed":  # extension: the user closed it in the browser
+            with self._lock:
+                self.page.popup_closed(event["data"]["dom_id"])
+        elif event["event"] == "pin_change":  # extension: the user changed a pin widget
+            pin, value = event["data"]["name"], event["data"].get("value")
+            with self._lock:
+                live = self.page.pins.changed(pin, value)
+            observer = self.page.pins.observer
+            if live and observer is not None:
+                observer.pin_changed(pin, value)
         elif name in EXTENSION_EVENT_NAMES:
             if not self.transport.on_event(event):
                 logger.info("ignored %s event: this transport does not use it", name)
@@ -435,6 +456,7 @@ class Session:
 
     def close_mailbox(self, task_id: str) -> None:
         self._mailboxes.pop(task_id, None)
+        self.uploads.forget(task_id)
 
     def wait_event(self, task_id: str, mailbox: Mailbox, timeout: float | None = None) -> Event:
         """Block the calling thread until an event for ``task_id`` arrives."""

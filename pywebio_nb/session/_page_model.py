@@ -28,8 +28,10 @@ The popup shown by each root is a ScopeNode in :attr:`PageModel.popups`.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..protocol import (
     ROOT_SCOPE,
@@ -42,7 +44,18 @@ from ..protocol import (
     scope_selector,
 )
 
-__all__ = ["ROOT", "SCOPE_PREFIX", "PageModel", "ScopeNode", "scope_dom_id", "scope_selector"]
+__all__ = [
+    "ROOT",
+    "SCOPE_PREFIX",
+    "UNKNOWN",
+    "PageModel",
+    "PinObserver",
+    "PinTable",
+    "ScopeNode",
+    "initial_pin_value",
+    "scope_dom_id",
+    "scope_selector",
+]
 
 #: The ROOT scope's name (defined by the protocol, shared with the renderer).
 ROOT = ROOT_SCOPE
@@ -159,6 +172,182 @@ def _insert(children: list[Any], item: Any, position: int) -> None:
             children.insert(index + 1, item)
 
 
+# ------------------------------------------------------------------ pins
+class PinObserver(Protocol):
+    """What the pin API plugs into :attr:`PinTable.observer` (the arrow points down)."""
+
+    def pin_changed(self, name: str, value: Any) -> None:
+        """The user changed pin ``name`` to the wire ``value`` (called outside the lock)."""
+
+
+#: Marks a pin value the Python side cannot know without asking the browser.
+UNKNOWN: Any = object()
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def initial_pin_value(item: dict[str, Any]) -> Any:
+    """The wire value the renderer's view of form item ``item`` starts with, or UNKNOWN.
+
+    Only the cases where the browser cannot alter the value are known: a text
+    field's string, the selected options of a choice widget (their wire values
+    are option indices), a slider value inside its range and on a step. A date
+    the browser would sanitise, a colour, a slider it would clamp ask the
+    browser (``pin_value``) once instead. ``tests/conformance/pin_initial.json``
+    holds the cases pytest and Vitest both run.
+    """
+    kind = item.get("type", "text")
+    value = item.get("value")
+    if kind in ("text", "password", "url", "float", "textarea"):
+        return "" if value is None else value if isinstance(value, str) else UNKNOWN
+    if kind in ("number", "date", "time", "datetime-local"):
+        if value is None or value == "":
+            return ""
+        return (
+            value
+            if kind == "number" and isinstance(value, str) and _INTEGER.fullmatch(value)
+            else UNKNOWN
+        )
+    if kind == "actions":
+        return None
+    if kind in ("select", "checkbox", "radio"):
+        options = item.get("options") or []
+        chosen = [o.get("value") for o in options if isinstance(o, dict) and o.get("selected")]
+        if kind == "checkbox" or (kind == "select" and item.get("multiple")):
+            return chosen
+        if len(chosen) == 1:
+            return chosen[0]
+        if chosen:
+            return UNKNOWN
+        if kind == "radio":
+            return None
+        first = options[0] if options and isinstance(options[0], dict) else None
+        if first is None:
+            return None
+        return UNKNOWN if first.get("disabled") else first.get("value")
+    if kind == "slider":
+        return _slider_value(item)
+    return UNKNOWN
+
+
+def _slider_value(item: dict[str, Any]) -> Any:
+    value = item.get("value", item.get("min_value", 0))
+    low, high, step = item.get("min_value", 0), item.get("max_value", 100), item.get("step", 1)
+    numbers = (value, low, high, step)
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        return UNKNOWN
+    steps = (value - low) / step if step else 0
+    if not low <= value <= high or not math.isclose(steps, round(steps), abs_tol=1e-9):
+        return UNKNOWN
+    return value if item.get("float") else int(value)
+
+
+class PinTable:
+    """The pin widgets (``pywebio_nb.pin``) a session shows, and their latest values.
+
+    A name has at most one live widget: the form item (a dict, by identity) of
+    the last ``pin`` output of that name; an older one has expired, as in
+    PyWebIO. ``values`` holds the latest *wire* value of a live widget when the
+    Python side knows it: the value the widget starts with
+    (:func:`initial_pin_value`), a ``pin_update`` value, a ``pin_change``
+    event. A live name without a value is asked for (``pin_value``) and the
+    answer stored with :meth:`changed`. A widget that leaves the tree takes
+    its value with it. ``updates`` keeps the attributes ``pin_update`` changed,
+    so a snapshot redraws the widget as it is now.
+    """
+
+    def __init__(self) -> None:
+        #: Set by the pin API when a session makes its first pin: until then an
+        #: output's spec is never searched for pins (the hot path stays as it was).
+        self.active = False
+        self.items: dict[str, dict[str, Any]] = {}
+        self.roots: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+        self.updates: dict[str, dict[str, Any]] = {}
+        self.observer: PinObserver | None = None
+
+    def register(self, spec: Any, root_id: str) -> None:
+        """Register every pin widget inside an output spec (nested ones too)."""
+        if isinstance(spec, list):
+            for value in spec:
+                if isinstance(value, (dict, list)):
+                    self.register(value, root_id)
+        elif isinstance(spec, dict):
+            if spec.get("type") == "pin":
+                item = spec.get("input")
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    self._add(item, root_id)
+                return
+            for value in spec.values():
+                if isinstance(value, (dict, list)):
+                    self.register(value, root_id)
+
+    def _add(self, item: dict[str, Any], root_id: str) -> None:
+        name = item["name"]
+        self.items[name] = item
+        self.roots[name] = root_id
+        self.updates.pop(name, None)
+        value = initial_pin_value(item)
+        if value is UNKNOWN:
+            self.values.pop(name, None)
+        else:
+            self.values[name] = value
+
+    def drop(self, spec: dict[str, Any]) -> None:
+        """A ``pin`` output left the tree: forget its name unless a newer widget has it."""
+        item = spec.get("input")
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and self.items.get(name) is item:
+                for table in (self.items, self.roots, self.values, self.updates):
+                    table.pop(name, None)
+
+    def live(self, name: str) -> bool:
+        return name in self.items
+
+    def changed(self, name: str, value: Any) -> bool:
+        """Record the wire ``value`` the browser reported; False for a name not shown."""
+        if name not in self.items:
+            return False
+        self.values[name] = value
+        return True
+
+    def update(self, name: str, attributes: dict[str, Any]) -> None:
+        """A ``pin_update``: its value becomes the known value (UNKNOWN forgets it)."""
+        if name not in self.items:
+            return
+        self.updates.setdefault(name, {}).update(attributes)
+        if "value" in attributes:
+            value = attributes["value"]
+            if value is UNKNOWN:
+                self.updates[name].pop("value")
+                self.values.pop(name, None)
+            else:
+                self.values[name] = value
+
+    def refresh(self, spec: Any) -> Any:
+        """``spec`` (a wire copy) with each live pin widget as it is now: value, updates."""
+        if isinstance(spec, list):
+            return [self.refresh(value) for value in spec]
+        if not isinstance(spec, dict):
+            return spec
+        if spec.get("type") == "pin" and isinstance(spec.get("input"), dict):
+            name = spec["input"].get("name")
+            if self.items.get(name) is not None and name in self.values:
+                item = {**spec["input"], **self.updates.get(name, {})}
+                item["value"] = self.values[name]
+                if isinstance(item.get("options"), list):  # choice widgets: by the value
+                    item["options"] = [
+                        {k: v for k, v in o.items() if k != "selected"}
+                        if isinstance(o, dict)
+                        else o
+                        for o in item["options"]
+                    ]
+                return {**spec, "input": item}
+            return spec
+        return {key: self.refresh(value) for key, value in spec.items()}
+
+
 class PageModel:
     """The output tree of one session, across all of its roots."""
 
@@ -170,6 +359,8 @@ class PageModel:
         # progress bar name -> (scope, child) where it was last updated: a burst
         # of set_processbar finds its bar without walking the whole tree.
         self._bars: dict[str, tuple[ScopeNode, Any]] = {}
+        #: The pin widgets shown and their values (see :class:`PinTable`).
+        self.pins = PinTable()
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:
@@ -210,6 +401,8 @@ class PageModel:
         root_selector = scope_selector(ROOT)
         for child in self.root(root_id).children:
             spec = _to_wire(child)
+            if self.pins.items:
+                spec = self.pins.refresh(spec)
             spec["scope"] = root_selector
             spec["position"] = -1
             commands.append(make_command("output", spec))
@@ -227,10 +420,16 @@ class PageModel:
             target = self._target(spec.get("scope"), root_id)
             if target is not None:
                 _insert(target.children, self._adopt(spec, target), spec.get("position", -1))
+                if self.pins.active and spec.get("type") not in _LEAF_TYPES - {"pin"}:
+                    self.pins.register(spec, target.root_id)
         elif command["command"] == "output_ctl":
             self._apply_ctl(command["spec"], root_id)
         elif command["command"] == "popup":
             self._popup(command["spec"], root_id)
+            if self.pins.active:
+                self.pins.register(command["spec"].get("content"), root_id)
+        elif command["command"] == "pin_update":
+            self.pins.update(command["spec"]["name"], command["spec"]["attributes"])
         elif command["command"] == "close_popup":
             self._forget(self.popups.pop(root_id, None))
         elif command["command"] == "set_processbar":
@@ -322,6 +521,19 @@ class PageModel:
         node.children = [self._adopt(child, node) for child in spec.get("content") or []]
         self.popups[root_id] = node
 
+    def popup_closed(self, dom_id: str) -> bool:
+        """The user closed the popup ``dom_id`` in the browser (``popup_closed`` event).
+
+        Drops it from the root that shows it. A popup another one (or a
+        ``close_popup``) already replaced is not shown any more: nothing
+        happens then, and False is returned.
+        """
+        for root_id, node in self.popups.items():
+            if node.spec is not None and node.spec.get("dom_id") == dom_id:
+                self._forget(self.popups.pop(root_id))
+                return True
+        return False
+
     def _forget(self, node: ScopeNode | None) -> None:
         if node is None:
             return
@@ -343,6 +555,9 @@ class PageModel:
         if isinstance(item, ScopeNode):
             self._unregister(item)
         elif isinstance(item, dict):
+            if item.get("type") == "pin":
+                self.pins.drop(item)
+                return
             for value in item.values():
                 if isinstance(value, (dict, list, ScopeNode)):
                     self._drop(value)
