@@ -317,7 +317,10 @@ def start_server(
         ``allowed_origins`` is ignored.
     :param auto_open_webbrowser: open the app in a browser once listening.
     :param max_payload_size: largest WebSocket message accepted: bytes, or a
-        string such as ``'500'``, ``'40K'``, ``'3M'``, ``'1G'``.
+        string such as ``'500'``, ``'40K'``, ``'3M'``, ``'1G'``. Uploaded files
+        arrive in frames of at most 1 MB (plus a small header), so the limit
+        applies per chunk, not per file: keep it above ``'1100K'`` for uploads
+        and limit file sizes with ``file_upload(max_size=...)``.
     :param tornado_app_settings: more ``tornado.web.Application`` settings.
     """
     if remote_access:
