@@ -306,7 +306,7 @@ def _attach_action(
     session = get_current_session()
     values: dict[str, Any] = {}
 
-    def on_click(_: Any) -> None:
+    def on_click(_: Any) -> Any:
         form = item.form
 
         def set_value(value: Any, label: str | None = None) -> None:
@@ -319,7 +319,8 @@ def _attach_action(
                 form.update(item.name, value=label, readonly=True)
             form.session.flush()
 
-        callback(set_value)
+        # A coroutine callback (coroutine sessions) is returned for the session to await.
+        return callback(set_value)
 
     original_convert = item.convert
 
