@@ -215,8 +215,8 @@ def test_gallery_specs(gallery_run: tuple[Any, GalleryScript]) -> None:
         "markdown",
     ]
     # layouts keep their sizes; the grid's span reaches two columns
-    (row,) = _specs(specs, "row")
-    assert row["size"] == "120px 10px 240px"
+    sized, styled_row = _specs(specs, "row")
+    assert sized["size"] == "120px 10px 240px"
     (column,) = _specs(specs, "column")
     assert column["size"] == "50px 80px"
     (grid,) = _specs(specs, "grid")
@@ -226,6 +226,9 @@ def test_gallery_specs(gallery_run: tuple[Any, GalleryScript]) -> None:
     # style(): the styled text carries its CSS
     styled = [t for t in _specs(specs, "text") if t.get("content") == "styled text"]
     assert styled and "color: rgb(220, 53, 69)" in styled[0]["style"]
+    both = [(c["content"], c["style"].strip(";")) for c in styled_row["contents"]]
+    css = "border: 1px dashed gray"
+    assert both == [("styled one", css), ("styled two", css)]
     # the processbar shows its last value (coalesced updates, nothing lost)
     bars = [s for s in _specs([_page_specs(page)], "processbar") if s["name"] == "gallery bar"]
     assert [(b["value"], b["label"]) for b in bars] == [(0.7, "70%")]

@@ -4,6 +4,11 @@
  * notebook they stay above the cells, within the notebook panel (see
  * notes/notebook-rendering.md); their colours come from the theme variables.
  * Titles and toast text are text nodes, never HTML.
+ *
+ * A popup the user closes (close button, Esc, a click on the backdrop) is reported with
+ * the `popup_closed` extension event, so the session's page model forgets it too; one
+ * closed by a `close_popup` command or replaced by a newer popup is not reported (the
+ * session already knows).
  */
 import { type PopupSpec, TOAST_COLORS, type ToastSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
@@ -11,11 +16,29 @@ import { h, str } from "./dom";
 
 export class Overlays {
   private popup: HTMLElement | null = null;
+  private popupDomId: string | null = null;
   private popupKeys: ((event: KeyboardEvent) => void) | null = null;
   private readonly toastStacks = new Map<string, HTMLElement>();
   private notice: HTMLElement | null = null;
 
-  constructor(private readonly ctx: RenderContext) {}
+  constructor(private readonly ctx: RenderContext) {
+    this.followJupyterTheme();
+  }
+
+  /**
+   * In JupyterLab / Notebook 7, mark the root `pywebio-nb--dark` while the theme is dark
+   * (`body[data-jp-theme-light]`, switched at run time): CSS variables carry the colours,
+   * but a few things need to know the theme, e.g. Bootstrap's dark close icons.
+   */
+  private followJupyterTheme(): void {
+    const body = document.body;
+    if (!body || body.dataset["jpThemeLight"] === undefined) return; // not in Jupyter
+    const apply = (): void => {
+      this.ctx.container.classList.toggle("pywebio-nb--dark", body.dataset["jpThemeLight"] === "false");
+    };
+    apply();
+    new MutationObserver(apply).observe(body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
+  }
 
   showPopup(spec: PopupSpec): void {
     this.closePopup();
@@ -25,7 +48,7 @@ export class Overlays {
     const header = h("div", { class: "pywebio-popup__header" }, title);
     if (closable) {
       const close = h("button", { type: "button", class: "btn-close", "aria-label": "Close" });
-      close.addEventListener("click", () => this.closePopup());
+      close.addEventListener("click", () => this.userClosedPopup());
       header.append(close);
     }
     const body = h("div", { class: "pywebio-popup__body pywebio-scope", id: spec.dom_id });
@@ -36,25 +59,33 @@ export class Overlays {
       header,
       body,
     );
+    // (In JupyterLab's dark theme the root's `pywebio-nb--dark` inverts the close icon.)
     const backdrop = h("div", { class: "pywebio-popup-backdrop" }, dialog);
-    // JupyterLab's dark theme: Bootstrap's close icon is dark, so invert it.
-    if (document.body.dataset["jpThemeLight"] === "false") backdrop.classList.add("pywebio-popup-backdrop--dark");
     if (closable && spec.implicit_close !== false) {
       backdrop.addEventListener("click", (event) => {
-        if (event.target === backdrop) this.closePopup();
+        if (event.target === backdrop) this.userClosedPopup();
       });
       this.popupKeys = (event: KeyboardEvent) => {
-        if (event.key === "Escape") this.closePopup();
+        if (event.key === "Escape") this.userClosedPopup();
       };
       document.addEventListener("keydown", this.popupKeys);
     }
     this.ctx.container.append(backdrop);
     this.popup = backdrop;
+    this.popupDomId = typeof spec.dom_id === "string" ? spec.dom_id : null;
+  }
+
+  /** The user closed the popup: close it and tell the session which one it was. */
+  private userClosedPopup(): void {
+    const domId = this.popupDomId;
+    this.closePopup();
+    if (domId !== null) this.ctx.send({ event: "popup_closed", task_id: null, data: { dom_id: domId } });
   }
 
   closePopup(): void {
     this.popup?.remove();
     this.popup = null;
+    this.popupDomId = null;
     if (this.popupKeys) document.removeEventListener("keydown", this.popupKeys);
     this.popupKeys = null;
   }
