@@ -644,6 +644,15 @@ export interface UpdateInputSpec {
   attributes: UpdateInputAttributes;
 }
 
+/** Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads. The chunk's bytes are ``buffer``, an index into the binary buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this event (index 0): a frame is ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the browser chose for the file (the ``from_submit`` value names it), ``offset`` where the chunk goes, ``size`` the file's size. Chunks come in order, at most 1 MB each, all before the ``from_submit`` that names them. */
+export interface UploadChunkData {
+  name: string;
+  blob: string;
+  offset: number;
+  size: number;
+  buffer: number;
+}
+
 export interface InputGroupCommand {
   task_id: string | null;
   command: "input_group";
@@ -828,15 +837,6 @@ export interface PopupClosedEvent {
   task_id: string | null;
   event: "popup_closed";
   data: PopupClosedData;
-}
-
-/** Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads. The chunk's bytes are ``buffer``, an index into the binary buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this event (index 0): a frame is ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the browser chose for the file (the ``from_submit`` value names it), ``offset`` where the chunk goes, ``size`` the file's size. Chunks come in order, at most 1 MB each, all before the ``from_submit`` that names them. */
-export interface UploadChunkData {
-  name: string;
-  blob: string;
-  offset: number;
-  size: number;
-  buffer: number;
 }
 
 /** Extension: a chunk of an uploaded file (``task_id`` is the form's task). PyWebIO sends files base64-encoded inside ``from_submit``; here the bytes travel beside the JSON and ``from_submit`` names them (see :class:`UploadChunkData`). The session core handles it. */

@@ -23,9 +23,12 @@ Extensions to PyWebIO's protocol are additive and marked as such below: the
 ``ping`` command / ``pong`` event handshake used by the notebook transport to
 detect whether any frontend is listening; binary content as blobs (``BlobRef``
 in a spec, ``blob`` commands carrying the bytes as comm buffers or binary
-WebSocket frames); the ``set_processbar`` command (PyWebIO runs a script for
-it; a command of its own lets the page model keep a bar's value and the
-session coalesce a burst of updates into the last one).
+WebSocket frames); uploaded files the other way, as ``upload_chunk`` events
+whose bytes ride in the same kind of buffers and frames, which the
+``from_submit`` of a ``file`` item then names by blob id (PyWebIO puts the
+files base64-encoded into ``from_submit``); the ``set_processbar`` command
+(PyWebIO runs a script for it; a command of its own lets the page model keep a
+bar's value and the session coalesce a burst of updates into the last one).
 
 ``js/src/protocol.gen.ts`` is generated from this package by
 ``python scripts/gen_protocol_ts.py``; a test fails when the committed file
@@ -75,6 +78,7 @@ from ._events import (
     Event,
     InputEventData,
     PongData,
+    UploadChunkData,
     parse_event,
 )
 from ._inputs import (
@@ -184,6 +188,7 @@ __all__ = [
     "TextareaInputSpec",
     "ToastSpec",
     "UpdateInputSpec",
+    "UploadChunkData",
     "WidgetOutputSpec",
     "make_command",
     "parse_event",
