@@ -241,5 +241,25 @@ def test_gallery_in_jupyterlab_light_and_dark(
         "callbacks seen: overlay-log:Popup button, overlay-log:toast, table-log:Edit, "
         "table-log:row B, tabs-log:Tab button, collapse-log:clicked"
     ) in cell_output_text(page, last)
+    # the popup the user closed with its button is gone from the kernel's page model too
+    # (the popup_closed event); asked once the kernel is free (the last cell has ended)
+    assert _kernel_eval(page, "len(find_kernel_session().page.popups)") == "0"
     assert_no_command_errors(page)
     check_page_errors(page)
+
+
+def _kernel_eval(page: Any, expression: str) -> str:
+    """``repr`` of ``expression`` evaluated in the notebook's kernel (a silent request)."""
+    reply = page.evaluate(
+        """async (expression) => {
+          const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+          const future = kernel.requestExecute({
+            code: 'from pywebio_nb.jupyter._kernel_session import find_kernel_session',
+            silent: true, store_history: false, user_expressions: {value: expression}});
+          const reply = await future.done;
+          return reply.content.user_expressions.value;
+        }""",
+        expression,
+    )
+    assert reply["status"] == "ok", reply
+    return str(reply["data"]["text/plain"])
