@@ -101,12 +101,14 @@ STEPS: list[Any] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def gallery_run() -> tuple[Any, GalleryScript]:
-    """One run of the gallery, shared by the tests of this module."""
+@pytest.fixture(scope="module", params=["python3", "ipykernel6"])
+def gallery_run(request: pytest.FixtureRequest) -> tuple[Any, GalleryScript]:
+    """One run of the gallery per kernel, shared by the tests of this module."""
+    kernel = request.param
+    kernel_name = request.getfixturevalue("ipykernel6") if kernel == "ipykernel6" else kernel
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scripted_frontend, "Script", GalleryScript)
-        nb, script = run_notebook(str(GALLERY), STEPS, timeout=90)
+        nb, script = run_notebook(str(GALLERY), STEPS, timeout=90, kernel_name=kernel_name)
     assert isinstance(script, GalleryScript)
     return nb, script
 
