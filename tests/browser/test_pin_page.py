@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from pywebio_nb.output import put_buttons, put_markdown, put_text, use_scope
 from pywebio_nb.pin import (
@@ -73,11 +74,7 @@ def test_type_into_pin_widgets_and_read_them_back(page: Any, server: ServerHandl
     editor.click()
     editor.press_sequentially("# Live *preview*", delay=5)
     heading = page.locator(f"{root} #pywebio-scope-md h1")
-    heading.wait_for(timeout=WAIT)
-    page.wait_for_function(
-        "() => document.querySelector('#pywebio-nb-root').shadowRoot"
-        ".querySelector('#pywebio-scope-md h1')?.textContent === 'Live preview'",
-        timeout=WAIT,
-    )
-    assert heading.locator("em").inner_text() == "preview"
+    # each change re-renders the scope: a new <h1>, so the locator is re-queried
+    expect(heading).to_have_text("Live preview", timeout=WAIT)
+    expect(heading.locator("em")).to_have_text("preview")
     assert page.page_errors == []
