@@ -26,7 +26,7 @@ CALLBACK_STEPS = [
     ("expect", "clicked B"),
     ("click_during_form", "Log"),
     ("expect", "logged"),
-    ("submit", {"data": "yes"}),
+    ("submit", {"data": 0}),  # the renderer sends the index of the clicked button ("yes")
 ]
 
 
