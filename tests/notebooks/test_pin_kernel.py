@@ -1,5 +1,6 @@
-"""pywebio_nb.pin in a real kernel: values kept across cells, an interruptible
-pin_wait_change loop, and the manual's markdown previewer as a notebook."""
+"""pywebio_nb.pin in a real kernel (ipykernel 7 and 6.29): the manual's pin examples
+cell by cell, values kept across cells, an interruptible pin_wait_change loop, and the
+manual's markdown previewer as a notebook run by nbclient with a scripted frontend."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _pin_frontend import change_pin, run_notebook_with_pins
+from _pin_frontend import change_pin, pin_root, run_notebook_with_pins
 from kernel_driver import KernelDriver
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
@@ -117,3 +118,114 @@ def test_markdown_previewer_notebook(kernel: str, request: pytest.FixtureRequest
     assert previews == ["# Hello", "# Hello *pin*"]
     (last,) = [o for o in nb.cells[-1].outputs if o["output_type"] == "stream"]
     assert last["text"] == "13 characters written; control = 'stop'\n"
+
+
+def texts(driver: KernelDriver) -> list[str]:
+    return [
+        c["spec"]["content"]
+        for c in all_commands(driver, "output")
+        if isinstance(c["spec"].get("content"), str)
+    ]
+
+
+def shown_text(driver: KernelDriver, text: str) -> None:
+    driver.pump_until(lambda: text in texts(driver))
+
+
+def click(driver: KernelDriver, label: str) -> None:
+    for comm_id, commands in driver.commands.items():
+        for command in commands:
+            spec = command["spec"] if command["command"] == "output" else {}
+            if spec.get("type") == "buttons":
+                for button in spec["buttons"]:
+                    if button["label"] == label:
+                        event = {"event": "callback", "task_id": spec["callback_id"]}
+                        driver.send_event(comm_id, {**event, "data": button["value"]})
+                        return
+    raise AssertionError(f"no button {label!r}")
+
+
+def widgets_example(driver: KernelDriver) -> None:
+    run_ok(
+        driver,
+        "put_row([put_input('input'), put_select('select', options=['A', 'B', 'C'])])\n"
+        "with use_scope('search-area'):\n"
+        "    put_input('search', placeholder='Search')",
+    )
+    change_pin(driver, "select", 2)
+    change_pin(driver, "search", "query")
+    run_ok(driver, "put_text(f'{pin.input!r} {pin.select!r} {pin.search!r}')")
+    shown_text(driver, "'' 'C' 'query'")
+
+
+def button_example(driver: KernelDriver) -> None:
+    run_ok(
+        driver,
+        "put_input('pin_name')\nput_buttons(['Get Pin Value'], lambda _: put_text(pin.pin_name))",
+    )
+    change_pin(driver, "pin_name", "typed")
+    click(driver, "Get Pin Value")
+    shown_text(driver, "typed")
+    assert pin_root(driver, "pin_name") is not None
+
+
+def counter_example(driver: KernelDriver) -> None:
+    run_ok(
+        driver,
+        "put_input('counter', type='number', value=0)\n"
+        "for _ in range(3):\n"
+        "    pin.counter = pin.counter + 1  # Equivalent to: pin['counter'] = pin['counter'] + 1",
+    )
+    run_ok(driver, "put_text(f'counter={pin.counter}')")
+    shown_text(driver, "counter=3")
+
+
+def wait_example(driver: KernelDriver) -> None:
+    run_ok(driver, "put_input('a', type='number', value=0)\nput_input('b', type='number', value=0)")
+    loop = driver.execute(
+        "for _ in range(2):\n"
+        "    changed = pin_wait_change('a', 'b')\n"
+        "    with use_scope('res', clear=True):\n"
+        "        put_code(changed)\n"
+        "        put_text('a + b = %s' % (pin.a + pin.b))"
+    )
+    change_pin(driver, "a", "2")
+    shown_text(driver, "a + b = 2")
+    change_pin(driver, "b", "40")
+    assert driver.reply(loop)["status"] == "ok"
+    shown_text(driver, "a + b = 42")
+
+
+def on_change_example(driver: KernelDriver) -> None:
+    run_ok(
+        driver,
+        "put_slider('s', value=1)\n"
+        "pin_on_change('s', lambda v: put_text(f'changed to {v}'), init_run=True)",
+    )
+    shown_text(driver, "changed to 1")
+    change_pin(driver, "s", 7)
+    shown_text(driver, "changed to 7")
+    run_ok(driver, "pin_on_change('s', clear=True)\npin_update('s', label='Level')")
+    update = driver.pump_until(lambda: all_commands(driver, "pin_update"))[-1]
+    assert update["spec"] == {"name": "s", "attributes": {"label": "Level"}}
+
+
+KERNEL_EXAMPLES = [
+    widgets_example,
+    button_example,
+    counter_example,
+    wait_example,
+    on_change_example,
+]
+
+
+@pytest.mark.parametrize("example", KERNEL_EXAMPLES, ids=[e.__name__ for e in KERNEL_EXAMPLES])
+def test_manual_pin_examples_in_a_kernel(driver: KernelDriver, example: Any) -> None:
+    run_ok(
+        driver,
+        "from pywebio_nb.pin import *\n"
+        "from pywebio_nb.output import put_buttons, put_code, put_row, put_text, use_scope",
+    )
+    example(driver)
+    # reading known values never asked the browser
+    assert all_commands(driver, "pin_value") == []
