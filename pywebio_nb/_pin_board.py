@@ -38,7 +38,7 @@ from ._options import normalize_options
 from .protocol import Event, OptionSpec, make_command
 from .session._base import JsRequest, Session
 
-__all__ = ["Decoder", "PinBoard", "PinWait", "index_options"]
+__all__ = ["Decoder", "PinBoard", "PinWait", "index_options", "take_queued_events", "wait_key"]
 
 #: Marks a Python value that matches no option (the browser would show none).
 NO_MATCH: Any = object()
@@ -243,6 +243,21 @@ class PinBoard:
         if root is not None:
             request.root_id = root
         return request
+
+
+def take_queued_events(session: Session) -> None:
+    """In a running notebook cell, handle the browser's messages queued meanwhile.
+
+    The kernel's main thread reads widget messages only between cells or while
+    it waits in our API: a change typed while a cell computes would otherwise
+    reach the kept values only after the cell. The notebook session's event
+    pump (duck-typed: this layer does not import the notebook runtime) handles
+    what is already queued, without waiting; elsewhere events arrive on their
+    own and nothing is needed.
+    """
+    pump = getattr(session, "pump", None)
+    if pump is not None and threading.current_thread() is threading.main_thread():
+        pump.wait(lambda: True)
 
 
 def wait_key(session: Session) -> Hashable:

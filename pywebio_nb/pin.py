@@ -33,7 +33,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from ._options import normalize_action_buttons
-from ._pin_board import NO_MATCH, Decoder, PinBoard, PinWait, index_options, wait_key
+from ._pin_board import (
+    NO_MATCH,
+    Decoder,
+    PinBoard,
+    PinWait,
+    index_options,
+    take_queued_events,
+    wait_key,
+)
 from .output._core import Output, _output
 from .protocol import TEXT_INPUT_TYPES, InputItemSpec, PinOutputSpec, make_command
 from .session._base import Session
@@ -306,6 +314,7 @@ def _read(session: Session, name: str, strict: bool) -> Any:
     board = PinBoard.of(session)
     table = session.page.pins
     coroutine = isinstance(session, CoroutineSession)
+    take_queued_events(session)
     if not table.live(name):
         if strict:
             raise AssertionError(f"pin widget {name!r} doesn't exist (strict mode)")

@@ -229,3 +229,22 @@ def test_manual_pin_examples_in_a_kernel(driver: KernelDriver, example: Any) -> 
     example(driver)
     # reading known values never asked the browser
     assert all_commands(driver, "pin_value") == []
+
+
+def test_a_change_typed_while_the_cell_computes_is_read_in_that_cell(
+    driver: KernelDriver,
+) -> None:
+    """The kernel handles widget messages between cells; a read in a busy cell first
+    takes the messages queued meanwhile, so it sees what the user typed."""
+    run_ok(driver, "from pywebio_nb.pin import *\nimport time")
+    busy = driver.execute(
+        "put_input('late')\n"
+        "deadline = time.monotonic() + 20\n"
+        "while pin.late == '' and time.monotonic() < deadline:\n"
+        "    time.sleep(0.02)  # the cell computes; the user types meanwhile\n"
+        "print('saw', repr(pin.late))"
+    )
+    change_pin(driver, "late", "typed meanwhile")
+    assert driver.reply(busy)["status"] == "ok"
+    printed(driver, "saw 'typed meanwhile'")
+    assert all_commands(driver, "pin_value") == []
