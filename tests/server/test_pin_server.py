@@ -165,6 +165,7 @@ def on_change_thread() -> None:
     put_select("s", options=[("one", 1), ("two", 2)])
     pin_on_change("s", lambda v: put_text(f"first {v!r}"), init_run=True)
     pin_on_change("s", lambda v: put_text(f"second {v!r}"), serial_mode=True)
+    put_text("bound")
     pin_wait_change("s")
 
 
@@ -175,14 +176,23 @@ async def on_change_coro() -> None:
     put_select("s", options=[("one", 1), ("two", 2)])
     pin_on_change("s", lambda v: put_text(f"first {v!r}"), init_run=True)
     pin_on_change("s", second, mutex_mode=True)
+    put_text("bound")
     await pin_wait_change("s")
 
 
+async def texts(client: Client, wanted: set[str]) -> None:
+    """Skip commands until every text of ``wanted`` arrived, in any order."""
+    seen: set[str] = set()
+    while seen != wanted:
+        seen.add(text_of(await client.until("output", lambda c: text_of(c) in wanted)) or "")
+
+
 async def on_change_client(client: Client) -> None:
-    await text(client, "first 1")
+    # init_run (in a coroutine session it runs as a task, after "bound")
+    await texts(client, {"first 1", "bound"})
     await change(client, "s", 1)
-    await text(client, "first 2")
-    await text(client, "second 2")
+    # both callbacks run (a pool and the serial thread, or tasks: in either order)
+    await texts(client, {"first 2", "second 2"})
 
 
 EXAMPLES: list[
