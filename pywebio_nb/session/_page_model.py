@@ -133,6 +133,10 @@ _LEAF_TYPES = frozenset(
 )
 
 
+#: Output types that never hold a pin widget (the pin search skips them).
+_PINLESS_TYPES = _LEAF_TYPES - {"pin"}
+
+
 def _scope_name(dom_id: object) -> str | None:
     """The scope name of a scope's DOM id (``pywebio-scope-NAME``), else None."""
     if (
@@ -273,10 +277,13 @@ class PinTable:
                 if isinstance(value, (dict, list)):
                     self.register(value, root_id)
         elif isinstance(spec, dict):
-            if spec.get("type") == "pin":
+            kind = spec.get("type")
+            if kind == "pin":
                 item = spec.get("input")
                 if isinstance(item, dict) and isinstance(item.get("name"), str):
                     self._add(item, root_id)
+                return
+            if kind in _PINLESS_TYPES:
                 return
             for value in spec.values():
                 if isinstance(value, (dict, list)):
@@ -420,7 +427,7 @@ class PageModel:
             target = self._target(spec.get("scope"), root_id)
             if target is not None:
                 _insert(target.children, self._adopt(spec, target), spec.get("position", -1))
-                if self.pins.active and spec.get("type") not in _LEAF_TYPES - {"pin"}:
+                if self.pins.active and spec.get("type") not in _PINLESS_TYPES:
                     self.pins.register(spec, target.root_id)
         elif command["command"] == "output_ctl":
             self._apply_ctl(command["spec"], root_id)
