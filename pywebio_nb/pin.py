@@ -97,6 +97,14 @@ def _put(item: dict[str, Any], decoder: Decoder, scope: str | int | None, positi
     board = PinBoard.of(session)
     board.add(item, decoder)
     board.mark_seen(wait_key(session))
+    old_root = session.page.pins.roots.get(item["name"])
+    if old_root is not None:
+        # The older widget expires where it is shown: in a notebook that may be
+        # another cell's root, whose renderer never sees the new one.
+        expire: dict[str, Any] = {"expired": True}
+        session.send(
+            make_command("pin_update", {"name": item["name"], "attributes": expire}), old_root
+        )
     spec: PinOutputSpec = {"type": "pin", "input": cast(InputItemSpec, item)}
     return _output(spec, scope, position)
 

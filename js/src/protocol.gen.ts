@@ -548,7 +548,7 @@ export interface PinOnChangeSpec {
   clear?: boolean;
 }
 
-/** ``pin_update``: change attributes of a pin widget. */
+/** ``pin_update``: change attributes of a pin widget. Extension: ``attributes`` ``{"expired": true}`` makes the widget expire (a newer widget of that name was output, possibly in another notebook cell's root): the renderer replaces it by a notice, and it reports no more changes. */
 export interface PinUpdateSpec {
   name: string;
   attributes: Record<string, unknown>;

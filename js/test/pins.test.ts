@@ -186,4 +186,21 @@ describe("pins", () => {
     t.handle(command("pin_value", { name: "p" }, "t"));
     expect(t.sent).toEqual([{ event: "js_yield", task_id: "t", data: "updated" }]);
   });
+
+  it("pin_update expired: the widget is replaced by the notice and reports nothing more", () => {
+    const t = withPin({ type: "text", name: "p" });
+    t.handle(command("pin_update", { name: "p", attributes: { expired: true } }));
+    expect(t.root().querySelector("input")).toBeNull();
+    expect(t.root().textContent).toContain(EXPIRED_NOTICE);
+    t.type("ignored"); // the detached control
+    t.handle(command("pin_value", { name: "p" }, "t"));
+    expect(others(t.sent)).toEqual([{ event: "js_yield", task_id: "t", data: null }]);
+  });
+
+  it("a snapshot's expired widget is drawn as the notice", () => {
+    const t = harness();
+    t.handle(output({ type: "pin", input: { type: "text", name: "p", expired: true } }));
+    expect(t.root().querySelector("input")).toBeNull();
+    expect(t.root().textContent).toContain(EXPIRED_NOTICE);
+  });
 });

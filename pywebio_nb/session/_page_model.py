@@ -160,6 +160,8 @@ def _to_wire(item: Any) -> Any:
     if isinstance(item, list):
         return [_to_wire(value) for value in item]
     if isinstance(item, dict):
+        if item.get("type") == "pin":  # no scope inside; the pin table knows its form item
+            return dict(item)
         return {key: _to_wire(value) for key, value in item.items()}
     return item
 
@@ -333,15 +335,19 @@ class PinTable:
                 self.values[name] = value
 
     def refresh(self, spec: Any) -> Any:
-        """``spec`` (a wire copy) with each live pin widget as it is now: value, updates."""
+        """``spec`` (a wire copy) with each pin widget as it is now: a live one with its
+        value and updates, an expired one marked ``expired`` (the renderer shows the notice)."""
         if isinstance(spec, list):
             return [self.refresh(value) for value in spec]
         if not isinstance(spec, dict):
             return spec
         if spec.get("type") == "pin" and isinstance(spec.get("input"), dict):
-            name = spec["input"].get("name")
-            if self.items.get(name) is not None and name in self.values:
-                item = {**spec["input"], **self.updates.get(name, {})}
+            shown: dict[str, Any] = spec["input"]
+            name = str(shown.get("name"))
+            if self.items.get(name) is not shown:  # a newer widget took the name
+                return {**spec, "input": {**shown, "expired": True}}
+            if name in self.values:
+                item = {**shown, **self.updates.get(name, {})}
                 item["value"] = self.values[name]
                 if isinstance(item.get("options"), list):  # choice widgets: by the value
                     item["options"] = [
@@ -408,7 +414,7 @@ class PageModel:
         root_selector = scope_selector(ROOT)
         for child in self.root(root_id).children:
             spec = _to_wire(child)
-            if self.pins.items:
+            if self.pins.active:
                 spec = self.pins.refresh(spec)
             spec["scope"] = root_selector
             spec["position"] = -1

@@ -248,3 +248,20 @@ def test_a_change_typed_while_the_cell_computes_is_read_in_that_cell(
     assert driver.reply(busy)["status"] == "ok"
     printed(driver, "saw 'typed meanwhile'")
     assert all_commands(driver, "pin_value") == []
+
+
+def test_a_widget_output_again_in_a_later_cell_expires_the_older_one(
+    driver: KernelDriver,
+) -> None:
+    run_ok(driver, "from pywebio_nb.pin import *\nput_input('x', value='first cell')")
+    first = driver.pump_until(lambda: pin_root(driver, "x"))
+    run_ok(driver, "put_input('x', value='later cell')")
+    driver.pump_until(lambda: len([c for c, cs in driver.commands.items() if cs]) >= 2)
+    # the older widget's root is told to expire it; the new one is in another root
+    expired = driver.pump_until(
+        lambda: [c for c in driver.commands[first] if c["command"] == "pin_update"]
+    )
+    assert expired[0]["spec"] == {"name": "x", "attributes": {"expired": True}}
+    assert pin_root(driver, "x") is not None
+    run_ok(driver, "print('now:', pin.x)")
+    printed(driver, "now: later cell")

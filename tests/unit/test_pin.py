@@ -257,6 +257,26 @@ def test_a_new_widget_of_the_same_name_replaces_the_old_one(run_app: Any) -> Non
     assert run.session.page.pins.values["x"] == 0
 
 
+def test_the_older_widget_is_told_to_expire_where_it_is_shown(run_app: Any) -> None:
+    def app() -> None:
+        put_input("x")
+        put_input("y")
+        put_input("x")
+
+    run = run_app(app)
+    run.join()
+    (expire,) = run.commands("pin_update")
+    assert expire["spec"] == {"name": "x", "attributes": {"expired": True}}
+    # a snapshot (reload) redraws the older one as expired, the new one as live
+    items = [c["spec"]["input"] for c in run.session.page.snapshot("page")]
+    assert [(i["name"], i.get("expired", False)) for i in items] == [
+        ("x", True),
+        ("y", False),
+        ("x", False),
+    ]
+    assert run.session.page.pins.updates == {}
+
+
 def test_a_removed_widget_reads_none(run_app: Any) -> None:
     from pywebio_nb.output import remove
 

@@ -114,6 +114,8 @@ export class Pins {
   readonly render = (spec: OutputOf<"pin">): HTMLElement => {
     // A pin without its input item draws an empty text input, as an item without `type` does.
     const input: InputItemSpec = isRecord(spec.input) ? spec.input : { type: "text" };
+    // A snapshot (reload, second view) redraws a widget a newer one replaced as expired.
+    if (isRecord(spec.input) && spec.input["expired"] === true) return this.expiredNotice();
     const name = str(input.name);
     const hooks: ItemHooks = {
       inputEvent: (_event, _name, value) => this.changed(name, value),
@@ -125,9 +127,7 @@ export class Pins {
         ? new ActionsView(input, hooks)
         : createItemView({ ...input, onchange: true, onblur: false }, hooks);
     view.element.classList.add("pywebio-pin");
-    for (const old of this.live(name)) {
-      old.element.replaceWith(h("p", { class: "pywebio-pin-expired form-text" }, EXPIRED_NOTICE));
-    }
+    for (const old of this.live(name)) this.expire(old);
     this.views.set(name, [view]);
     return h("div", { class: "pywebio-pin-widget", "data-pin-name": name }, view.element);
   };
@@ -159,7 +159,22 @@ export class Pins {
 
   update(spec: PinUpdateSpec): void {
     const attributes = isRecord(spec.attributes) ? spec.attributes : {};
-    for (const view of this.live(str(spec.name))) view.update(attributes);
+    const name = str(spec.name);
+    if (attributes["expired"] === true) {
+      // A newer widget of this name was output (maybe in another root): this one expires.
+      for (const old of this.live(name)) this.expire(old);
+      this.views.delete(name);
+      return;
+    }
+    for (const view of this.live(name)) view.update(attributes);
+  }
+
+  private expire(view: ItemView): void {
+    view.element.replaceWith(this.expiredNotice());
+  }
+
+  private expiredNotice(): HTMLElement {
+    return h("p", { class: "pywebio-pin-expired form-text" }, EXPIRED_NOTICE);
   }
 
   wait(taskId: string | null, spec: PinWaitSpec): void {
