@@ -42,6 +42,7 @@ from ._pin_board import (
     take_queued_events,
     wait_key,
 )
+from .input import _code_module
 from .output._core import Output, _output
 from .protocol import TEXT_INPUT_TYPES, InputItemSpec, PinOutputSpec, make_command
 from .session._base import Session
@@ -178,6 +179,8 @@ def put_textarea(
         label,
         rows=rows,
         code=code,
+        # a notebook widget gets the editor's module with it, as a textarea() form does
+        code_module=_code_module(get_current_session()) if code else None,
         maxlength=maxlength,
         minlength=minlength,
         value=value,

@@ -2,6 +2,7 @@
  * Pin widgets: the `pin` output type, the `pin_change` event every user change sends,
  * and the PyWebIO commands pin_value / pin_update / pin_wait / pin_onchange.
  */
+import { EditorView } from "@codemirror/view";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EXPIRED_NOTICE } from "../src/renderer/pins";
 import { command, harness, output } from "./helpers";
@@ -9,6 +10,11 @@ import { command, harness, output } from "./helpers";
 afterEach(() => {
   vi.useRealTimers();
 });
+
+// jsdom has no layout: CodeMirror's measuring asks ranges for rectangles.
+const emptyRects = (): DOMRectList => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+Range.prototype.getClientRects ??= emptyRects;
+Range.prototype.getBoundingClientRect ??= () => new DOMRect();
 
 /** The events sent, less the `pin_change` reports (tested on their own below). */
 function others(sent: unknown[]): unknown[] {
@@ -202,5 +208,22 @@ describe("pins", () => {
     t.handle(output({ type: "pin", input: { type: "text", name: "p", expired: true } }));
     expect(t.root().querySelector("input")).toBeNull();
     expect(t.root().textContent).toContain(EXPIRED_NOTICE);
+  });
+
+  it("a code textarea: the user's edits are reported, a value set by pin_update is not", async () => {
+    const t = harness();
+    document.body.append(t.renderer.root.host); // the editor attaches once in a document
+    t.handle(output({ type: "pin", input: { type: "textarea", name: "md", code: { mode: "markdown" }, value: "#" } }));
+    await vi.waitFor(() => {
+      if (!t.root().querySelector(".cm-editor")) throw new Error("no editor yet");
+    });
+    const dom = t.root().querySelector<HTMLElement>(".cm-editor");
+    const view = dom && EditorView.findFromDOM(dom);
+    if (!view) throw new Error("no EditorView");
+    view.dispatch({ changes: { from: view.state.doc.length, insert: " Title" } });
+    t.handle(command("pin_update", { name: "md", attributes: { value: "set by python" } }));
+    expect(view.state.doc.toString()).toBe("set by python");
+    expect(t.sent).toEqual([{ event: "pin_change", task_id: null, data: { name: "md", value: "# Title" } }]);
+    t.renderer.root.host.remove();
   });
 });

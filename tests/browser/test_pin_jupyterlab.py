@@ -1,6 +1,7 @@
 """Pin widgets in a real JupyterLab 4.6 (headless Chromium): typed into in one cell and
 read back from a later cell, and the manual's markdown previewer updating live while its
-pin_wait_change loop blocks another cell."""
+pin_wait_change loop blocks another cell (its editor is CodeMirror, whose module the
+kernel sends with the widget)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_pins_typed_into_and_read_from_later_cells(
             "from pywebio_nb.output import put_markdown, put_scope, use_scope",
             "put_input('who', label='Who')\nput_select('color', options=['red', 'green', 'blue'])",
             "print('read:', pin.who, pin.color)",
-            "put_textarea('md_text', rows=4)\n"
+            "put_textarea('md_text', rows=4, code={'mode': 'markdown'})\n"
             "put_actions('control', buttons=[('Stop', 'stop')])\n"
             "put_scope('md')",
             "while True:\n"
@@ -58,7 +59,8 @@ def test_pins_typed_into_and_read_from_later_cells(
 
     # the previewer: the loop blocks cell 4, the preview lives in cell 3's scope
     run_cell(page, 3)
-    editor = cell(page, 3).locator("textarea[name=md_text]")
+    # the manual's previewer edits in a code editor (CodeMirror, sent with the widget)
+    editor = cell(page, 3).locator(".pywebio-code .cm-content")
     editor.wait_for(timeout=WAIT)
     run_cell(page, 4)
     editor.click()

@@ -107,6 +107,8 @@ export class Pins {
   private readonly views = new Map<string, ItemView[]>();
   private readonly callbacks = new Map<string, string[]>();
   private waiters: Waiter[] = [];
+  /** Set while a `pin_update` applies: a code editor reports a set value as an input event. */
+  private updating = false;
 
   constructor(private readonly ctx: RenderContext) {}
 
@@ -120,6 +122,7 @@ export class Pins {
     const hooks: ItemHooks = {
       inputEvent: (_event, _name, value) => this.changed(name, value),
       callback: (callbackId) => this.ctx.send({ event: "callback", task_id: callbackId, data: null }),
+      blob: (ref) => this.ctx.blobs.get(ref),
     };
     // Pins report every change (never blur), not as input_event.
     const view =
@@ -140,6 +143,7 @@ export class Pins {
   }
 
   private changed(name: string, value: unknown): void {
+    if (this.updating) return; // a value set by pin_update is not the user's change
     this.ctx.send({ event: "pin_change", task_id: null, data: { name, value } });
     for (const callbackId of this.callbacks.get(name) ?? []) {
       this.ctx.send({ event: "callback", task_id: callbackId, data: value });
@@ -166,7 +170,12 @@ export class Pins {
       this.views.delete(name);
       return;
     }
-    for (const view of this.live(name)) view.update(attributes);
+    this.updating = true;
+    try {
+      for (const view of this.live(name)) view.update(attributes);
+    } finally {
+      this.updating = false;
+    }
   }
 
   private expire(view: ItemView): void {
