@@ -28,7 +28,11 @@ whose bytes ride in the same kind of buffers and frames, which the
 ``from_submit`` of a ``file`` item then names by blob id (PyWebIO puts the
 files base64-encoded into ``from_submit``); the ``set_processbar`` command
 (PyWebIO runs a script for it; a command of its own lets the page model keep a
-bar's value and the session coalesce a burst of updates into the last one).
+bar's value and the session coalesce a burst of updates into the last one); the
+``pin_change`` event, sent for every user change of a pin widget, so the
+session keeps pin values (reads need no ``pin_value`` round trip) and runs
+``pin_wait_change`` / ``pin_on_change`` itself; ``pin_update`` attributes
+``{"expired": true}`` for a pin widget a newer one of its name replaced.
 
 ``js/src/protocol.gen.ts`` is generated from this package by
 ``python scripts/gen_protocol_ts.py``; a test fails when the committed file
