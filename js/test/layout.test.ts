@@ -145,6 +145,62 @@ describe("scrollable", () => {
     expect([free?.style.minHeight, free?.style.maxHeight]).toEqual(["", ""]);
     expect(free?.classList.contains("pywebio-scrollable--border")).toBe(false);
   });
+
+  /** A fake layout for a scrollable: jsdom computes no heights and ignores scrollTop. */
+  const fakeLayout = (node: HTMLElement, scrollHeight: number, clientHeight: number): { height: number } => {
+    const layout = { height: scrollHeight };
+    let top = 0;
+    Object.defineProperty(node, "scrollHeight", { get: () => layout.height });
+    Object.defineProperty(node, "clientHeight", { get: () => clientHeight });
+    Object.defineProperty(node, "scrollTop", {
+      get: () => top,
+      set: (value: number) => {
+        top = Math.max(0, Math.min(value, layout.height - clientHeight));
+      },
+    });
+    return layout;
+  };
+
+  it("keep_bottom shows the bottom of its contents once laid out, not the top", () => {
+    const resized: Array<() => void> = [];
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        constructor(callback: () => void) {
+          resized.push(callback);
+        }
+        observe(): void {}
+      },
+    );
+    try {
+      const t = harness();
+      t.handle(output({ type: "scrollable", contents: [text("a"), text("b")], max_height: 200, keep_bottom: true }));
+      const node = t.root().firstElementChild as HTMLElement;
+      fakeLayout(node, 500, 200);
+      // The browser lays the attached node out and reports its first size.
+      for (const callback of resized) callback();
+      expect(node.scrollTop).toBe(300);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("keep_bottom follows appended content until the user scrolls up", async () => {
+    const t = harness();
+    t.handle(output({ type: "scrollable", contents: [text("a")], max_height: 200, keep_bottom: true }));
+    const node = t.root().firstElementChild as HTMLElement;
+    const layout = fakeLayout(node, 500, 200);
+    layout.height = 600;
+    node.append(document.createElement("p"));
+    await Promise.resolve();
+    expect(node.scrollTop).toBe(400);
+    node.scrollTop = 100;
+    node.dispatchEvent(new Event("scroll"));
+    layout.height = 700;
+    node.append(document.createElement("p"));
+    await Promise.resolve();
+    expect(node.scrollTop).toBe(100);
+  });
 });
 
 describe("popup", () => {

@@ -39,12 +39,19 @@ function renderScrollable(spec: OutputOf<"scrollable">, ctx: RenderContext): HTM
   if (spec.keep_bottom) {
     // Stay scrolled to the bottom while content is appended, unless the user scrolled up.
     let pinned = true;
+    const toBottom = (): void => {
+      if (pinned) node.scrollTop = node.scrollHeight;
+    };
     node.addEventListener("scroll", () => {
       pinned = node.scrollHeight - node.scrollTop - node.clientHeight < 8;
     });
-    new MutationObserver(() => {
-      if (pinned) node.scrollTop = node.scrollHeight;
-    }).observe(node, { childList: true, subtree: true });
+    new MutationObserver(toBottom).observe(node, { childList: true, subtree: true });
+    // The contents above were rendered into a detached node, which has no height yet, so
+    // scrolling now would do nothing: scroll once the node is laid out (a ResizeObserver
+    // reports its first size), and again when it resizes, e.g. a hidden notebook cell
+    // shown again. Images change the height when they load, without a DOM mutation.
+    if (typeof ResizeObserver === "function") new ResizeObserver(toBottom).observe(node);
+    node.addEventListener("load", toBottom, true);
   }
   return node;
 }
