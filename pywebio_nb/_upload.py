@@ -23,7 +23,7 @@ from typing import Any
 
 from ._form import FormRequest, InputItem, InvalidValue
 from .protocol import FileInputSpec
-from .session._blobs import UploadLimits
+from .session._blobs import UploadError, UploadLimits
 
 __all__ = ["file_upload"]
 
@@ -41,6 +41,11 @@ def _limit(value: int | str | None, param: str) -> int:
             f"file_upload() {param} must be a number of bytes or a string like '40K', '3M', "
             f"'1G' (0 for no limit), got {value!r}"
         ) from None
+
+
+def _refuse(error: UploadError) -> InvalidValue:
+    """The form error for ``error``, keyed so that the renderer translates it."""
+    return InvalidValue(error.message, error.key, *error.args)
 
 
 def _bare_name(name: Any) -> str:
@@ -91,17 +96,17 @@ class _FileItem(InputItem):
             raise InvalidValue("This file input is not part of a form.")
         files, error = form.session.uploads.take(form.task_id, self.name)
         if error is not None:
-            raise InvalidValue(error)
+            raise _refuse(error)
         entries = [] if raw is None else raw
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise InvalidValue("The upload was malformed; please choose the file again.")
+            raise _refuse(UploadError("upload_malformed"))
         if not self.multiple and len(entries) > 1:
-            raise InvalidValue("Only one file can be uploaded here.")
+            raise _refuse(UploadError("upload_one_file"))
         result = []
         for entry in entries:
             content = files.get(entry.get("blob")) if isinstance(entry.get("blob"), str) else None
             if content is None:
-                raise InvalidValue("A file was not uploaded; please submit again.")
+                raise _refuse(UploadError("upload_missing"))
             last_modified = entry.get("last_modified")
             if not isinstance(last_modified, (int, float)) or isinstance(last_modified, bool):
                 last_modified = None

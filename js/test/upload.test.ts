@@ -1,5 +1,5 @@
 /** file_upload: the chunker, the frame encoding, the limits and the form's upload-then-submit. */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { UploadChunkEvent } from "../src/renderer/upload";
 import {
   CHUNK_SIZE,
@@ -148,5 +148,38 @@ describe("file item in a form", () => {
     f.form.requestSubmit();
     await expect.poll(() => f.sent.length).toBe(2);
     expect(f.requests.length).toBe(2);
+  });
+
+  describe("in the browser's language", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("the browser's own limit check speaks German", () => {
+      vi.spyOn(navigator, "language", "get").mockReturnValue("de-DE");
+      const f = fileForm({ max_size: 2048 });
+      f.choose(new File(["x".repeat(3000)], "x"));
+      expect(f.form.querySelector(".invalid-feedback")?.textContent).toBe(
+        "Eine Datei ist größer als das Limit von 2K.",
+      );
+    });
+
+    it("Python's upload error sent by key is shown in Japanese; an unknown key falls back to the text", () => {
+      vi.spyOn(navigator, "language", "get").mockReturnValue("ja-JP");
+      const f = fileForm({});
+      const refuse = (attributes: Record<string, unknown>) =>
+        f.handle(
+          command("update_input", { target_name: "data", attributes: { valid_status: false, ...attributes } }, "task"),
+        );
+      refuse({
+        invalid_feedback: "The files are larger than the total limit of 3M.",
+        invalid_feedback_key: "upload_max_total_size",
+        invalid_feedback_args: ["3M"],
+      });
+      const feedback = f.form.querySelector(".invalid-feedback");
+      expect(feedback?.textContent).toBe("ファイルの合計が上限の 3M を超えています。");
+      refuse({ invalid_feedback: "As sent.", invalid_feedback_key: "no-such-key" });
+      expect(feedback?.textContent).toBe("As sent.");
+    });
   });
 });

@@ -47,8 +47,10 @@ logger = logging.getLogger("pywebio_nb.session")
 __all__ = [
     "CHUNK_SIZE",
     "COLLECT_AFTER",
+    "UPLOAD_MESSAGES",
     "Blob",
     "BlobStore",
+    "UploadError",
     "UploadLimits",
     "UploadStore",
 ]
@@ -216,6 +218,32 @@ class BlobStore:
 
 
 # ------------------------------------------------------------------ uploads
+#: The upload errors in English, by the key of the renderer's table of strings
+#: (js/src/renderer/i18n.ts), which shows them in the browser's language.
+UPLOAD_MESSAGES: dict[str, str] = {
+    "upload_one_file": "Only one file can be uploaded here.",
+    "upload_max_files": "At most {0} files can be uploaded here.",
+    "upload_max_size": "A file is larger than the limit of {0}.",
+    "upload_max_total_size": "The files are larger than the total limit of {0}.",
+    "upload_malformed": "The upload was malformed; please choose the file again.",
+    "upload_missing": "A file was not uploaded; please submit again.",
+    "upload_incomplete": "An upload did not complete; please submit again.",
+}
+
+
+@dataclass(frozen=True)
+class UploadError:
+    """Why an upload is refused: a key of :data:`UPLOAD_MESSAGES` and its ``{0}`` values."""
+
+    key: str
+    args: tuple[Any, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The English text (the renderer translates by ``key``)."""
+        return UPLOAD_MESSAGES[self.key].format(*self.args)
+
+
 def _size_text(size: int) -> str:
     for unit, scale in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
         if size >= scale:
@@ -244,10 +272,10 @@ class _Slot:
     limits: UploadLimits
     files: dict[str, _Incoming]
     total: int = 0
-    error: str | None = None
+    error: UploadError | None = None
     on_forget: Callable[[], None] | None = None
 
-    def refuse(self, error: str) -> None:
+    def refuse(self, error: UploadError) -> None:
         """Drop what came so far; every later chunk of this submission too."""
         if self.error is None:
             self.error = error
@@ -313,7 +341,7 @@ class UploadStore:
                 or chunk is None
             ):
                 logger.warning("refused a malformed upload chunk: %.200r", data)
-                slot.refuse("The upload was malformed; please choose the file again.")
+                slot.refuse(UploadError("upload_malformed"))
                 return
             incoming = slot.files.get(blob_id)
             if incoming is None:
@@ -332,28 +360,27 @@ class UploadStore:
                     incoming.size,
                     incoming.received,
                 )
-                slot.refuse("The upload was malformed; please choose the file again.")
+                slot.refuse(UploadError("upload_malformed"))
                 return
             if chunk.nbytes:
                 incoming.chunks.append(chunk)
                 incoming.received += chunk.nbytes
 
     @staticmethod
-    def _admit(slot: _Slot, size: int) -> str | None:
+    def _admit(slot: _Slot, size: int) -> UploadError | None:
         """The error that refuses a new file of ``size`` bytes, or None."""
         limits = slot.limits
         if limits.max_files and len(slot.files) >= limits.max_files:
             if limits.max_files == 1:
-                return "Only one file can be uploaded here."
-            return f"At most {limits.max_files} files can be uploaded here."
+                return UploadError("upload_one_file")
+            return UploadError("upload_max_files", (limits.max_files,))
         if limits.max_size and size > limits.max_size:
-            return f"A file is larger than the limit of {_size_text(limits.max_size)}."
+            return UploadError("upload_max_size", (_size_text(limits.max_size),))
         if limits.max_total_size and slot.total + size > limits.max_total_size:
-            total = _size_text(limits.max_total_size)
-            return f"The files are larger than the total limit of {total}."
+            return UploadError("upload_max_total_size", (_size_text(limits.max_total_size),))
         return None
 
-    def take(self, task_id: str, name: str) -> tuple[dict[str, bytes], str | None]:
+    def take(self, task_id: str, name: str) -> tuple[dict[str, bytes], UploadError | None]:
         """The complete files uploaded for ``name`` since the last take, and the error if any.
 
         The item's state starts over: the next submission uploads again.
@@ -369,7 +396,7 @@ class UploadStore:
         done: dict[str, bytes] = {}
         for blob_id, incoming in files.items():
             if incoming.received != incoming.size:
-                return {}, "An upload did not complete; please submit again."
+                return {}, UploadError("upload_incomplete")
             done[blob_id] = b"".join(incoming.chunks)
             incoming.chunks.clear()  # let the frames go as soon as the file is joined
         return done, None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from conftest import AppRun
 
 from pywebio_nb.input import file_upload, input_group
 from pywebio_nb.output import put_image, put_text
-from pywebio_nb.session._blobs import CHUNK_SIZE, UploadLimits, UploadStore
+from pywebio_nb.session._blobs import CHUNK_SIZE, UPLOAD_MESSAGES, UploadLimits, UploadStore
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
@@ -190,6 +192,33 @@ def test_huge_declared_size_is_refused_before_any_byte_is_kept(run_app: Any) -> 
     run.submit(form, {"data": [entry("big", "big")]})
     run.wait_command("update_input")
     assert errors_of(run, form) == ["A file is larger than the limit of 3M."]
+
+
+def test_upload_errors_are_sent_by_key_for_the_renderer_to_translate(run_app: Any) -> None:
+    """Python sends the key of the renderer's string table and its values, with the English."""
+    run = run_app(lambda: file_upload("f", max_size="3M"))
+    form = run.wait_form()
+    send_file(run, form, b"z" * 10, "big", size=10 << 30)
+    run.submit(form, {"data": [entry("big", "big")]})
+    run.wait_command("update_input")
+    send_file(run, form, b"one", "a")
+    send_file(run, form, b"two", "b")
+    run.submit(form, {"data": [entry("a", "a"), entry("b", "b")]})
+    run.wait_command("update_input", count=2)
+    keyed = [
+        (u["attributes"]["invalid_feedback_key"], u["attributes"].get("invalid_feedback_args"))
+        for u in run.updates(form["task_id"])
+        if "invalid_feedback" in u["attributes"]
+    ]
+    assert keyed == [("upload_max_size", ["3M"]), ("upload_one_file", None)]
+    assert set(UPLOAD_MESSAGES) <= set(_renderer_string_keys())
+
+
+def _renderer_string_keys() -> list[str]:
+    """The keys of the English table in js/src/renderer/i18n.ts."""
+    source = (Path(__file__).parents[2] / "js/src/renderer/i18n.ts").read_text(encoding="utf-8")
+    english = source.split("const EN = {", 1)[1].split("} as const", 1)[0]
+    return re.findall(r"^\s*(\w+):", english, re.MULTILINE)
 
 
 @pytest.mark.parametrize(

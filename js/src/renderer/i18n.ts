@@ -1,6 +1,6 @@
 /**
- * The renderer's default strings (form buttons, the file picker, the validation messages
- * Python names by key) in the browser's language: en, zh, ru, de, fr, es, ja, English
+ * The renderer's default strings (form buttons, the file picker, the validation and upload
+ * messages Python names by key) in the browser's language: en, zh, ru, de, fr, es, ja, English
  * otherwise. ONE table: Python sends keys (`invalid_feedback_key`) and English fallbacks,
  * never translations, so a string is translated here or nowhere.
  *
@@ -23,6 +23,14 @@ const EN = {
   minlength: "Please use at least {0} characters.",
   maxlength: "Please use at most {0} characters.",
   fullscreen_hint: "Esc / F11: full screen",
+  upload_one_file: "Only one file can be uploaded here.",
+  upload_max_files: "At most {0} files can be uploaded here.",
+  upload_max_size: "A file is larger than the limit of {0}.",
+  upload_max_total_size: "The files are larger than the total limit of {0}.",
+  upload_malformed: "The upload was malformed; please choose the file again.",
+  upload_missing: "A file was not uploaded; please submit again.",
+  upload_incomplete: "An upload did not complete; please submit again.",
+  upload_failed: "The upload failed: {0}",
 } as const;
 
 export type StringKey = keyof typeof EN;
@@ -42,6 +50,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "请至少输入 {0} 个字符。",
     maxlength: "请最多输入 {0} 个字符。",
     fullscreen_hint: "Esc / F11：全屏",
+    upload_one_file: "此处只能上传一个文件。",
+    upload_max_files: "此处最多只能上传 {0} 个文件。",
+    upload_max_size: "有文件超过了 {0} 的大小限制。",
+    upload_max_total_size: "文件总大小超过了 {0} 的限制。",
+    upload_malformed: "上传的数据有误，请重新选择文件。",
+    upload_missing: "有文件未上传，请重新提交。",
+    upload_incomplete: "上传未完成，请重新提交。",
+    upload_failed: "上传失败：{0}",
   },
   ru: {
     submit: "Отправить",
@@ -55,6 +71,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "Введите не менее {0} символов.",
     maxlength: "Введите не более {0} символов.",
     fullscreen_hint: "Esc / F11: полноэкранный режим",
+    upload_one_file: "Здесь можно загрузить только один файл.",
+    upload_max_files: "Здесь можно загрузить не более {0} файлов.",
+    upload_max_size: "Файл превышает ограничение в {0}.",
+    upload_max_total_size: "Общий размер файлов превышает ограничение в {0}.",
+    upload_malformed: "Загрузка повреждена; пожалуйста, выберите файл заново.",
+    upload_missing: "Файл не был загружен; пожалуйста, отправьте форму ещё раз.",
+    upload_incomplete: "Загрузка не завершилась; пожалуйста, отправьте форму ещё раз.",
+    upload_failed: "Ошибка загрузки: {0}",
   },
   de: {
     submit: "Absenden",
@@ -68,6 +92,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "Bitte verwenden Sie mindestens {0} Zeichen.",
     maxlength: "Bitte verwenden Sie höchstens {0} Zeichen.",
     fullscreen_hint: "Esc / F11: Vollbild",
+    upload_one_file: "Hier kann nur eine Datei hochgeladen werden.",
+    upload_max_files: "Hier können höchstens {0} Dateien hochgeladen werden.",
+    upload_max_size: "Eine Datei ist größer als das Limit von {0}.",
+    upload_max_total_size: "Die Dateien sind zusammen größer als das Limit von {0}.",
+    upload_malformed: "Der Upload war fehlerhaft; bitte wählen Sie die Datei erneut aus.",
+    upload_missing: "Eine Datei wurde nicht hochgeladen; bitte senden Sie erneut.",
+    upload_incomplete: "Ein Upload wurde nicht abgeschlossen; bitte senden Sie erneut.",
+    upload_failed: "Der Upload ist fehlgeschlagen: {0}",
   },
   fr: {
     submit: "Envoyer",
@@ -81,6 +113,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "Veuillez utiliser au moins {0} caractères.",
     maxlength: "Veuillez utiliser au plus {0} caractères.",
     fullscreen_hint: "Échap / F11 : plein écran",
+    upload_one_file: "Un seul fichier peut être envoyé ici.",
+    upload_max_files: "Au plus {0} fichiers peuvent être envoyés ici.",
+    upload_max_size: "Un fichier dépasse la limite de {0}.",
+    upload_max_total_size: "Les fichiers dépassent la limite totale de {0}.",
+    upload_malformed: "L'envoi était incorrect ; veuillez choisir le fichier à nouveau.",
+    upload_missing: "Un fichier n'a pas été envoyé ; veuillez soumettre à nouveau.",
+    upload_incomplete: "Un envoi ne s'est pas terminé ; veuillez soumettre à nouveau.",
+    upload_failed: "L'envoi a échoué : {0}",
   },
   es: {
     submit: "Enviar",
@@ -94,6 +134,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "Usa al menos {0} caracteres.",
     maxlength: "Usa como máximo {0} caracteres.",
     fullscreen_hint: "Esc / F11: pantalla completa",
+    upload_one_file: "Aquí solo se puede subir un archivo.",
+    upload_max_files: "Aquí se pueden subir como máximo {0} archivos.",
+    upload_max_size: "Un archivo supera el límite de {0}.",
+    upload_max_total_size: "Los archivos superan el límite total de {0}.",
+    upload_malformed: "La subida no es válida; vuelve a elegir el archivo.",
+    upload_missing: "Un archivo no se subió; vuelve a enviar el formulario.",
+    upload_incomplete: "Una subida no se completó; vuelve a enviar el formulario.",
+    upload_failed: "La subida falló: {0}",
   },
   ja: {
     submit: "送信",
@@ -107,6 +155,14 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     minlength: "{0} 文字以上で入力してください。",
     maxlength: "{0} 文字以内で入力してください。",
     fullscreen_hint: "Esc / F11：全画面",
+    upload_one_file: "ここにはファイルを 1 つだけアップロードできます。",
+    upload_max_files: "ここには最大 {0} 個のファイルをアップロードできます。",
+    upload_max_size: "ファイルが上限の {0} を超えています。",
+    upload_max_total_size: "ファイルの合計が上限の {0} を超えています。",
+    upload_malformed: "アップロードが不正です。ファイルをもう一度選択してください。",
+    upload_missing: "アップロードされていないファイルがあります。もう一度送信してください。",
+    upload_incomplete: "アップロードが完了しませんでした。もう一度送信してください。",
+    upload_failed: "アップロードに失敗しました: {0}",
   },
 };
 

@@ -18,6 +18,7 @@
  */
 import type { Event, InputItemOf, UploadChunkData } from "../protocol.gen";
 import { h, isRecord, str } from "./dom";
+import { isStringKey, t } from "./i18n";
 import type { ItemHooks, ItemView } from "./inputs";
 
 /** Bytes per chunk (the Python side's `CHUNK_SIZE`). */
@@ -84,15 +85,14 @@ export interface UploadLimits {
   max_total_size?: number | undefined;
 }
 
-/** The message that refuses `files` under `limits` (Python's words), or null. */
+/** The message that refuses `files` under `limits` (Python's, translated by its key), or null. */
 export function checkLimits(files: ReadonlyArray<{ size: number }>, limits: UploadLimits): string | null {
-  if (!limits.multiple && files.length > 1) return "Only one file can be uploaded here.";
+  if (!limits.multiple && files.length > 1) return t("upload_one_file");
   const maxSize = Number(limits.max_size ?? 0);
-  if (maxSize > 0 && files.some((f) => f.size > maxSize))
-    return `A file is larger than the limit of ${sizeText(maxSize)}.`;
+  if (maxSize > 0 && files.some((f) => f.size > maxSize)) return t("upload_max_size", undefined, [sizeText(maxSize)]);
   const maxTotal = Number(limits.max_total_size ?? 0);
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (maxTotal > 0 && total > maxTotal) return `The files are larger than the total limit of ${sizeText(maxTotal)}.`;
+  if (maxTotal > 0 && total > maxTotal) return t("upload_max_total_size", undefined, [sizeText(maxTotal)]);
   return null;
 }
 
@@ -261,7 +261,7 @@ export class FileView implements ItemView {
       .catch((error: unknown) => {
         this.uploading = false;
         this.progress.hidden = true;
-        this.showError(`The upload failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.showError(t("upload_failed", undefined, [error instanceof Error ? error.message : String(error)]));
       })
       .finally(() => {
         // The next submit (after a validation error) sends the files again.
@@ -309,7 +309,14 @@ export class FileView implements ItemView {
     }
     if (attributes["valid_status"] === false) {
       this.progress.hidden = true;
-      this.showError(str(attributes["invalid_feedback"], this.invalid.textContent ?? ""));
+      // Python's own upload errors come by key, as the other items' validation messages.
+      const key = attributes["invalid_feedback_key"];
+      const args = attributes["invalid_feedback_args"];
+      this.showError(
+        isStringKey(key)
+          ? t(key, undefined, Array.isArray(args) ? args : [])
+          : str(attributes["invalid_feedback"], this.invalid.textContent ?? ""),
+      );
     } else if (attributes["valid_status"] === true || attributes["valid_status"] === 0) {
       this.showError(null);
     }
