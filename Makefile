@@ -63,9 +63,11 @@ lint: setup
 jstest: setup
 	cd js && npm run -s test
 
-bench: setup
+bench: setup chromium
 	$(BIN)/python bench/bench_server.py
 	$(BIN)/python bench/bench_notebook.py
+	$(BIN)/python bench/bench_media.py
+	$(BIN)/python bench/bench_upload.py
 
 clean:
-	rm -rf $(VENV) $(VENV6) js/node_modules pywebio_nb/static/*.js test-artifacts
+	rm -rf $(VENV) $(VENV6) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks test-artifacts
