@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 CHROMIUM = os.environ.get("PYWEBIO_NB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
+STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -80,3 +81,26 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
             except Exception as exc:  # the page may be gone
                 print(f"screenshot failed: {exc}")
         context.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Any]]:
+    """``serve(app, **options)`` starts ``app`` on a loopback server page and returns its
+    ``ServerHandle``; every server started is stopped after the test. ``options`` go to
+    the server (e.g. ``max_payload_size``)."""
+    if not (STATIC / "page.js").exists():
+        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
+    from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
+
+    servers: list[ServerHandle] = []
+
+    def start(app: Callable[[], None], **options: Any) -> ServerHandle:
+        server = _start_server_in_thread(app, host="127.0.0.1", **options)
+        servers.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime
 import pathlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from pywebio_nb.input import (
     COLOR,
@@ -32,26 +30,9 @@ from pywebio_nb.input import (
     textarea,
 )
 from pywebio_nb.output import put_text
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
 
 STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 TIMEOUT = 15_000
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[], None]], ServerHandle]]:
-    if not (STATIC / "page.js").exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    servers: list[ServerHandle] = []
-
-    def start(app: Callable[[], None]) -> ServerHandle:
-        server = _start_server_in_thread(app, host="127.0.0.1")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def _check_age(age: int) -> str | None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import pathlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pywebio_nb.output import put_file, put_image, put_text
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
+from pywebio_nb.platform.tornado import ServerHandle
 
-PAGE_JS = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static" / "page.js"
 FILE = bytes(range(256)) * 5000  # 1.28 MB: two chunks, two binary frames
 
 
@@ -32,14 +30,8 @@ def app() -> None:
 
 
 @pytest.fixture
-def media_server() -> Iterator[ServerHandle]:
-    if not PAGE_JS.exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    server = _start_server_in_thread(app, host="127.0.0.1")
-    try:
-        yield server
-    finally:
-        server.stop()
+def media_server(serve: Any) -> ServerHandle:
+    return serve(app)
 
 
 def test_images_and_file_from_binary_frames(page: Any, media_server: ServerHandle) -> None:

@@ -7,12 +7,8 @@ mustache are chunks that load only when a ``put_code`` with a language or a
 
 from __future__ import annotations
 
-import pathlib
 import threading
-from collections.abc import Callable, Iterator
 from typing import Any
-
-import pytest
 
 from pywebio_nb.output import (
     put_code,
@@ -24,25 +20,6 @@ from pywebio_nb.output import (
     set_processbar,
     span,
 )
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
-
-STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[], None]], ServerHandle]]:
-    if not (STATIC / "page.js").exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    servers: list[ServerHandle] = []
-
-    def start(app: Callable[[], None]) -> ServerHandle:
-        server = _start_server_in_thread(app, host="127.0.0.1")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def _record(page: Any) -> list[Any]:

@@ -4,12 +4,8 @@ clicks on buttons inside tabs, collapses and popups (bounding boxes, not pixels)
 
 from __future__ import annotations
 
-import pathlib
 import threading
-from collections.abc import Callable, Iterator
 from typing import Any
-
-import pytest
 
 from pywebio_nb.output import (
     close_popup,
@@ -25,27 +21,9 @@ from pywebio_nb.output import (
     toast,
     use_scope,
 )
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
 from pywebio_nb.session import hold
 
-STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 WAIT = 10_000
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[], None]], ServerHandle]]:
-    if not (STATIC / "page.js").exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    servers: list[ServerHandle] = []
-
-    def start(app: Callable[[], None]) -> ServerHandle:
-        server = _start_server_in_thread(app, host="127.0.0.1")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def _box(locator: Any) -> dict[str, float]:

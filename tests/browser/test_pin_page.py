@@ -3,8 +3,6 @@ app, and the manual's markdown previewer following keystrokes."""
 
 from __future__ import annotations
 
-import pathlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,9 +19,8 @@ from pywebio_nb.pin import (
     put_slider,
     put_textarea,
 )
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
+from pywebio_nb.platform.tornado import ServerHandle
 
-STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
 WAIT = 10_000
 
 
@@ -46,14 +43,8 @@ def pins_app() -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[ServerHandle]:
-    if not (STATIC / "page.js").exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    handle = _start_server_in_thread(pins_app, host="127.0.0.1")
-    try:
-        yield handle
-    finally:
-        handle.stop()
+def server(serve: Any) -> ServerHandle:
+    return serve(pins_app)
 
 
 def test_type_into_pin_widgets_and_read_them_back(page: Any, server: ServerHandle) -> None:

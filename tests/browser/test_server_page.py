@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import pathlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from examples.bmi import bmi  # the manual's example, imports changed only
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
-
-PAGE_JS = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static" / "page.js"
+from pywebio_nb.platform.tornado import ServerHandle
 
 
 @pytest.fixture
-def bmi_server() -> Iterator[ServerHandle]:
-    if not PAGE_JS.exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    server = _start_server_in_thread(bmi, host="127.0.0.1")
-    try:
-        yield server
-    finally:
-        server.stop()
+def bmi_server(serve: Any) -> ServerHandle:
+    return serve(bmi)
 
 
 def test_bmi_in_the_browser(page: Any, bmi_server: ServerHandle) -> None:

@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import pathlib
-from collections.abc import Callable, Iterator
 from typing import Any
-
-import pytest
 
 from pywebio_nb.input import file_upload
 from pywebio_nb.output import put_text
-from pywebio_nb.platform.tornado import ServerHandle, _start_server_in_thread
 
-STATIC = pathlib.Path(__file__).resolve().parents[2] / "pywebio_nb" / "static"
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[], None]], ServerHandle]]:
-    if not (STATIC / "page.js").exists():
-        pytest.fail("pywebio_nb/static/page.js is missing: cd js && npm install && npm run build")
-    servers: list[ServerHandle] = []
-
-    def start(app: Callable[[], None]) -> ServerHandle:
-        # The payload limit is per frame: a 2.5 MB upload passes a 1.1 MB limit.
-        server = _start_server_in_thread(app, host="127.0.0.1", max_payload_size="1100K")
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+#: The payload limit is per frame: a 2.5 MB upload passes a 1.1 MB limit.
+MAX_PAYLOAD = "1100K"
 
 
 def test_upload_with_limits_progress_and_chunks(page: Any, serve: Any) -> None:
@@ -40,7 +19,7 @@ def test_upload_with_limits_progress_and_chunks(page: Any, serve: Any) -> None:
             digest = hashlib.sha256(f["content"]).hexdigest()[:16]
             put_text(f"got {f['filename']} {len(f['content'])} {f['mime_type']} {digest}")
 
-    server = serve(app)
+    server = serve(app, max_payload_size=MAX_PAYLOAD)
     frames: list[int] = []
     page.on(
         "websocket",
@@ -90,7 +69,7 @@ def test_progress_bar_moves_during_a_large_upload(page: Any, serve: Any) -> None
         f = file_upload("Big file")
         put_text(f"got {len(f['content'])}")
 
-    server = serve(app)
+    server = serve(app, max_payload_size=MAX_PAYLOAD)
     page.goto(server.url)
     chooser = page.locator("input[type=file]")
     chooser.wait_for(timeout=10_000)
