@@ -20,14 +20,10 @@ dropped without ever reaching ``input_group`` logs an error naming it.
 
 from __future__ import annotations
 
-import dis
 import functools
 import importlib.resources
-import linecache
 import logging
-import re
 import sys
-import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -163,64 +159,10 @@ def _code_module(session: Any) -> BlobRef | None:
     return None if data is None else session.blobs.add(data, "text/javascript")
 
 
-_INPUT_GROUP_CALL = re.compile(r"^[\w.]*\binput_group\s*\(")
-_CALLS = frozenset({"CALL", "CALL_FUNCTION_EX", "CALL_KW"})
-
-
-@functools.lru_cache(maxsize=512)
-def _is_input_group_argument(code: types.CodeType, lasti: int) -> bool:
-    """Whether the call at ``lasti`` of ``code`` is inside the arguments of an input_group() call.
-
-    Finds the calls after this one whose source span encloses it and reads the
-    source of each: one that starts with ``input_group(`` is the form this item
-    was meant for. Needs the columns of Python 3.11+; without them (or without
-    the source) it answers False and the input is simply shown.
-    """
-    here = None
-    enclosing: list[dis.Positions] = []
-    for instruction in dis.get_instructions(code):
-        positions = getattr(instruction, "positions", None)
-        if positions is None or positions.lineno is None:
-            continue
-        # f_lasti may point into the inline caches after the CALL: the call is the
-        # last instruction at or before it.
-        if instruction.offset <= lasti:
-            here = positions if instruction.opname in _CALLS else here
-        elif here is not None and instruction.opname in _CALLS:
-            enclosing.append(positions)
-    if here is None:
-        return False
-    for span in enclosing:
-        if span.lineno is None or span.end_lineno is None or span.col_offset is None:
-            continue
-        starts_before = (span.lineno, span.col_offset) <= (here.lineno, here.col_offset or 0)
-        ends_after = (span.end_lineno, span.end_col_offset or 0) >= (
-            here.end_lineno or 0,
-            here.end_col_offset or 0,
-        )
-        if not (starts_before and ends_after) or span == here:
-            continue
-        line = linecache.getline(code.co_filename, span.lineno)
-        if _INPUT_GROUP_CALL.match(line[span.col_offset :].lstrip()):
-            return True
-    return False
-
-
-def _check_not_in_input_group(depth: int) -> None:
-    """Refuse an input without name= written inside input_group([...]) (it would block first)."""
-    frame = sys._getframe(depth + 1)
-    if _is_input_group_argument(frame.f_code, frame.f_lasti):
-        raise ValueError(
-            "every input inside input_group() needs a name=, which becomes its key in the "
-            "returned dict, e.g. input_group('Info', [input('Age', name='age', type=NUMBER)])"
-        )
-
-
 def _finish(item: InputItem) -> Any:
     """Run a single item as its own form, or return the named item for input_group."""
     if item.spec.get("name") is not None:
         return item
-    _check_not_in_input_group(2)  # the caller of the input function
     item.spec["name"] = "data"
     session = get_current_session()
     return session.run_form(FormRequest(session, [item], single=True))
@@ -569,8 +511,9 @@ def input_group(
     """Ask for several inputs in one form; returns ``{name: value}`` or None if cancelled.
 
     ``inputs`` are calls of input functions with ``name=`` (the keys of the
-    result; an input without ``name=`` in the list raises ``ValueError``, as do
-    repeated names). ``validate(data)`` runs on submit after each item's own
+    result; an input without ``name=`` in the list asks for its value on its
+    own first, as in PyWebIO, and then input_group raises ``ValueError``, as it
+    does for repeated names). ``validate(data)`` runs on submit after each item's own
     checks and returns None when valid, else ``(name, error message)``, shown
     under that item. ``cancelable=True`` adds a Cancel button; the call then
     returns None when it is pressed (ignored when the last item is
@@ -585,7 +528,9 @@ def input_group(
         if not isinstance(entry, InputItem):
             raise ValueError(
                 "input_group() inputs must be input function calls with name=, e.g. "
-                f"input('Age', name='age'); got {entry!r}"
+                f"input('Age', name='age'); got {entry!r}. An input function called "
+                "without name= asks for its value on its own before input_group() runs: "
+                "give every input inside input_group() a name="
             )
         if not entry.name:
             raise ValueError("every input_group() item needs a name= argument")
