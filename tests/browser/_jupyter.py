@@ -388,6 +388,28 @@ def check_page_errors(page: Any, allowed: Sequence[str] = ()) -> None:
     assert not unexpected, f"page errors: {unexpected}"
 
 
+#: A form waiting for its answer (rendered, not yet submitted).
+PENDING_FORM = ".pywebio-form[data-task-id]"
+
+
+def open_and_run_all(page: Any, server: JupyterServer, name: str, cells: list[str]) -> None:
+    """Write ``cells`` as notebook ``name`` on ``server``, open it and start Run All."""
+    path = server.write_notebook(name, cells)
+    open_notebook(page, server.notebook_url(path))
+    run_all(page)
+
+
+def expect_output_and_no_errors(
+    page: Any, index: int, text: str, allowed: Sequence[str] = ()
+) -> None:
+    """Wait until every code cell ran and cell ``index`` shows ``text``; no app command
+    failed and no page error other than ``allowed`` happened."""
+    wait_for_all_executed(page)
+    wait_for_output_text(page, index, text)
+    assert_no_command_errors(page)
+    check_page_errors(page, allowed=allowed)
+
+
 def failure_context(page: Any, server: JupyterServer) -> str:
     """Console messages, page errors and server log tail for assertion messages."""
     console = getattr(page, "console_log", [])
@@ -414,10 +436,8 @@ def check_input_roundtrip(
     """``x = input("name")`` blocks its cell; typing + Submit lets the next cell see x."""
     from playwright.sync_api import expect
 
-    name = server.write_notebook("input-roundtrip", INPUT_CELLS)
-    open_notebook(page, server.notebook_url(name))
-    run_all(page)
-    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
+    open_and_run_all(page, server, "input-roundtrip", INPUT_CELLS)
+    form = cell(page, 1).locator(PENDING_FORM)
     field = form.locator("input[name=data]")
     field.wait_for(timeout=20_000)
     # the cell blocks: neither it nor the next one has finished

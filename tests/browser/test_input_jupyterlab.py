@@ -7,16 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
+    PENDING_FORM,
     JupyterServer,
-    assert_no_command_errors,
     cell,
-    check_page_errors,
     console_log,
+    expect_output_and_no_errors,
     lab_server,
-    open_notebook,
-    run_all,
-    wait_for_all_executed,
-    wait_for_output_text,
+    open_and_run_all,
 )
 
 CELLS = [
@@ -29,10 +26,8 @@ CELLS = [
 def test_code_textarea_in_a_cell(
     page: Any, console_log: list[str], lab_server: JupyterServer
 ) -> None:
-    name = lab_server.write_notebook("code-textarea", CELLS)
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
-    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
+    open_and_run_all(page, lab_server, "code-textarea", CELLS)
+    form = cell(page, 1).locator(PENDING_FORM)
     editor = form.locator(".cm-content")
     editor.wait_for(timeout=30_000)
     # CodeMirror's own styles reached the widget's shadow root (a gutter is laid out).
@@ -47,7 +42,4 @@ def test_code_textarea_in_a_cell(
     page.keyboard.press("Escape")
     assert wrapper.evaluate("e => getComputedStyle(e).position") != "fixed"
     form.locator("button[type=submit]").click()
-    wait_for_all_executed(page)
-    wait_for_output_text(page, 2, "got 'x = 1\\nprint(x)'")
-    assert_no_command_errors(page)
-    check_page_errors(page)
+    expect_output_and_no_errors(page, 2, "got 'x = 1\\nprint(x)'")

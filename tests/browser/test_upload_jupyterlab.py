@@ -7,16 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
+    PENDING_FORM,
     JupyterServer,
-    assert_no_command_errors,
     cell,
-    check_page_errors,
     console_log,
+    expect_output_and_no_errors,
     lab_server,
-    open_notebook,
-    run_all,
-    wait_for_all_executed,
-    wait_for_output_text,
+    open_and_run_all,
 )
 
 #: 1.5 MiB: one full 1 MiB chunk and a half one.
@@ -44,10 +41,8 @@ def test_upload_in_a_cell(page: Any, console_log: list[str], lab_server: Jupyter
             ),
         ),
     )
-    name = lab_server.write_notebook("upload", CELLS)
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
-    form = cell(page, 1).locator(".pywebio-form[data-task-id]")
+    open_and_run_all(page, lab_server, "upload", CELLS)
+    form = cell(page, 1).locator(PENDING_FORM)
     chooser = form.locator("input[type=file]")
     chooser.wait_for(timeout=30_000)
     assert chooser.get_attribute("accept") == ".bin"
@@ -55,11 +50,10 @@ def test_upload_in_a_cell(page: Any, console_log: list[str], lab_server: Jupyter
         [{"name": "data.bin", "mimeType": "application/octet-stream", "buffer": CONTENT}]
     )
     form.locator("button[type=submit]").click()
-    wait_for_all_executed(page)
-    wait_for_output_text(page, 2, f"got data.bin {len(CONTENT)} True application/octet-stream")
+    expect_output_and_no_errors(
+        page, 2, f"got data.bin {len(CONTENT)} True application/octet-stream"
+    )
     # Two chunks of at most 1 MiB each (plus their small headers); base64 in JSON would
     # have been one text frame of 2 MB.
     assert len(large_frames) == 2, large_frames
     assert all(size < (1 << 20) + 64_000 for size in large_frames), large_frames
-    assert_no_command_errors(page)
-    check_page_errors(page)
