@@ -181,6 +181,10 @@ class EventPump:
         """Dispatch a widget message now; give anything else back to ipykernel."""
         kernel = self.kernel
         session = kernel.session
+        if not _has_delimiter(raw):
+            # Not a Jupyter message: ipykernel 7 sends its main shell a one-part
+            # b"stop aborting" marker after a cell error; only ipykernel reads it.
+            return self._hand_back(raw)
         try:
             idents, frames = session.feed_identities(raw, copy=False)
             header_only = session.deserialize(frames, content=False, copy=False)
@@ -223,6 +227,18 @@ class EventPump:
             self.stream._run_callback(self._original, raw)
             return None
         return self._original(raw)
+
+
+_DELIMITER = b"<IDS|MSG>"
+
+
+def _has_delimiter(raw: list[Any]) -> bool:
+    """Whether ``raw`` has the frame that starts a Jupyter message (idents before it)."""
+    for frame in raw:
+        data = frame.bytes if isinstance(frame, zmq.Frame) else bytes(frame)
+        if data == _DELIMITER:
+            return True
+    return False
 
 
 def _has_channel_parent(kernel: Any) -> bool:
