@@ -12,7 +12,6 @@ import pytest
 from _wsclient import Client, run
 
 from pywebio_nb.output import (
-    put_buttons,
     put_code,
     put_error,
     put_html,
@@ -27,9 +26,9 @@ from pywebio_nb.output import (
     put_warning,
     put_widget,
     set_processbar,
-    span,
 )
 from pywebio_nb.session._page_model import PageModel
+from tests import _output_examples as examples
 
 END = "-- end of the app --"
 
@@ -81,24 +80,8 @@ def loading() -> None:
 
 
 def tables() -> None:
-    put_table(
-        [
-            [span("Name", row=2), span("Address", col=2)],
-            ["City", "Country"],
-            ["Wang", "Beijing", "China"],
-            ["Liu", "New York", "America"],
-        ]
-    )
-    put_table(
-        [
-            ["Type", "Content"],
-            ["html", put_html("X<sup>2</sup>")],
-            ["text", "<hr/>"],
-            ["buttons", put_buttons(["A", "B"], onclick=lambda _: None)],
-            ["markdown", put_markdown("Awesome PyWebIO!")],
-            ["table", put_table([["A", "B"], ["C", "D"]])],
-        ]
-    )
+    examples.table_span()
+    examples.table_put_cells()
     put_table(
         [{"Course": "OS", "Score": "80"}, {"Course": "DB", "Score": "93"}],
         header=[(put_markdown("*Course*"), "Course"), (put_markdown("*Score*"), "Score")],

@@ -16,33 +16,17 @@ from pywebio_nb.output import (
     close_popup,
     popup,
     put_buttons,
-    put_code,
     put_collapse,
-    put_column,
-    put_grid,
-    put_markdown,
-    put_row,
     put_scope,
     put_scrollable,
-    put_table,
     put_tabs,
     put_text,
-    span,
     toast,
     use_scope,
 )
 from pywebio_nb.session import hold
-from pywebio_nb.session._page_model import PageModel, ScopeNode
-
-
-def _tree(node: ScopeNode) -> list[Any]:
-    out: list[Any] = []
-    for child in node.children:
-        if isinstance(child, ScopeNode):
-            out.append({"scope": child.name, "children": _tree(child)})
-        else:
-            out.append(" ".join(ScopeNode("_", "page", children=[child]).texts()))
-    return out
+from pywebio_nb.session._page_model import PageModel
+from tests import _output_examples as examples
 
 
 def _model(received: list[dict[str, Any]]) -> PageModel:
@@ -54,57 +38,9 @@ def _model(received: list[dict[str, Any]]) -> PageModel:
 
 
 # ------------------------------------------------------------ the manual's examples
-def position_example() -> None:
-    with use_scope("scope1"):
-        put_text("A")
-        put_text("B", position=0)  # insert B before A -> B A
-        put_text("C", position=-2)  # insert C after B -> B C A
-        put_text("D", position=1)  # insert D before C B -> B D C A
-
-
-def use_scope_clear_example() -> None:
-    with use_scope("scope2"):
-        put_text("create scope2")
-    put_text("text in parent scope of scope2")
-    with use_scope("scope2", clear=True):
-        put_text("text in scope2")
-
-
-def put_scope_example() -> None:
-    put_table([["Name", "Hobbies"], ["Tom", put_scope("hobby", content=put_text("Coding"))]])
-    with use_scope("hobby", clear=True):
-        put_text("Movie")
-    with use_scope("hobby"):
-        put_text("Music")
-        put_text("Drama")
-    put_markdown("**Coding**", scope="hobby", position=0)
-
-
 def layout_example() -> None:
-    put_row(
-        [
-            put_column(
-                [
-                    put_code("A"),
-                    put_row([put_code("B1"), None, put_code("B2"), None, put_code("B3")]),
-                    put_code("C"),
-                ]
-            ),
-            None,
-            put_code("D"),
-            None,
-            put_code("E"),
-        ]
-    )
-    put_grid(
-        [
-            [put_text("A"), put_text("B"), put_text("C")],
-            [None, span(put_text("D"), col=2, row=1)],
-            [put_text("E"), put_text("F"), put_text("G")],
-        ],
-        cell_width="100px",
-        cell_height="100px",
-    )
+    examples.row_column()
+    examples.grid()
 
 
 def tabs_collapse_scrollable_example() -> None:
@@ -132,20 +68,22 @@ async def async_scope_and_popup() -> None:
 EXAMPLES: list[tuple[str, Callable[[], Any], Callable[[PageModel], None]]] = [
     (
         "position",
-        position_example,
-        lambda m: _check(_tree(m.root("page")), [{"scope": "scope1", "children": list("BDCA")}]),
+        examples.position,
+        lambda m: _check(
+            examples.tree(m.root("page")), [{"scope": "scope1", "children": list("BDCA")}]
+        ),
     ),
     (
         "use_scope clear",
-        use_scope_clear_example,
+        examples.use_scope_clear,
         lambda m: _check(
-            _tree(m.root("page")),
+            examples.tree(m.root("page")),
             [{"scope": "scope2", "children": ["text in scope2"]}, "text in parent scope of scope2"],
         ),
     ),
     (
         "put_scope in a table",
-        put_scope_example,
+        examples.put_scope_in_table,
         lambda m: _check(m.scope("hobby").texts(), ["**Coding**", "Movie", "Music", "Drama"]),  # type: ignore[union-attr]
     ),
     (
@@ -162,7 +100,7 @@ EXAMPLES: list[tuple[str, Callable[[], Any], Callable[[PageModel], None]]] = [
         "coroutine session",
         async_scope_and_popup,
         lambda m: (
-            _check(_tree(m.root("page")), [{"scope": "time", "children": ["t2"]}]),
+            _check(examples.tree(m.root("page")), [{"scope": "time", "children": ["t2"]}]),
             _check(m.popups["page"].texts(), ["in popup", "Also work!"]),
         ),
     ),

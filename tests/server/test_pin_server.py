@@ -20,6 +20,7 @@ from pywebio_nb.pin import (
     put_select,
     put_textarea,
 )
+from tests import _output_examples as examples
 
 
 async def pin_shown(client: Client, name: str) -> dict[str, Any]:
@@ -97,16 +98,6 @@ async def counter_client(client: Client) -> None:
     updates = [await client.until("pin_update") for _ in range(3)]
     assert [u["spec"]["attributes"]["value"] for u in updates] == ["1", "2", "3"]
     await text(client, "counter=3")
-
-
-def wait_thread() -> None:
-    put_input("a", type="number", value=0)
-    put_input("b", type="number", value=0)
-    for _ in range(2):
-        changed = pin_wait_change("a", "b")
-        with use_scope("res", clear=True):
-            put_code(changed)
-            put_text("a + b = %s" % (pin.a + pin.b))
 
 
 async def wait_coro() -> None:
@@ -201,7 +192,7 @@ EXAMPLES: list[
     ("widgets", widgets_thread, widgets_coro, widgets_client),
     ("get pin value button", button_thread, button_coro, button_client),
     ("counter", counter_thread, counter_coro, counter_client),
-    ("pin_wait_change a + b", wait_thread, wait_coro, wait_client),
+    ("pin_wait_change a + b", examples.pin_wait_change_sum, wait_coro, wait_client),
     ("markdown previewer", previewer_thread, previewer_coro, previewer_client),
     ("pin_on_change", on_change_thread, on_change_coro, on_change_client),
 ]

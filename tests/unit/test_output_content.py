@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from pywebio_nb.output import (
-    put_buttons,
     put_code,
     put_error,
     put_html,
@@ -37,6 +36,7 @@ from pywebio_nb.output import (
 from pywebio_nb.protocol import Command
 from pywebio_nb.session._base import Session, Transport
 from pywebio_nb.session._context import session_var
+from tests import _output_examples as examples
 
 ROOT_SEL = "#pywebio-scope-ROOT"
 
@@ -422,18 +422,7 @@ def test_put_code_language_and_rows(run_app) -> None:
 
 
 def test_put_table_manual_span_example(run_app) -> None:
-    def app() -> None:
-        # 'Name' cell across 2 rows, 'Address' cell across 2 columns
-        put_table(
-            [
-                [span("Name", row=2), span("Address", col=2)],
-                ["City", "Country"],
-                ["Wang", "Beijing", "China"],
-                ["Liu", "New York", "America"],
-            ]
-        )
-
-    run = run_app(app)
+    run = run_app(examples.table_span)
     run.join()
     (spec,) = _outputs(run)
     assert spec["data"] == [
@@ -446,19 +435,7 @@ def test_put_table_manual_span_example(run_app) -> None:
 
 
 def test_put_table_manual_put_xxx_cells(run_app) -> None:
-    def app() -> None:
-        put_table(
-            [
-                ["Type", "Content"],
-                ["html", put_html("X<sup>2</sup>")],
-                ["text", "<hr/>"],
-                ["buttons", put_buttons(["A", "B"], onclick=lambda _: None)],
-                ["markdown", put_markdown("Awesome PyWebIO!")],
-                ["table", put_table([["A", "B"], ["C", "D"]])],
-            ]
-        )
-
-    run = run_app(app)
+    run = run_app(examples.table_put_cells)
     run.join()
     (spec,) = _outputs(run)  # the nested outputs are not sent on their own
     cells = [row[1] for row in spec["data"][1:]]

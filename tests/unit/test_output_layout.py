@@ -40,24 +40,13 @@ from pywebio_nb.output import (
     use_scope,
 )
 from pywebio_nb.session._page_model import PageModel, ScopeNode
+from tests import _output_examples as examples
 
 ROOT_SEL = "#pywebio-scope-ROOT"
 
 
 def _outputs(run: Any) -> list[dict[str, Any]]:
     return [c["spec"] for c in run.commands("output")]
-
-
-def _tree(node: ScopeNode) -> list[Any]:
-    """The conformance table's notation: text per output, {scope, children} per scope."""
-    out: list[Any] = []
-    for child in node.children:
-        if isinstance(child, ScopeNode):
-            out.append({"scope": child.name, "children": _tree(child)})
-        else:
-            texts = ScopeNode("_", "page", children=[child]).texts()
-            out.append(" ".join(texts))
-    return out
 
 
 # ------------------------------------------------------- the manual's scope examples
@@ -69,14 +58,6 @@ def manual_use_scope() -> None:
     put_text("text in parent scope of scope1")
     with use_scope("scope1"):
         put_text("text2 in scope1")
-
-
-def manual_use_scope_clear() -> None:
-    with use_scope("scope2"):
-        put_text("create scope2")
-    put_text("text in parent scope of scope2")
-    with use_scope("scope2", clear=True):
-        put_text("text in scope2")
 
 
 def manual_decorator() -> None:
@@ -97,34 +78,11 @@ def manual_nested() -> None:
         put_text("Text in scope C")
 
 
-def manual_put_scope() -> None:
-    put_table(
-        [
-            ["Name", "Hobbies"],
-            ["Tom", put_scope("hobby", content=put_text("Coding"))],
-        ]
-    )
-    with use_scope("hobby", clear=True):
-        put_text("Movie")
-    with use_scope("hobby"):
-        put_text("Music")
-        put_text("Drama")
-    put_markdown("**Coding**", scope="hobby", position=0)
-
-
 def manual_scope_param() -> None:
     with use_scope("scope3"):
         put_text("text1 in scope3")
         put_text("text in ROOT scope", scope="ROOT")
     put_text("text2 in scope3", scope="scope3")
-
-
-def manual_position() -> None:
-    with use_scope("scope1"):
-        put_text("A")
-        put_text("B", position=0)
-        put_text("C", position=-2)
-        put_text("D", position=1)
 
 
 def manual_hyphen_scope() -> None:
@@ -144,7 +102,7 @@ SCOPE_EXAMPLES: list[tuple[str, Callable[[], None], list[Any]]] = [
     ),
     (
         "use_scope clear",
-        manual_use_scope_clear,
+        examples.use_scope_clear,
         [{"scope": "scope2", "children": ["text in scope2"]}, "text in parent scope of scope2"],
     ),
     ("decorator", manual_decorator, [{"scope": "time", "children": ["2024-01-01T00:00:00"]}]),
@@ -167,7 +125,7 @@ SCOPE_EXAMPLES: list[tuple[str, Callable[[], None], list[Any]]] = [
             "text in ROOT scope",
         ],
     ),
-    ("position B D C A", manual_position, [{"scope": "scope1", "children": list("BDCA")}]),
+    ("position B D C A", examples.position, [{"scope": "scope1", "children": list("BDCA")}]),
     (
         "hyphen in a scope name",
         manual_hyphen_scope,
@@ -182,11 +140,11 @@ SCOPE_EXAMPLES: list[tuple[str, Callable[[], None], list[Any]]] = [
 def test_manual_scope_examples(run_app, app: Callable[[], None], tree: list[Any]) -> None:
     run = run_app(app)
     run.join()
-    assert _tree(run.page) == tree
+    assert examples.tree(run.page) == tree
 
 
 def test_put_scope_in_a_table_cell_is_a_live_scope(run_app) -> None:
-    run = run_app(manual_put_scope)
+    run = run_app(examples.put_scope_in_table)
     run.join()
     assert run.scope("hobby").texts() == ["**Coding**", "Movie", "Music", "Drama"]
     # the table (the only child of ROOT) shows the scope's current content
@@ -197,7 +155,7 @@ def test_put_scope_in_a_table_cell_is_a_live_scope(run_app) -> None:
 
 
 def test_use_scope_clear_blanks_then_looses(run_app) -> None:
-    run = run_app(manual_use_scope_clear)
+    run = run_app(examples.use_scope_clear)
     run.join()
     ops = [c["spec"] for c in run.commands("output_ctl")]
     assert ops[1]["if_exist"] == "blank"
@@ -247,7 +205,7 @@ def test_clear_remove_scroll_to_default_to_the_current_scope(run_app) -> None:
     assert {"scroll_to": "#pywebio-scope-a", "position": "middle"} in ops
     assert {"clear": "#pywebio-scope-a"} in ops
     assert {"remove": "#pywebio-scope-b"} in ops
-    assert _tree(run.page) == [{"scope": "a", "children": ["y"]}]
+    assert examples.tree(run.page) == [{"scope": "a", "children": ["y"]}]
 
 
 @pytest.mark.parametrize("name", ["a b", "a.b", "", "x#y"])
@@ -260,24 +218,7 @@ def test_put_scope_rejects_bad_names(name: str) -> None:
 
 
 def test_manual_row_column_example(run_app) -> None:
-    def app() -> None:
-        put_row(
-            [
-                put_column(
-                    [
-                        put_code("A"),
-                        put_row([put_code("B1"), None, put_code("B2"), None, put_code("B3")]),
-                        put_code("C"),
-                    ]
-                ),
-                None,
-                put_code("D"),
-                None,
-                put_code("E"),
-            ]
-        )
-
-    run = run_app(app)
+    run = run_app(examples.row_column)
     run.join()
     (row,) = _outputs(run)
     assert row["type"] == "row"
@@ -309,18 +250,7 @@ def test_put_row_rejects_plain_values() -> None:
 
 
 def test_manual_grid_example(run_app) -> None:
-    def app() -> None:
-        put_grid(
-            [
-                [put_text("A"), put_text("B"), put_text("C")],
-                [None, span(put_text("D"), col=2, row=1)],
-                [put_text("E"), put_text("F"), put_text("G")],
-            ],
-            cell_width="100px",
-            cell_height="100px",
-        )
-
-    run = run_app(app)
+    run = run_app(examples.grid)
     run.join()
     (grid,) = _outputs(run)
     assert grid["type"] == "grid"
@@ -428,7 +358,7 @@ def test_manual_collapse_context_manager(run_app) -> None:
     node = run.scope(name)
     assert node.spec is not None and node.spec["type"] == "collapse"
     assert node.texts()[:4] == ["0", "1", "2", "3"]
-    assert _tree(run.page)[-1] == "after"
+    assert examples.tree(run.page)[-1] == "after"
 
 
 @pytest.mark.parametrize("factory", [put_row, put_column])
@@ -442,7 +372,7 @@ def test_row_and_column_as_context_managers(run_app, factory: Callable[..., Any]
     run = run_app(app)
     run.join()
     ((scope,),) = [[c for c in run.page.children if isinstance(c, ScopeNode)]]
-    assert _tree(run.page) == [{"scope": scope.name, "children": ["b", "a", "c"]}]
+    assert examples.tree(run.page) == [{"scope": scope.name, "children": ["b", "a", "c"]}]
 
 
 def test_output_without_context_manager_support_raises(run_app) -> None:
@@ -757,7 +687,7 @@ def test_clearing_forgets_scopes_nested_in_outputs(run_app) -> None:
 
 def test_snapshot_rebuilds_the_same_tree(run_app) -> None:
     def app() -> None:
-        manual_put_scope()
+        examples.put_scope_in_table()
         with put_collapse("c") as name:
             put_text("in collapse")
         put_text("later", scope=name)
@@ -773,7 +703,7 @@ def test_snapshot_rebuilds_the_same_tree(run_app) -> None:
     rebuilt = PageModel()
     for command in model.snapshot("page"):
         rebuilt.apply(command, "page")
-    assert _tree(rebuilt.root("page")) == _tree(model.root("page"))
+    assert examples.tree(rebuilt.root("page")) == examples.tree(model.root("page"))
     assert rebuilt.root("page").texts() == model.root("page").texts()
     for name in ("hobby", "nested", "s", "pop"):
         assert rebuilt.scope(name) is not None, name

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import TIMEOUT, AppRun
 
-from pywebio_nb.output import put_buttons, put_code, put_markdown, put_row, put_text, use_scope
+from pywebio_nb.output import put_buttons, put_markdown, put_row, put_text, use_scope
 from pywebio_nb.pin import (
     pin,
     pin_on_change,
@@ -30,6 +30,7 @@ from pywebio_nb.pin import (
 from pywebio_nb.protocol import Command
 from pywebio_nb.session._coroutine import CoroutineSession
 from pywebio_nb.session._memory import MemoryTransport
+from tests import _output_examples as examples
 
 
 def pins(run: AppRun) -> dict[str, dict[str, Any]]:
@@ -293,16 +294,7 @@ def test_a_removed_widget_reads_none(run_app: Any) -> None:
 
 # ------------------------------------------------------------- pin_wait_change
 def test_wait_change_example(run_app: Any) -> None:
-    def app() -> None:
-        put_input("a", type="number", value=0)
-        put_input("b", type="number", value=0)
-        for _ in range(2):
-            changed = pin_wait_change("a", "b")
-            with use_scope("res", clear=True):
-                put_code(changed)
-                put_text("a + b = %s" % (pin.a + pin.b))
-
-    run = run_app(app)
+    run = run_app(examples.pin_wait_change_sum)
     run.wait_command("output", 2)
     change(run, "a", "2")
     wait_text(run, "a + b = 2")
