@@ -182,6 +182,16 @@ describe("pins", () => {
     ]);
   });
 
+  it("put_actions: pin_update shows a new label and help text and hides an emptied one", () => {
+    const t = harness();
+    t.handle(output({ type: "pin", input: { type: "actions", name: "act", label: "Do", buttons: [] } }));
+    const label = t.root().querySelector<HTMLElement>("label");
+    const help = t.root().querySelector<HTMLElement>(".form-text");
+    expect([label?.hidden, help?.hidden]).toEqual([false, true]);
+    t.handle(command("pin_update", { name: "act", attributes: { label: "", help_text: "Pick one" } }));
+    expect([label?.hidden, help?.textContent, help?.hidden]).toEqual([true, "Pick one", false]);
+  });
+
   it("a new widget of the same name expires the old one", () => {
     const t = withPin({ type: "text", name: "p", value: "old" });
     t.handle(output({ type: "pin", input: { type: "text", name: "p", value: "new" } }));

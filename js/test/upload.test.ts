@@ -132,6 +132,17 @@ describe("file item in a form", () => {
     expect(f.form.querySelector(".invalid-feedback")?.textContent).toBe("A file is larger than the limit of 4 bytes.");
   });
 
+  it("shows its label and help text, hides them while empty, and update_input changes them", () => {
+    const f = fileForm({ label: "Pictures", help_text: "" });
+    const label = f.form.querySelector<HTMLElement>(".pywebio-form-item .form-label");
+    const help = f.form.querySelector<HTMLElement>(".pywebio-form-item .form-text");
+    expect([label?.textContent, label?.hidden, help?.hidden]).toEqual(["Pictures", false, true]);
+    f.handle(
+      command("update_input", { target_name: "data", attributes: { label: "", help_text: "PNG only" } }, "task"),
+    );
+    expect([label?.hidden, help?.textContent, help?.hidden]).toEqual([true, "PNG only", false]);
+  });
+
   it("shows Python's error from update_input and uploads again on the next submit", async () => {
     const f = fileForm({});
     f.choose(new File(["abc"], "a"));

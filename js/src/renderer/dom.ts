@@ -39,6 +39,12 @@ export function str(value: unknown, fallback = ""): string {
   return fallback;
 }
 
+/** Set a label's or help line's text from untrusted data, hiding the element while empty. */
+export function setShownText(node: HTMLElement, text: unknown): void {
+  node.textContent = str(text);
+  node.hidden = !node.textContent;
+}
+
 /** Append CSS declarations to an element's inline style. */
 export function appendStyle(node: HTMLElement, style: string | undefined): void {
   if (style) node.style.cssText = `${node.style.cssText};${style}`;

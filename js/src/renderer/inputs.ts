@@ -18,7 +18,7 @@ import {
   type OptionSpec,
   type TEXT_INPUT_TYPES,
 } from "../protocol.gen";
-import { h, isRecord, str } from "./dom";
+import { h, isRecord, setShownText, str } from "./dom";
 import { isStringKey, t } from "./i18n";
 import { FileView } from "./upload";
 
@@ -141,13 +141,11 @@ class ItemFrame {
   }
 
   setLabel(label: unknown): void {
-    this.label.textContent = str(label);
-    this.label.hidden = !this.label.textContent;
+    setShownText(this.label, label);
   }
 
   setHelp(text: unknown): void {
-    this.help.textContent = str(text);
-    this.help.hidden = !this.help.textContent;
+    setShownText(this.help, text);
   }
 
   setValidity(controls: Element[], status: unknown, attributes: Record<string, unknown>): void {

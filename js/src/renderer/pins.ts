@@ -22,7 +22,7 @@ import type {
   PinWaitSpec,
 } from "../protocol.gen";
 import type { RenderContext } from "./context";
-import { buttonClass, h, isRecord, str } from "./dom";
+import { buttonClass, h, isRecord, setShownText, str } from "./dom";
 import { createItemView, type ItemHooks, type ItemView } from "./inputs";
 
 interface Waiter {
@@ -78,14 +78,8 @@ class ActionsView implements ItemView {
   }
 
   update(attributes: Record<string, unknown>): void {
-    if ("label" in attributes) {
-      this.label.textContent = str(attributes["label"]);
-      this.label.hidden = !this.label.textContent;
-    }
-    if ("help_text" in attributes) {
-      this.help.textContent = str(attributes["help_text"]);
-      this.help.hidden = !this.help.textContent;
-    }
+    if ("label" in attributes) setShownText(this.label, attributes["label"]);
+    if ("help_text" in attributes) setShownText(this.help, attributes["help_text"]);
     if (Array.isArray(attributes["buttons"])) {
       const buttons = attributes["buttons"].filter(isRecord);
       this.row.replaceChildren(

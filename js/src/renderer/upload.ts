@@ -17,7 +17,7 @@
  * is sent, and again in Python, which refuses what a client sends past them.
  */
 import type { Event, InputItemOf, UploadChunkData } from "../protocol.gen";
-import { h, isRecord, str } from "./dom";
+import { h, isRecord, setShownText, str } from "./dom";
 import { isStringKey, t } from "./i18n";
 import type { ItemHooks, ItemView } from "./inputs";
 
@@ -184,10 +184,9 @@ export class FileView implements ItemView {
       title: spec.placeholder ? str(spec.placeholder) : null,
       "aria-label": spec.placeholder ? str(spec.placeholder) : null,
     });
-    this.label = h("label", { class: "form-label", for: id }, str(spec.label));
-    this.label.hidden = !this.label.textContent;
-    this.help.textContent = str(spec.help_text);
-    this.help.hidden = !this.help.textContent;
+    this.label = h("label", { class: "form-label", for: id });
+    setShownText(this.label, spec.label);
+    setShownText(this.help, spec.help_text);
     this.element = h(
       "div",
       { class: "pywebio-form-item", "data-name": this.name, "data-type": "file" },
@@ -293,14 +292,8 @@ export class FileView implements ItemView {
   }
 
   update(attributes: Record<string, unknown>): void {
-    if ("label" in attributes) {
-      this.label.textContent = str(attributes["label"]);
-      this.label.hidden = !this.label.textContent;
-    }
-    if ("help_text" in attributes) {
-      this.help.textContent = str(attributes["help_text"]);
-      this.help.hidden = !this.help.textContent;
-    }
+    if ("label" in attributes) setShownText(this.label, attributes["label"]);
+    if ("help_text" in attributes) setShownText(this.help, attributes["help_text"]);
     for (const key of ["disabled", "required"] as const) {
       if (key in attributes) this.control[key] = attributes[key] === true;
     }
