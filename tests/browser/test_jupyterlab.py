@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
+    PENDING_FORM,
     JupyterServer,
     assert_no_command_errors,
     cell,
@@ -19,9 +20,10 @@ from _jupyter import (  # noqa: F401  (fixtures are used by name)
     console_log,
     execute_command,
     execution_counts,
+    expect_output_and_no_errors,
     lab_server,
+    open_and_run_all,
     open_notebook,
-    run_all,
     run_cell,
     wait_for_all_executed,
     wait_for_execution_count,
@@ -35,9 +37,7 @@ def test_harness_plain_notebook(
 ) -> None:
     """The harness itself: a plain cell runs and its output shows."""
     t0 = time.monotonic()
-    name = lab_server.write_notebook("plain", ['print("hello")', "1 + 1"])
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
+    open_and_run_all(page, lab_server, "plain", ['print("hello")', "1 + 1"])
     wait_for_all_executed(page)
     wait_for_output_text(page, 0, "hello")
     wait_for_output_text(page, 1, "2")
@@ -83,7 +83,9 @@ def test_interrupt_while_input_waits(
 def test_callback_writes_into_its_own_cell(
     page: Any, console_log: list[str], lab_server: JupyterServer
 ) -> None:
-    name = lab_server.write_notebook(
+    open_and_run_all(
+        page,
+        lab_server,
         "callback",
         [
             "from pywebio_nb.output import put_buttons, put_text",
@@ -91,8 +93,6 @@ def test_callback_writes_into_its_own_cell(
             'put_text("last cell")',
         ],
     )
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
     wait_for_all_executed(page)
     wait_for_output_text(page, 2, "last cell")
     cell(page, 1).get_by_role("button", name="Click me").click()
@@ -106,7 +106,9 @@ def test_run_all_with_three_inputs(
     page: Any, console_log: list[str], lab_server: JupyterServer
 ) -> None:
     """Run All over cells that each wait in input(): every form shows in its own cell."""
-    name = lab_server.write_notebook(
+    open_and_run_all(
+        page,
+        lab_server,
         "three-inputs",
         [
             "from pywebio_nb.input import input, NUMBER\nfrom pywebio_nb.output import put_text",
@@ -116,14 +118,9 @@ def test_run_all_with_three_inputs(
             "put_text(a, b + 1, c)",
         ],
     )
-    open_notebook(page, lab_server.notebook_url(name))
-    run_all(page)
     for index, answer in ((1, "x"), (2, "41"), (3, "z")):
-        form = cell(page, index).locator(".pywebio-form[data-task-id]")
+        form = cell(page, index).locator(PENDING_FORM)
         form.locator("input[name=data]").fill(answer)
         form.locator("button[type=submit]", has_text="Submit").click()
         expect(form).to_have_count(0)
-    wait_for_all_executed(page)
-    wait_for_output_text(page, 4, "x 42 z")
-    assert_no_command_errors(page)
-    check_page_errors(page)
+    expect_output_and_no_errors(page, 4, "x 42 z")
