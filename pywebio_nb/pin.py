@@ -320,11 +320,14 @@ def put_actions(
 
 
 # --------------------------------------------------------------------- reading
-def _read(session: Session, name: str, strict: bool) -> Any:
-    """The value of ``name``: from the session when known, else asked of the browser."""
+def _read(session: Session, name: str, strict: bool, awaiting: bool | None = None) -> Any:
+    """The value of ``name``: from the session when known, else asked of the browser.
+
+    An awaitable when ``awaiting`` (by default: when the session says the caller awaits).
+    """
     board = PinBoard.of(session)
     table = session.page.pins
-    coroutine = isinstance(session, CoroutineSession)
+    coroutine = session.awaiting() if awaiting is None else awaiting
     take_queued_events(session)
     if not table.live(name):
         if strict:
@@ -482,7 +485,7 @@ def pin_on_change(
         )
     board.set_callback(name, callback_id, clear=clear)
     if onchange is not None and init_run:
-        value = _read(session, name, strict=False)
+        value = _read(session, name, strict=False, awaiting=isinstance(session, CoroutineSession))
         if isinstance(session, CoroutineSession):
             session.loop.create_task(_init_run(value, onchange))
         else:

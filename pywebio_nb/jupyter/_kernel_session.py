@@ -25,16 +25,20 @@ the session core (``pywebio_nb.jupyter`` does it when imported).
 from __future__ import annotations
 
 import contextvars
+import inspect
 import logging
 import os
 import queue
+import signal
+import sys
 import threading
-from collections.abc import Hashable, Sequence
+from collections.abc import Generator, Hashable, Sequence
+from types import FrameType
 from typing import Any
 
 from ..exceptions import NoFrontendError
 from ..protocol import Command, Event, make_command
-from ..session._base import Mailbox, Session, Transport
+from ..session._base import Exchange, Mailbox, Session, Transport
 from ..session._blobs import CHUNK_SIZE, Blob
 from ..session._context import root_var
 from ._pump import EventPump, UnsupportedKernel
@@ -264,6 +268,39 @@ class KernelSession(Session):
             self.flush()
 
     # --------------------------------------------------------------- waits
+    def awaiting(self) -> bool:
+        """Whether the calling user code is a coroutine (``await main()`` in a cell).
+
+        IPython's autoawait runs such a cell on the kernel's own asyncio loop,
+        but so does it run every plain cell (a running loop and a current task
+        exist in both), so the caller's code object tells them apart.
+        """
+        return _called_from_coroutine()
+
+    def run_exchange(self, exchange: Exchange) -> Any:
+        """Wait for ``exchange``; an awaitable of its result when a coroutine calls.
+
+        The same ``async def`` app then runs here as under ``start_server``.
+        The wait itself still blocks in the event pump, inside the call: the
+        cell's coroutine runs on the loop that would read the widget messages,
+        and the pump is what delivers them (and an interrupt) while the cell
+        runs. The awaitable it returns is already complete.
+        """
+        awaiting = self.awaiting()
+        if threading.current_thread() is not threading.main_thread():
+            result = super().run_exchange(exchange)
+        else:
+            # An awaited cell runs under ipykernel's SIGINT handler, which only
+            # schedules the cell's cancellation on the loop this wait occupies: an
+            # interrupt must raise KeyboardInterrupt here, as in a plain cell.
+            sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                result = super().run_exchange(exchange)
+            finally:
+                if sigint is not None:
+                    signal.signal(signal.SIGINT, sigint)
+        return Ready(result) if awaiting else result
+
     def make_mailbox(self) -> Mailbox:
         pump = self.pump
         return Mailbox(on_put=pump.wake if pump is not None else None)
@@ -294,6 +331,30 @@ class KernelSession(Session):
             return mailbox.get(timeout=timeout)
         except queue.Empty:
             raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
+
+
+class Ready:
+    """An awaitable whose result is already known (no warning when not awaited)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self.value
+        yield  # a generator function: awaiting it returns at once
+
+
+_ASYNC_CODE = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def _called_from_coroutine() -> bool:
+    """Whether the innermost caller outside pywebio_nb is a coroutine's frame."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("pywebio_nb."):
+        frame = frame.f_back
+    return frame is not None and bool(frame.f_code.co_flags & _ASYNC_CODE)
 
 
 def kernel_session(create: bool = False) -> KernelSession | None:

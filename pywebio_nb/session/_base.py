@@ -499,6 +499,10 @@ class Session:
         finally:
             steps.close()
 
+    def awaiting(self) -> bool:
+        """Whether a wait that starts now returns an awaitable (``await input(...)``)."""
+        return False
+
     def run_form(self, form: Exchange) -> Any:
         """Show a form and wait until it is submitted or cancelled; returns its result."""
         return self.run_exchange(form)

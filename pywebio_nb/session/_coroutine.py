@@ -97,6 +97,9 @@ class CoroutineSession(Session):
     def make_mailbox(self) -> Mailbox:
         return _AsyncMailbox(self.loop)
 
+    def awaiting(self) -> bool:
+        return True
+
     def run_exchange(self, exchange: Exchange) -> Any:
         """An awaitable: ``await input(...)`` in an ``async def`` app."""
         return self._await_exchange(exchange)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from _pin_frontend import change_pin
 from kernel_driver import KernelDriver
 
 
@@ -38,17 +40,97 @@ def test_a_cell_that_raises_leaves_no_pump_traceback(driver: KernelDriver) -> No
     for _ in range(2):
         failing = driver.reply(driver.execute("1 / 0"))
         assert failing["ename"] == "ZeroDivisionError"
-    # ipykernel aborts requests that arrive right after an error: wait until one runs,
-    # which also means the marker was read (it is what ends the aborting).
-    statuses = []
-    for _ in range(50):
-        statuses.append(driver.reply(driver.execute("pass"))["status"])
-        if statuses[-1] == "ok":
-            break
-    assert statuses[-1] == "ok", statuses
+        # ipykernel aborts requests that arrive right after an error: wait until one
+        # runs, which on ipykernel 7 means the marker was read (it ends the aborting).
+        statuses = []
+        for _ in range(50):
+            statuses.append(driver.reply(driver.execute("pass"))["status"])
+            if statuses[-1] == "ok":
+                break
+        assert statuses[-1] == "ok", statuses
     # flushing stderr then printing: everything written before is on IOPub before 'end'
     run_ok(driver, "import sys\nsys.stderr.flush()\nprint('end', flush=True)")
     driver.pump_until(lambda: "end\n" in stream_text(driver))
     text = stream_text(driver)
     assert "pump could not read" not in text, text
     assert "DELIM" not in text, text
+
+
+ASYNC_APP = """
+import asyncio
+from pywebio_nb.input import input, actions
+from pywebio_nb.output import put_text
+from pywebio_nb.pin import pin, put_input, pin_wait_change
+from pywebio_nb.session import eval_js
+
+async def main():
+    put_input('p', value='v0')
+    name = await input('name')
+    put_text('hello ' + name)
+    put_text('pin ' + await pin.p)
+    put_text('js ' + str(await eval_js('1 + 1')))
+    changed = await pin_wait_change('p')
+    put_text('changed ' + changed['value'])
+    choice = await actions('go?', ['yes', 'no'])
+    await asyncio.sleep(0)
+    put_text('chose ' + choice)
+"""
+
+
+def commands_named(driver: KernelDriver, name: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(cid, c) for cid, cs in driver.commands.items() for c in cs if c["command"] == name]
+
+
+def nth(driver: KernelDriver, name: str, index: int) -> tuple[str, dict[str, Any]]:
+    def found() -> tuple[str, dict[str, Any]] | None:
+        matching = commands_named(driver, name)
+        return matching[index] if len(matching) > index else None
+
+    result: tuple[str, dict[str, Any]] = driver.pump_until(found)
+    return result
+
+
+def answer(driver: KernelDriver, comm_id: str, event: str, task_id: Any, data: Any) -> None:
+    driver.send_event(comm_id, {"event": event, "task_id": task_id, "data": data})
+
+
+def shown(driver: KernelDriver, text: str) -> None:
+    driver.pump_until(
+        lambda: any(c["spec"].get("content") == text for _, c in commands_named(driver, "output"))
+    )
+
+
+def test_an_async_app_awaited_in_a_cell(driver: KernelDriver) -> None:
+    """``await main()``: input, pin read, eval_js, pin_wait_change and actions return
+    awaitables to the coroutine; the same calls from a plain cell return values."""
+    run_ok(driver, ASYNC_APP)
+    cell = driver.execute("await main()")
+    comm_id, form = nth(driver, "input_group", 0)
+    answer(driver, comm_id, "from_submit", form["task_id"], {"data": "Ada"})
+    shown(driver, "hello Ada")
+    shown(driver, "pin v0")
+    comm_id, script = nth(driver, "run_script", 0)
+    answer(driver, comm_id, "js_yield", script["task_id"], 2)
+    shown(driver, "js 2")
+    change_pin(driver, "p", "v1")
+    shown(driver, "changed v1")
+    comm_id, form = nth(driver, "input_group", 1)
+    answer(driver, comm_id, "from_submit", form["task_id"], {"data": 0})
+    shown(driver, "chose yes")
+    assert driver.reply(cell)["status"] == "ok"
+    # the same functions in a plain cell: values, not awaitables
+    plain = driver.execute("name = input('again')\nprint('plain', type(name).__name__, name)")
+    comm_id, form = nth(driver, "input_group", 2)
+    answer(driver, comm_id, "from_submit", form["task_id"], {"data": "Bob"})
+    assert driver.reply(plain)["status"] == "ok"
+    driver.pump_until(lambda: "plain str Bob\n" in stream_text(driver))
+
+
+def test_an_awaited_input_is_interruptible(driver: KernelDriver) -> None:
+    run_ok(driver, ASYNC_APP)
+    cell = driver.execute("await main()")
+    nth(driver, "input_group", 0)
+    driver.km.interrupt_kernel()
+    reply = driver.reply(cell)
+    assert (reply["status"], reply.get("ename")) == ("error", "KeyboardInterrupt")
+    driver.pump_until(lambda: commands_named(driver, "destroy_form"))

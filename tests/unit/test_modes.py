@@ -1,0 +1,40 @@
+"""How a kernel session decides between a value and an awaitable (issue 12)."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+
+from pywebio_nb.jupyter._kernel_session import Ready, _called_from_coroutine
+
+
+def test_a_plain_caller_gets_values() -> None:
+    assert not _called_from_coroutine()
+
+
+def test_a_coroutine_caller_gets_awaitables() -> None:
+    async def app() -> bool:
+        return _called_from_coroutine()
+
+    assert asyncio.run(app())
+
+
+def test_a_plain_helper_called_by_a_coroutine_gets_values() -> None:
+    def helper() -> bool:
+        return _called_from_coroutine()
+
+    async def app() -> bool:
+        return helper()
+
+    assert not asyncio.run(app())
+
+
+def test_ready_is_awaited_at_once_and_silent_when_not_awaited() -> None:
+    async def app() -> int:
+        value: int = await Ready(3)
+        return value
+
+    assert asyncio.run(app()) == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Ready(4)  # dropped unawaited: no "never awaited" warning
