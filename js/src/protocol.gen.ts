@@ -570,9 +570,12 @@ export interface PingSpec {
   id: string;
 }
 
-/** Extension ``pong`` data: echoes the ``id`` of the ping. */
+/** Extension ``pong`` data: echoes the ``id`` of the ping. The frontend also describes the browser that shows it (for ``session.info`` in a notebook): ``user_agent`` (``navigator.userAgent``), ``language`` (``navigator.language``) and ``origin`` (``location.origin``). */
 export interface PongData {
   id: string;
+  user_agent?: string;
+  language?: string;
+  origin?: string;
 }
 
 /** ``popup``: show a modal dialog; its body is the scope ``dom_id``. A new popup replaces the one the root shows; ``title`` is text. */

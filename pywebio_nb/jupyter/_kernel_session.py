@@ -82,6 +82,8 @@ class KernelTransport(Transport):
         self._stopped = False
         self._thread: threading.Thread | None = None
         self._pongs: dict[str, Mailbox] = {}
+        #: The browser a handshake's pong described (user_agent, language, origin).
+        self.browser: dict[str, Any] | None = None
 
     def request_flush(self) -> None:
         if self._thread is None:
@@ -154,6 +156,8 @@ class KernelTransport(Transport):
         """A ``pong``: wake the handshake waiting for it."""
         if event["event"] != "pong":
             return False
+        if isinstance(event["data"].get("user_agent"), str):
+            self.browser = dict(event["data"])
         ping_id = event["data"]["id"]
         mailbox = self._pongs.get(ping_id)
         if mailbox is not None:
@@ -214,6 +218,33 @@ class KernelSession(Session):
         self._roots = 0
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
+
+    # ---------------------------------------------------------------- info
+    @property
+    def info(self) -> Any:
+        """The browser showing the notebook, as a server session's ``info``.
+
+        Learned from the frontend's handshake (a ping is sent, and waited for,
+        when no frontend of this kernel answered one yet): ``user_agent`` parsed
+        by ``user_agents``, ``user_language``, ``origin`` and ``server_host``
+        (the notebook page's), ``backend`` ``'jupyter'``, ``protocol`` ``'comm'``;
+        ``user_ip`` is ``''`` and ``request`` None (a kernel sees no HTTP request).
+        Raises NoFrontendError when no frontend answers.
+        """
+        transport = self.kernel_transport
+        if transport.browser is None:
+            transport.before_wait(self.default_root())
+        browser = transport.browser
+        if browser is None:
+            raise NoFrontendError(
+                "the notebook frontend did not describe its browser (an older pywebio_nb "
+                "frontend is loaded: reload the page), so session.info is unknown"
+            )
+        return _browser_info(browser)
+
+    @info.setter
+    def info(self, value: Any) -> None:
+        """Ignored (``Session.__init__`` sets None): the browser's handshake decides."""
 
     # --------------------------------------------------------------- cells
     def _remember_cell_parent(self) -> None:
@@ -331,6 +362,26 @@ class KernelSession(Session):
             return mailbox.get(timeout=timeout)
         except queue.Empty:
             raise TimeoutError(f"no answer for {task_id} within {timeout} s") from None
+
+
+def _browser_info(browser: dict[str, Any]) -> Any:
+    from urllib.parse import urlsplit
+
+    from user_agents import parse as parse_user_agent
+
+    from ..platform._info import SessionInfo
+
+    origin = str(browser.get("origin", ""))
+    return SessionInfo(
+        user_agent=parse_user_agent(str(browser.get("user_agent", ""))),
+        user_language=str(browser.get("language", "")),
+        server_host=urlsplit(origin).netloc,
+        origin=origin,
+        user_ip="",
+        backend="jupyter",
+        protocol="comm",
+        request=None,
+    )
 
 
 class Ready:

@@ -5,7 +5,13 @@
 # annotations would make every key of a total=False class optional at run
 # time), and the TS generator relies on ``__required_keys__``.
 
+import sys
 from typing import Any, Final, Literal, TypedDict, Union
+
+if sys.version_info >= (3, 11):
+    from typing import Required
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Required
 
 from ._common import ProtocolError, _Envelope, _tags
 
@@ -30,10 +36,18 @@ class InputEventData(TypedDict):
     value: Any
 
 
-class PongData(TypedDict):
-    """Extension ``pong`` data: echoes the ``id`` of the ping."""
+class PongData(TypedDict, total=False):
+    """Extension ``pong`` data: echoes the ``id`` of the ping.
 
-    id: str
+    The frontend also describes the browser that shows it (for ``session.info`` in
+    a notebook): ``user_agent`` (``navigator.userAgent``), ``language``
+    (``navigator.language``) and ``origin`` (``location.origin``).
+    """
+
+    id: Required[str]
+    user_agent: str
+    language: str
+    origin: str
 
 
 class PopupClosedData(TypedDict):

@@ -66,6 +66,9 @@ class _InfoProxy:
     def __getattr__(self, name: str) -> Any:
         return getattr(get_current_session().info, name)
 
+    def __getitem__(self, key: str) -> Any:
+        return get_current_session().info[key]
+
 
 #: Session-local storage: attributes not set read as None.
 local = _LocalProxy()

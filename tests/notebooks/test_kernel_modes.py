@@ -134,3 +134,76 @@ def test_an_awaited_input_is_interruptible(driver: KernelDriver) -> None:
     reply = driver.reply(cell)
     assert (reply["status"], reply.get("ename")) == ("error", "KeyboardInterrupt")
     driver.pump_until(lambda: commands_named(driver, "destroy_form"))
+
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+BROWSER = {"user_agent": FIREFOX, "language": "de-DE", "origin": "http://127.0.0.1:8888"}
+
+
+class BrowserDriver(KernelDriver):
+    """Answers pings as the renderer does: with the browser's description, or not at all."""
+
+    browser: dict[str, str] | None = BROWSER
+
+    def _handle(self, msg: dict[str, Any]) -> None:
+        content = msg["content"]
+        if msg["msg_type"] == "comm_msg" and content["data"].get("method") == "custom":
+            comm_id = content["comm_id"]
+            for command in content["data"]["content"]:
+                self.commands.setdefault(comm_id, []).append(command)
+                if command["command"] == "ping" and self.browser is not None:
+                    data = {"id": command["spec"]["id"], **self.browser}
+                    self.send_event(comm_id, {"event": "pong", "task_id": None, "data": data})
+            return
+        super()._handle(msg)
+
+
+@pytest.fixture(params=["python3", "ipykernel6"])
+def browser_driver(request: pytest.FixtureRequest) -> Iterator[BrowserDriver]:
+    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
+    d = BrowserDriver(name)
+    try:
+        yield d
+    finally:
+        d.close()
+
+
+INFO_CELL = """
+from pywebio_nb.session import info
+print('info', info.user_agent.browser.family, info.user_agent.is_mobile, info.user_language,
+      info.origin, info['server_host'], info.backend, info.protocol, repr(info.user_ip))
+"""
+
+
+def error_of(driver: KernelDriver, code: str) -> dict[str, Any]:
+    """Run ``code`` (answering pings meanwhile) and return its error reply."""
+    cell = driver.execute(code)
+    driver.pump_until(lambda: any(o["msg_type"] == "error" for o in driver.outputs))
+    reply = driver.reply(cell)
+    assert reply["status"] == "error", reply
+    return reply
+
+
+def test_info_describes_the_browser_showing_the_notebook(browser_driver: BrowserDriver) -> None:
+    cell = browser_driver.execute(INFO_CELL)
+    expected = "info Firefox False de-DE http://127.0.0.1:8888 127.0.0.1:8888 jupyter comm ''\n"
+    browser_driver.pump_until(lambda: expected in stream_text(browser_driver))
+    assert browser_driver.reply(cell)["status"] == "ok"
+
+
+def test_info_without_a_frontend_is_a_clear_error(browser_driver: BrowserDriver) -> None:
+    browser_driver.browser = None
+    run_ok(
+        browser_driver,
+        "from pywebio_nb.jupyter._kernel_session import KernelTransport\n"
+        "KernelTransport.handshake_timeout = 0.5",
+    )
+    reply = error_of(browser_driver, INFO_CELL)
+    assert reply["ename"] == "NoFrontendError", reply
+    assert "no notebook frontend answered" in reply["evalue"]
+
+
+def test_info_from_an_older_frontend_says_so(driver: KernelDriver) -> None:
+    reply = error_of(driver, INFO_CELL)
+    assert reply["ename"] == "NoFrontendError", reply
+    assert "did not describe its browser" in reply["evalue"]

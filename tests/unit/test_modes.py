@@ -38,3 +38,25 @@ def test_ready_is_awaited_at_once_and_silent_when_not_awaited() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Ready(4)  # dropped unawaited: no "never awaited" warning
+
+
+def test_a_pong_describes_the_browser_as_session_info() -> None:
+    from pywebio_nb.jupyter._kernel_session import _browser_info
+    from pywebio_nb.protocol import parse_event
+
+    ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1"
+    data = {"id": "p", "user_agent": ua, "language": "fr", "origin": "https://hub.example:8443"}
+    event = parse_event({"event": "pong", "task_id": None, "data": data})
+    info = _browser_info(dict(event["data"]))
+    assert info.user_agent.is_mobile
+    assert (info["user_language"], info.origin, info.server_host) == (
+        "fr",
+        "https://hub.example:8443",
+        "hub.example:8443",
+    )
+    assert (info.backend, info.protocol, info.user_ip, info.request) == (
+        "jupyter",
+        "comm",
+        "",
+        None,
+    )

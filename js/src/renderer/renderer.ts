@@ -121,7 +121,7 @@ export class Renderer {
       this.showDisconnected();
       this.onSessionClosed?.();
     },
-    ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id) } }),
+    ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id), ...browserInfo() } }),
     blob: (c) => this.blobs.addChunk(c.spec, this.buffers[c.spec.buffer]),
   };
 
@@ -170,4 +170,14 @@ export class Renderer {
     const box = h("div", { class: "pywebio-error", role: "alert" }, `pywebio_nb: ${message}${detail}`);
     this.ctx.forms.before(box);
   }
+}
+
+/** What a `pong` tells the kernel about the browser (its `session.info` in a notebook). */
+export function browserInfo(): { user_agent: string; language: string; origin: string } {
+  const nav = typeof navigator === "undefined" ? undefined : navigator;
+  return {
+    user_agent: nav?.userAgent ?? "",
+    language: nav?.language ?? "",
+    origin: typeof location === "undefined" ? "" : location.origin,
+  };
 }
