@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..protocol import SetEnvSpec, make_command
 from ._base import Session, SessionLocal
-from ._context import get_current_session, register_thread_session
+from ._context import get_current_session, register_thread_session, root_var
 
 __all__ = [
     "Session",
@@ -112,7 +112,12 @@ def defer_call(func: F) -> F:
 
 
 def register_thread(thread: threading.Thread) -> None:
-    """Let ``thread`` use PyWebIO functions of the current session (thread-based only)."""
+    """Let ``thread`` use PyWebIO functions of the current session (thread-based only).
+
+    In a notebook it is not needed: every thread of the kernel may output, and
+    a thread's output goes to the cell that started it when that cell
+    registered it before starting it (to the newest cell's output otherwise).
+    """
     session = get_current_session()
     if getattr(session, "loop", None) is not None:
         raise SessionException("register_thread() is only for thread-based sessions")
@@ -120,9 +125,11 @@ def register_thread(thread: threading.Thread) -> None:
         register_thread_session(thread.ident, session)
         return
     original_run = thread.run
+    root = session.default_root()  # the calling cell's output, in a notebook
 
     def run() -> None:
         register_thread_session(threading.get_ident(), session)
+        root_var.set(root)
         original_run()
 
     thread.run = run  # type: ignore[method-assign]

@@ -207,3 +207,28 @@ def test_info_from_an_older_frontend_says_so(driver: KernelDriver) -> None:
     reply = error_of(driver, INFO_CELL)
     assert reply["ename"] == "NoFrontendError", reply
     assert "did not describe its browser" in reply["evalue"]
+
+
+def test_register_thread_in_a_notebook(driver: KernelDriver) -> None:
+    """It does not raise, and the registered thread outputs into the cell that started it."""
+    run_ok(
+        driver,
+        "import threading\nfrom pywebio_nb.output import put_text\n"
+        "from pywebio_nb.session import register_thread\n"
+        "go = threading.Event()\n"
+        "def later():\n    go.wait()\n    put_text('from the thread')\n"
+        "t = threading.Thread(target=later)\nregister_thread(t)\nt.start()\n"
+        "put_text('first cell')",
+    )
+    first_root, _ = nth(driver, "output", 0)
+    run_ok(driver, "put_text('second cell')")
+    second_root, _ = nth(driver, "output", 1)
+    assert second_root != first_root
+    run_ok(driver, "go.set()\nt.join()")
+    shown(driver, "from the thread")
+    (root,) = [
+        cid
+        for cid, c in commands_named(driver, "output")
+        if c["spec"].get("content") == "from the thread"
+    ]
+    assert root == first_root
