@@ -196,6 +196,7 @@ class KernelSession(Session):
 
     #: Flush at once when this many commands are buffered.
     MAX_BATCH = 500
+    serves_apps = False
 
     def __init__(self, shell: Any) -> None:
         self.kernel = getattr(shell, "kernel", None)

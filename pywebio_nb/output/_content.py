@@ -174,12 +174,17 @@ def put_link(
     :param new_window: open the link in a new window.
     :param scope, position: as for :func:`put_text`.
 
-    Exactly one of ``url`` and ``app`` must be given.
+    Exactly one of ``url`` and ``app`` must be given. ``app`` is server-only: in
+    a notebook it raises SessionException.
     """
     if (url is None) == (app is None):
         raise ValueError(
             f"put_link() needs exactly one of url= and app=, got url={url!r}, app={app!r}"
         )
+    if app is not None:
+        from ..session import require_app_server
+
+        require_app_server(get_current_session(), f"put_link(app={app!r})")
     target = url if url is not None else "?app=" + str(app)
     spec: LinkOutputSpec = {"type": "link", "name": str(name), "url": target}
     if new_window:

@@ -21,6 +21,7 @@ __all__ = [
     "download",
     "eval_js",
     "get_current_session",
+    "go_app",
     "hold",
     "info",
     "local",
@@ -90,6 +91,32 @@ def eval_js(expression: str, **args: Any) -> Any:
     session = get_current_session()
     return session.request(
         make_command("run_script", {"code": expression, "args": args, "eval": True})
+    )
+
+
+def require_app_server(session: Session, what: str) -> None:
+    """Raise SessionException when ``session`` cannot navigate to another app."""
+    if not session.serves_apps:
+        raise SessionException(
+            f"{what} navigates to another app of a PyWebIO server (start_server with "
+            "several apps); multi-app navigation is server-only and a notebook cell has "
+            "no other apps to go to"
+        )
+
+
+def go_app(name: str, new_window: bool = True) -> None:
+    """Open the app ``name`` of the same server (``start_server`` with several apps).
+
+    Server-only: in a notebook it raises SessionException.
+    """
+    session = get_current_session()
+    require_app_server(session, f"go_app({name!r})")
+    code = (
+        "const url = '?app=' + encodeURIComponent(name);"
+        "if (new_window) window.open(url); else window.location.href = url;"
+    )
+    session.send(
+        make_command("run_script", {"code": code, "args": {"name": name, "new_window": new_window}})
     )
 
 

@@ -499,6 +499,10 @@ class Session:
         finally:
             steps.close()
 
+    #: Whether the page can navigate to the server's other apps (``go_app``,
+    #: ``put_link(app=...)``); a notebook kernel serves no apps.
+    serves_apps = True
+
     def awaiting(self) -> bool:
         """Whether a wait that starts now returns an awaitable (``await input(...)``)."""
         return False

@@ -232,3 +232,17 @@ def test_register_thread_in_a_notebook(driver: KernelDriver) -> None:
         if c["spec"].get("content") == "from the thread"
     ]
     assert root == first_root
+
+
+@pytest.mark.parametrize(
+    "call", ["go_app('task_2')", "put_link('task 2', app='task_2')"], ids=["go_app", "put_link"]
+)
+def test_multi_app_navigation_in_a_cell_says_it_is_server_only(
+    driver: KernelDriver, call: str
+) -> None:
+    reply = error_of(
+        driver,
+        f"from pywebio_nb.output import put_link\nfrom pywebio_nb.session import go_app\n{call}",
+    )
+    assert reply["ename"] == "SessionException", reply
+    assert "multi-app navigation is server-only" in reply["evalue"]

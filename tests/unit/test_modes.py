@@ -60,3 +60,39 @@ def test_a_pong_describes_the_browser_as_session_info() -> None:
         "",
         None,
     )
+
+
+def test_go_app_opens_the_other_app_on_the_server() -> None:
+    from conftest import AppRun
+
+    from pywebio_nb.session import go_app
+
+    run = AppRun(lambda: go_app("task_2", new_window=False))
+    run.start().join()
+    command = run.wait_command("run_script")
+    assert command["spec"]["args"] == {"name": "task_2", "new_window": False}
+    assert "'?app=' + encodeURIComponent(name)" in command["spec"]["code"]
+    assert not run.errors
+
+
+def test_multi_app_navigation_is_server_only() -> None:
+    import pytest
+    from conftest import AppRun
+
+    from pywebio_nb.exceptions import SessionException
+    from pywebio_nb.output import put_link
+    from pywebio_nb.session import go_app
+
+    def app() -> None:
+        put_link("task 2", url="https://example.org")  # a URL is fine anywhere
+        with pytest.raises(SessionException, match="server-only"):
+            go_app("task_2")
+        with pytest.raises(SessionException, match=r"put_link\(app='task_2'\).*server-only"):
+            put_link("task 2", app="task_2")
+
+    run = AppRun(app)
+    run.session.serves_apps = False  # as a notebook kernel's session
+    run.start().join()
+    assert not run.errors
+    assert [c["spec"]["type"] for c in run.commands("output")] == ["link"]
+    assert not run.commands("run_script")
