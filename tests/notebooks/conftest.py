@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from kernel_driver import KernelDriver
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
@@ -80,3 +81,19 @@ def ipykernel6(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             os.environ.pop("JUPYTER_PATH", None)
         else:
             os.environ["JUPYTER_PATH"] = old
+
+
+@pytest.fixture(params=["python3", "ipykernel6"])
+def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
+    """A running kernel per variant (ipykernel 7 from this venv, 6.29 from .venv-ipk6).
+
+    A test module may set ``DRIVER`` to a KernelDriver subclass; ``driver.variant`` names
+    the variant.
+    """
+    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
+    d = getattr(request.module, "DRIVER", KernelDriver)(name)
+    d.variant = request.param
+    try:
+        yield d
+    finally:
+        d.close()

@@ -15,6 +15,9 @@ from jupyter_client.manager import start_new_kernel
 
 
 class KernelDriver:
+    #: Which kernel variant this is (set by the ``driver`` fixture).
+    variant: str = ""
+
     def __init__(self, kernel_name: str = "python3") -> None:
         self.km, self.kc = start_new_kernel(kernel_name=kernel_name)
         self.commands: dict[str, list[dict[str, Any]]] = {}  # comm id -> commands

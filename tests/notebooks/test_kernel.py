@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from kernel_driver import KernelDriver
 
 #: The ipykernel major.minor each kernel variant must run.
 EXPECTED_IPYKERNEL = {"python3": "7.", "ipykernel6": "6.29."}
-
-
-@pytest.fixture(params=["python3", "ipykernel6"])
-def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
-    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
-    d = KernelDriver(name)
-    d.variant = request.param  # type: ignore[attr-defined]
-    try:
-        yield d
-    finally:
-        d.close()
 
 
 def test_each_variant_runs_its_ipykernel(driver: KernelDriver) -> None:

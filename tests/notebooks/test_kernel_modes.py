@@ -10,16 +10,6 @@ from _pin_frontend import change_pin
 from kernel_driver import KernelDriver
 
 
-@pytest.fixture(params=["python3", "ipykernel6"])
-def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
-    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
-    d = KernelDriver(name)
-    try:
-        yield d
-    finally:
-        d.close()
-
-
 def run_ok(driver: KernelDriver, code: str) -> None:
     reply = driver.reply(driver.execute(code))
     assert reply["status"] == "ok", reply

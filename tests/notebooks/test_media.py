@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import nbformat
-import pytest
 from _media_frontend import BlobDriver, run_notebook_with_blobs
 
 from pywebio_nb.session._blobs import CHUNK_SIZE
@@ -21,14 +19,7 @@ def _payload(n: int) -> bytes:
     return bytes(range(256)) * (n // 256)
 
 
-@pytest.fixture(params=["python3", "ipykernel6"])
-def driver(request: pytest.FixtureRequest) -> Iterator[BlobDriver]:
-    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
-    d = BlobDriver(name)
-    try:
-        yield d
-    finally:
-        d.close()
+DRIVER = BlobDriver
 
 
 def _outputs(driver: BlobDriver) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ manual's markdown previewer as a notebook run by nbclient with a scripted fronte
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,16 +12,6 @@ from _pin_frontend import change_pin, pin_root, run_notebook_with_pins
 from kernel_driver import KernelDriver
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
-
-
-@pytest.fixture(params=["python3", "ipykernel6"])
-def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
-    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
-    d = KernelDriver(name)
-    try:
-        yield d
-    finally:
-        d.close()
 
 
 def run_ok(driver: KernelDriver, code: str) -> None:

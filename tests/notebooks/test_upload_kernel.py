@@ -8,23 +8,11 @@ an ``upload_chunk`` event and whose one buffer is the chunk, then the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from kernel_driver import KernelDriver
 
 from pywebio_nb.session._blobs import CHUNK_SIZE
-
-
-@pytest.fixture(params=["python3", "ipykernel6"])
-def driver(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
-    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
-    d = KernelDriver(name)
-    try:
-        yield d
-    finally:
-        d.close()
 
 
 def send_file(
