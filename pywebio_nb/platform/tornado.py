@@ -27,9 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import tornado.httpserver
 import tornado.ioloop
-import tornado.netutil
 import tornado.web
 import tornado.websocket
 
@@ -43,12 +41,12 @@ from ._apps import (
     index_links_html,
     make_index_app,
     normalize_apps,
-    parse_size,
     select_app,
 )
 from ._info import session_info_from_request
 from ._origin import OriginCheck, make_origin_check
 from ._page import STATIC_PATH, render_index_page, render_page
+from ._server import ServerHandle, make_application, serve, start_in_thread
 from ._ws_transport import WebSocketTransport, decode_upload_frame
 
 __all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
@@ -250,6 +248,7 @@ def _make_application(
     max_payload_size: int | str = "200M",
     **tornado_app_settings: Any,
 ) -> tuple[tornado.web.Application, _HandlerConfig]:
+    """The Application of :func:`start_server` and the config of its handler."""
     handler = webio_handler(
         applications,
         cdn=cdn,
@@ -257,27 +256,23 @@ def _make_application(
         allowed_origins=allowed_origins,
         check_origin=check_origin,
     )
-    routes: list[Any] = [(r"/", handler), static_route()]
-    if static_dir is not None:
-        routes.append((r"/static/(.*)", tornado.web.StaticFileHandler, {"path": static_dir}))
-    settings: dict[str, Any] = {
-        "compress_response": True,
-        "debug": debug,
-        "websocket_max_message_size": parse_size(max_payload_size),
-    }
-    settings.update(tornado_app_settings)
+    application = make_application(
+        [(r"/", handler), static_route()],
+        debug=debug,
+        static_dir=static_dir,
+        max_payload_size=max_payload_size,
+        **tornado_app_settings,
+    )
     config: _HandlerConfig = handler.config  # type: ignore[attr-defined]
-    return tornado.web.Application(routes, **settings), config
+    return application, config
 
 
-def _listen(
-    application: tornado.web.Application, port: int, host: str | None, max_payload_size: int | str
-) -> tuple[tornado.httpserver.HTTPServer, int]:
-    size = parse_size(max_payload_size)
-    server = tornado.httpserver.HTTPServer(application, max_body_size=size, max_buffer_size=size)
-    sockets = tornado.netutil.bind_sockets(port, address=host or None)
-    server.add_sockets(sockets)
-    return server, sockets[0].getsockname()[1]
+def _close_live_sessions(config: _HandlerConfig) -> Callable[[], None]:
+    def close() -> None:
+        for handler in list(config.live):
+            handler.close_session()
+
+    return close
 
 
 def start_server(
@@ -325,7 +320,7 @@ def start_server(
     """
     if remote_access:
         logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
-    application, _config = _make_application(
+    application, config = _make_application(
         applications,
         debug=debug,
         cdn=cdn,
@@ -337,59 +332,19 @@ def start_server(
         **tornado_app_settings,
     )
 
-    async def serve() -> None:
-        _server, bound_port = _listen(application, port, host, max_payload_size)
-        url = f"http://{host or 'localhost'}:{bound_port}/"
-        print(f"Serving on {url}", flush=True)
+    def listening(handle: ServerHandle) -> None:
+        print(f"Serving on {handle.url}", flush=True)
         if auto_open_webbrowser:
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        await asyncio.Event().wait()
+            threading.Thread(target=webbrowser.open, args=(handle.url,), daemon=True).start()
 
-    asyncio.run(serve())
-
-
-class ServerHandle:
-    """A server running in a background thread (tests, benchmarks, notebooks).
-
-    ``port`` and ``url`` say where it listens; ``stop()`` closes every session
-    (pending ``input()`` calls raise ``SessionClosedException``) and the server.
-    """
-
-    def __init__(self) -> None:
-        self.port = 0
-        self.host = ""
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
-
-    def stop(self, timeout: float = 10) -> None:
-        """Stop the server and wait for its thread (at most ``timeout`` seconds).
-
-        Calling it again, or after the server thread ended, does nothing.
-        """
-        if self._thread is None or not self._thread.is_alive():
-            return
-        if self._loop is not None and self._stop is not None:
-            try:
-                self._loop.call_soon_threadsafe(self._stop.set)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                raise TimeoutError(f"the server thread did not stop within {timeout} s")
-
-    def __enter__(self) -> ServerHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    serve(
+        application,
+        port=port,
+        host=host,
+        max_payload_size=max_payload_size,
+        on_shutdown=_close_live_sessions(config),
+        on_listening=listening,
+    )
 
 
 def _start_server_in_thread(
@@ -404,33 +359,13 @@ def _start_server_in_thread(
 
     Takes :func:`start_server`'s arguments except the blocking-only ones.
     """
-    handle = ServerHandle()
-    handle.host = host
     application, config = _make_application(
         applications, max_payload_size=max_payload_size, **kwargs
     )
-
-    async def serve() -> None:
-        try:
-            server, handle.port = _listen(application, port, host, max_payload_size)
-            handle._loop = asyncio.get_running_loop()
-            handle._stop = asyncio.Event()
-        except BaseException as exc:
-            handle._error = exc
-            handle._ready.set()
-            return
-        handle._ready.set()
-        await handle._stop.wait()
-        server.stop()
-        for handler in list(config.live):
-            handler.close_session()
-        await server.close_all_connections()
-
-    handle._thread = threading.Thread(
-        target=asyncio.run, args=(serve(),), name="pywebio-nb-server", daemon=True
+    return start_in_thread(
+        application,
+        host=host,
+        port=port,
+        max_payload_size=max_payload_size,
+        on_shutdown=_close_live_sessions(config),
     )
-    handle._thread.start()
-    handle._ready.wait()
-    if handle._error is not None:
-        raise handle._error
-    return handle
