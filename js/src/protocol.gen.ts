@@ -26,6 +26,12 @@ export type InputType = (typeof INPUT_TYPES)[number];
 /** The `type` values of `input()`. */
 export const TEXT_INPUT_TYPES = ["text", "number", "float", "password", "url", "date", "time", "color", "datetime-local"] as const;
 
+/** Extension ``ack`` data: the frontend of ``root`` applied batches 1..``seq``. ``root`` is the root id (a notebook cell's widget); a server page, which shows one root, leaves it out. See ``session._replay``. */
+export interface AckData {
+  seq: number;
+  root?: string;
+}
+
 /** One button of an ``actions`` item (``type`` defaults to submit). */
 export interface ActionButtonSpec {
   label: string;
@@ -133,10 +139,10 @@ export interface CodeOutputSpec {
   rows?: number;
 }
 
-/** ``download``: send a file (content base64-encoded). */
+/** ``download``: the browser saves ``content`` as a file called ``name``. Extension: ``content`` is a :class:`~._outputs_media.BlobRef` whose bytes travel beside the command as ``blob`` chunks (binary WebSocket frames, comm buffers), where PyWebIO sends a base64 string inside the JSON. */
 export interface DownloadSpec {
   name: string;
-  content: string;
+  content: BlobRef;
 }
 
 /** ``file_upload()``: choose files (sizes in bytes). */
@@ -588,6 +594,11 @@ export interface PopupSpec {
   dom_id?: string;
 }
 
+/** Extension ``resync``: the batch it starts rebuilds the root from scratch. Sent to a frontend that comes back (a reconnected server page) when the batches it missed are no longer kept (see ``session._replay``): clear everything the root shows (scopes, popup, forms), apply the rest of the batch, and count this batch as number ``seq`` from then on. */
+export interface ResyncSpec {
+  seq: number;
+}
+
 /** ``run_script``: run JavaScript code; ``eval`` asks for a js_yield reply. */
 export interface RunScriptSpec {
   code: string;
@@ -595,7 +606,7 @@ export interface RunScriptSpec {
   eval?: boolean;
 }
 
-/** ``set_env``: configure the session's page. */
+/** ``set_env``: configure the session's page (the keys of the manual's ``set_env``). ``http_pull_interval`` is read by the HTTP transport, not the renderer. */
 export interface SetEnvSpec {
   title?: string;
   output_animation?: boolean;
@@ -779,6 +790,13 @@ export interface BlobCommand {
   spec: BlobSpec;
 }
 
+/** Extension: rebuild the root from the rest of the batch (see :class:`ResyncSpec`). */
+export interface ResyncCommand {
+  task_id: string | null;
+  command: "resync";
+  spec: ResyncSpec;
+}
+
 export interface InputEventEvent {
   task_id: string | null;
   event: "input_event";
@@ -849,6 +867,13 @@ export interface UploadChunkEvent {
   data: UploadChunkData;
 }
 
+/** Extension: acknowledges the batches a frontend applied (see :class:`AckData`); the session core forgets them from its replay log. */
+export interface AckEvent {
+  task_id: string | null;
+  event: "ack";
+  data: AckData;
+}
+
 /** Every OutputSpec, tagged by `type`. */
 export type OutputSpec =
   | TextOutputSpec
@@ -912,7 +937,8 @@ export type Command =
   | SetSessionIdCommand
   | CloseSessionCommand
   | PingCommand
-  | BlobCommand;
+  | BlobCommand
+  | ResyncCommand;
 
 export type Event =
   | InputEventEvent
@@ -923,13 +949,14 @@ export type Event =
   | PongEvent
   | PinChangeEvent
   | PopupClosedEvent
-  | UploadChunkEvent;
+  | UploadChunkEvent
+  | AckEvent;
 
 /** Every command name. */
-export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob"] as const;
+export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob", "resync"] as const;
 
 /** Every event name. */
-export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong", "pin_change", "popup_closed", "upload_chunk"] as const;
+export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong", "pin_change", "popup_closed", "upload_chunk", "ack"] as const;
 
 export type CommandName = Command["command"];
 

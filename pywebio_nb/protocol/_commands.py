@@ -18,6 +18,7 @@ else:  # pragma: no cover - Python 3.10
 from ._common import _Envelope, _tags
 from ._inputs import InputGroupSpec, UpdateInputSpec
 from ._outputs import OutputSpec
+from ._outputs_media import BlobRef
 
 __all__ = [
     "COMMAND_NAMES",
@@ -31,6 +32,7 @@ __all__ = [
     "PinWaitSpec",
     "PingSpec",
     "PopupSpec",
+    "ResyncSpec",
     "RunScriptSpec",
     "SetEnvSpec",
     "SetProcessbarSpec",
@@ -99,10 +101,15 @@ class RunScriptSpec(TypedDict, total=False):
 
 
 class DownloadSpec(TypedDict):
-    """``download``: send a file (content base64-encoded)."""
+    """``download``: the browser saves ``content`` as a file called ``name``.
+
+    Extension: ``content`` is a :class:`~._outputs_media.BlobRef` whose bytes
+    travel beside the command as ``blob`` chunks (binary WebSocket frames, comm
+    buffers), where PyWebIO sends a base64 string inside the JSON.
+    """
 
     name: str
-    content: str
+    content: BlobRef
 
 
 class BlobSpec(TypedDict):
@@ -126,7 +133,10 @@ class BlobSpec(TypedDict):
 
 
 class SetEnvSpec(TypedDict, total=False):
-    """``set_env``: configure the session's page."""
+    """``set_env``: configure the session's page (the keys of the manual's ``set_env``).
+
+    ``http_pull_interval`` is read by the HTTP transport, not the renderer.
+    """
 
     title: str
     output_animation: bool
@@ -190,6 +200,18 @@ class PingSpec(TypedDict):
     """Extension ``ping``: the frontend answers with a ``pong`` carrying ``id``."""
 
     id: str
+
+
+class ResyncSpec(TypedDict):
+    """Extension ``resync``: the batch it starts rebuilds the root from scratch.
+
+    Sent to a frontend that comes back (a reconnected server page) when the
+    batches it missed are no longer kept (see ``session._replay``): clear
+    everything the root shows (scopes, popup, forms), apply the rest of the
+    batch, and count this batch as number ``seq`` from then on.
+    """
+
+    seq: int
 
 
 class InputGroupCommand(_Envelope):
@@ -298,6 +320,13 @@ class PingCommand(_Envelope):
     spec: PingSpec
 
 
+class ResyncCommand(_Envelope):
+    """Extension: rebuild the root from the rest of the batch (see :class:`ResyncSpec`)."""
+
+    command: Literal["resync"]
+    spec: ResyncSpec
+
+
 Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     InputGroupCommand,
     UpdateInputCommand,
@@ -319,6 +348,7 @@ Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     CloseSessionCommand,
     PingCommand,
     BlobCommand,
+    ResyncCommand,
 ]
 
 #: Every command name, in the order of :data:`Command`.
@@ -402,6 +432,10 @@ def make_command(
 def make_command(
     name: Literal["ping"], spec: PingSpec, task_id: str | None = None
 ) -> PingCommand: ...
+@overload
+def make_command(
+    name: Literal["resync"], spec: ResyncSpec, task_id: str | None = None
+) -> ResyncCommand: ...
 @overload
 def make_command(
     name: Literal["blob"], spec: BlobSpec, task_id: str | None = None

@@ -18,6 +18,7 @@ from ._common import ProtocolError, _Envelope, _tags
 __all__ = [
     "EVENT_NAMES",
     "EXTENSION_EVENT_NAMES",
+    "AckData",
     "Event",
     "InputEventData",
     "PinChangeData",
@@ -26,6 +27,17 @@ __all__ = [
     "UploadChunkData",
     "parse_event",
 ]
+
+
+class AckData(TypedDict, total=False):
+    """Extension ``ack`` data: the frontend of ``root`` applied batches 1..``seq``.
+
+    ``root`` is the root id (a notebook cell's widget); a server page, which
+    shows one root, leaves it out. See ``session._replay``.
+    """
+
+    seq: Required[int]
+    root: str
 
 
 class InputEventData(TypedDict):
@@ -110,6 +122,14 @@ class JsYieldEvent(_Envelope):
     data: Any
 
 
+class AckEvent(_Envelope):
+    """Extension: acknowledges the batches a frontend applied (see :class:`AckData`);
+    the session core forgets them from its replay log."""
+
+    event: Literal["ack"]
+    data: AckData
+
+
 class PongEvent(_Envelope):
     """Extension: answer to a ``ping`` command."""
 
@@ -159,6 +179,7 @@ Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     PinChangeEvent,
     PopupClosedEvent,
     UploadChunkEvent,
+    AckEvent,
 ]
 
 
@@ -202,6 +223,12 @@ def parse_event(message: Any) -> Event:
         isinstance(data, dict) and isinstance(data.get("name"), str)
     ):
         raise ProtocolError("upload_chunk data must be an object with a string 'name'")
+    elif name == "ack" and not (
+        isinstance(data, dict)
+        and type(data.get("seq")) is int
+        and isinstance(data.get("root", ""), str)
+    ):
+        raise ProtocolError("ack data must be an object with an integer 'seq'")
     elif name == "pin_change" and not (
         isinstance(data, dict) and isinstance(data.get("name"), str)
     ):

@@ -55,6 +55,7 @@ from ..protocol import (
 from ._blobs import Blob, BlobStore, UploadStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
+from ._replay import ReplayLog
 
 __all__ = [
     "Exchange",
@@ -259,6 +260,8 @@ class Session:
         self.transport = transport
         self.page = PageModel()
         self.local = SessionLocal()
+        #: What ``set_env()`` set (e.g. ``http_pull_interval`` for an HTTP transport).
+        self.env: dict[str, Any] = {}
         self.info = info
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()  # keeps batches in order across threads
@@ -269,6 +272,9 @@ class Session:
         #: Files browsers upload to the waiting forms' file items (see ``_blobs``).
         self.uploads = UploadStore()
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
+        #: Delivered batches kept until the frontend acknowledges them, for a
+        #: frontend that comes back (:meth:`resume`); None: no reconnect.
+        self.replay: ReplayLog | None = None
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
         self._deferred: list[Callable[[], Any]] = []
@@ -394,10 +400,48 @@ class Session:
             return [self.page.snapshot(root) for root in list(self.page.roots)]
 
     def _deliver(self, root: str, batch: list[Command], blobs: list[Blob] | None) -> None:
+        if self.replay is not None:  # numbered: the frontend counts the same way
+            self.replay.record(root, batch, blobs or ())
         if blobs:
             self.transport.deliver(root, batch, blobs)
         else:
             self.transport.deliver(root, batch)
+
+    def resume(self, transport: Transport, applied: int, root_id: str | None = None) -> bool:
+        """A frontend came back on ``transport``, having applied ``applied`` batches.
+
+        From now on the session talks to ``transport``. The frontend first gets
+        the batches after ``applied`` that the replay log still keeps, in order,
+        exactly once; when some are gone (or ``applied`` makes no sense), one
+        ``resync`` batch instead: the page model's snapshot of the root plus
+        the requests still waiting for an answer (an open form stays
+        answerable). Returns False when the session is closed (the caller
+        tells the frontend it is gone).
+        """
+        root = root_id if root_id is not None else self.PAGE_ROOT
+        with self._flush_lock:  # no batch may slip between the replay and the switch
+            with self._lock:
+                if self._closed:
+                    return False
+                self.transport = transport
+                transport.attach(self)
+                log = self.replay
+                missed = log.missed(root, applied) if log is not None else None
+                if missed is None:
+                    seq = log.restart(root) if log is not None else applied + 1
+                    batch: list[Command] = [make_command("resync", {"seq": seq})]
+                    batch += self.page.snapshot(root)
+                    batch += self.page.open_requests(root)
+                    blobs = self.blobs.referenced(batch)
+            if missed is None:
+                self._deliver(root, batch, blobs)
+                return True
+            for entry in missed:
+                if entry.blobs:
+                    transport.deliver(root, entry.batch, entry.blobs)
+                else:
+                    transport.deliver(root, entry.batch)
+        return True
 
     # --------------------------------------------------------------- events
     def dispatch(self, message: Any, buffers: Sequence[Any] = ()) -> None:
@@ -433,6 +477,11 @@ class Session:
             observer = self.page.pins.observer
             if live and observer is not None:
                 observer.pin_changed(pin, value)
+        elif event["event"] == "ack":  # extension: the frontend applied batches up to seq
+            if self.replay is not None:
+                ack = event["data"]
+                with self._flush_lock:
+                    self.replay.acknowledge(ack.get("root", self.PAGE_ROOT), ack["seq"])
         elif name in EXTENSION_EVENT_NAMES:
             if not self.transport.on_event(event):
                 logger.info("ignored %s event: this transport does not use it", name)
@@ -457,6 +506,8 @@ class Session:
     def close_mailbox(self, task_id: str) -> None:
         self._mailboxes.pop(task_id, None)
         self.uploads.forget(task_id)
+        with self._lock:
+            self.page.request_done(task_id)
 
     def wait_event(self, task_id: str, mailbox: Mailbox, timeout: float | None = None) -> Event:
         """Block the calling thread until an event for ``task_id`` arrives."""

@@ -61,6 +61,10 @@ __all__ = [
 ROOT = ROOT_SCOPE
 
 
+#: Commands that wait for an answer from the browser (``run_script`` only with ``eval``).
+_REQUESTS = frozenset({"input_group", "pin_value", "pin_wait", "run_script"})
+
+
 def _name_from_selector(selector: str | None) -> str | None:
     if selector and selector.startswith("#" + SCOPE_PREFIX):
         return selector[len(SCOPE_PREFIX) + 1 :]
@@ -374,6 +378,10 @@ class PageModel:
         self._bars: dict[str, tuple[ScopeNode, Any]] = {}
         #: The pin widgets shown and their values (see :class:`PinTable`).
         self.pins = PinTable()
+        #: Requests the browser has not answered yet, by task id: (root, command).
+        #: A frontend rebuilt from a snapshot gets them again (an open form, an
+        #: ``eval_js`` whose answer was lost with the connection).
+        self.requests: dict[str, tuple[str, Command]] = {}
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:
@@ -425,6 +433,14 @@ class PageModel:
             commands.append(make_command("popup", shown))
         return commands
 
+    def open_requests(self, root_id: str) -> list[Command]:
+        """The unanswered requests (forms, ``eval_js``, pin waits) of ``root_id``, oldest first."""
+        return [command for root, command in self.requests.values() if root == root_id]
+
+    def request_done(self, task_id: str) -> None:
+        """The wait for ``task_id`` ended: a snapshot no longer asks again."""
+        self.requests.pop(task_id, None)
+
     # ------------------------------------------------------------------ update
     def apply(self, command: Command, root_id: str) -> None:
         """Update the model with one command sent to ``root_id``."""
@@ -448,6 +464,11 @@ class PageModel:
         elif command["command"] == "set_processbar":
             bar = command["spec"]
             self._set_processbar(bar["name"], bar["value"], bar.get("label"))
+        elif command["command"] in _REQUESTS and command["task_id"]:
+            if command["command"] != "run_script" or command["spec"].get("eval"):
+                self.requests[command["task_id"]] = (root_id, command)
+        elif command["command"] == "destroy_form" and command["task_id"]:
+            self.requests.pop(command["task_id"], None)
 
     def _register(self, name: str, parent: ScopeNode | None, root_id: str) -> ScopeNode:
         """A new scope called ``name``; an older scope of that name goes (names are unique)."""

@@ -168,4 +168,9 @@ export class Forms {
     this.forms.get(key)?.element.remove();
     this.forms.delete(key);
   }
+
+  /** Remove every form (a `resync` batch sends the open ones again). */
+  destroyAll(): void {
+    for (const key of Array.from(this.forms.keys())) this.destroyForm(key);
+  }
 }

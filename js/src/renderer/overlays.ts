@@ -133,4 +133,10 @@ export class Overlays {
     }
     this.notice.textContent = message;
   }
+
+  /** Remove the notice (the connection is back). */
+  hideNotice(): void {
+    this.notice?.remove();
+    this.notice = null;
+  }
 }

@@ -19,6 +19,7 @@ import ownCss from "../styles/pywebio.css";
 import { BlobStore } from "./blobs";
 import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
+import { Env } from "./env";
 import { Forms } from "./forms";
 import { OUTPUT_RENDERERS, type OutputRenderers, renderOutputWith } from "./outputs";
 import { setProcessbar } from "./outputs/progress";
@@ -55,6 +56,7 @@ export class Renderer {
   private readonly forms: Forms;
   private readonly overlays: Overlays;
   private readonly pins: Pins;
+  private readonly env: Env;
   private readonly outputRenderers: OutputRenderers;
   private readonly blobs = new BlobStore();
   /** The binary buffers that came with the batch being handled (`blob` commands index them). */
@@ -87,28 +89,28 @@ export class Renderer {
     this.forms = new Forms(ctx);
     this.overlays = new Overlays(ctx);
     this.pins = new Pins(ctx);
+    this.env = new Env(ctx);
     this.outputRenderers = { ...OUTPUT_RENDERERS, pin: this.pins.render };
     this.blobs.watch(this.root);
   }
 
   /** Every command, declared once. The mapped type makes a missing one a type error. */
   private readonly handlers: Handlers = {
-    output: (c) => output(this.ctx, c.spec),
+    output: (c) => {
+      output(this.ctx, c.spec);
+      this.env.afterOutput(c.spec);
+    },
     output_ctl: (c) => outputCtl(this.ctx, c.spec),
-    input_group: (c) => this.forms.inputGroup(c.task_id, c.spec),
+    input_group: (c) => this.forms.inputGroup(c.task_id, this.env.formSpec(c.spec)),
     update_input: (c) => this.forms.updateInput(c.task_id, c.spec),
     destroy_form: (c) => this.forms.destroyForm(c.task_id),
     popup: (c) => this.overlays.showPopup(c.spec),
     close_popup: () => this.overlays.closePopup(),
     toast: (c) => this.overlays.toast(c.spec),
     run_script: (c) => runScript(this.ctx, c.task_id, c.spec),
-    download: (c) => download(c.spec),
+    download: (c) => download(this.ctx, c.spec),
     set_processbar: (c) => setProcessbar(this.ctx, c.spec),
-    set_env: (c) => {
-      if (this.opts.mode !== "page") return;
-      if (typeof c.spec.title === "string") document.title = c.spec.title;
-      if (typeof c.spec.output_max_width === "string") this.container.style.maxWidth = c.spec.output_max_width;
-    },
+    set_env: (c) => this.env.apply(c.spec),
     pin_value: (c) => this.pins.value(c.task_id, c.spec),
     pin_update: (c) => this.pins.update(c.spec),
     pin_wait: (c) => this.pins.wait(c.task_id, c.spec),
@@ -123,7 +125,16 @@ export class Renderer {
     },
     ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id), ...browserInfo() } }),
     blob: (c) => this.blobs.addChunk(c.spec, this.buffers[c.spec.buffer]),
+    // The transport (page.ts) reads the batch number; here: start from an empty root.
+    resync: () => this.clear(),
   };
+
+  /** Empty the root: scopes, popup and forms (before a `resync` batch rebuilds it). */
+  clear(): void {
+    this.ctx.container.querySelector(`#${SCOPE_PREFIX}${ROOT_SCOPE}`)?.replaceChildren();
+    this.overlays.closePopup();
+    this.forms.destroyAll();
+  }
 
   /**
    * Apply a batch of commands (a single command object is accepted too), in order.
@@ -159,7 +170,18 @@ export class Renderer {
   showDisconnected(message = "Disconnected from the server"): void {
     this.overlays.showNotice(message);
     for (const button of Array.from(this.root.querySelectorAll<HTMLButtonElement>(".pywebio-forms button"))) {
+      if (button.disabled) continue;
       button.disabled = true;
+      button.dataset["offline"] = "1";
+    }
+  }
+
+  /** The connection is back (a resumed session): hide the notice, enable what we disabled. */
+  showConnected(): void {
+    this.overlays.hideNotice();
+    for (const button of Array.from(this.root.querySelectorAll<HTMLButtonElement>("button[data-offline]"))) {
+      button.disabled = false;
+      delete button.dataset["offline"];
     }
   }
 
