@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENV6 := .venv-ipk6
+VENVB := .venv-bench
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8080
@@ -63,7 +64,15 @@ lint: setup
 jstest: setup
 	cd js && npm run -s test
 
-bench: setup chromium
+# PyWebIO 1.8.4 in its own venv: bench/bench_compare.py runs it side by side with pywebio_nb.
+$(VENVB)/.deps: requirements/bench.txt
+	$(PY) -m venv $(VENVB)
+	$(VENVB)/bin/pip install -q -U pip
+	$(VENVB)/bin/pip install -q -r requirements/bench.txt
+	touch $@
+
+bench: setup chromium $(VENVB)/.deps
+	$(BIN)/python bench/bench_compare.py --pywebio-python $(VENVB)/bin/python
 	$(BIN)/python bench/bench_server.py
 	$(BIN)/python bench/bench_notebook.py
 	$(BIN)/python bench/bench_media.py

@@ -1,0 +1,437 @@
+"""pywebio_nb and PyWebIO 1.8.4 side by side, in one run on one machine.
+
+Each implementation serves the same apps (``bench/_compare_server.py``) from its
+own server process: pywebio_nb with the project venv's python, PyWebIO 1.8.4
+with the bench venv's (``make bench`` creates it from ``requirements/bench.txt``).
+One protocol client drives both over a loopback WebSocket (PyWebIO sends one
+command per frame, pywebio_nb a list of commands per frame; both are read).
+
+Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app:
+
+* output throughput: ``put_text(i)`` ``--texts`` times, texts/s received;
+* input round trip: ``from_submit`` sent -> the next ``input_group`` received;
+* callback latency: a ``callback`` event (a button click) sent -> the one
+  ``output`` command the callback produces received;
+* memory per session: server RSS with ``--sessions`` concurrent sessions of the
+  click app open (each got its first output) minus the RSS before, divided by
+  the number of sessions (the server runs a full gc before each reading);
+* soak: ``--rounds`` rounds of ``--sessions`` sessions opened and closed on one
+  server, RSS after each round once every session object is gone;
+* page weight: a real Chromium (Playwright, ``/usr/bin/chromium``) loads the
+  page until the app's first text shows; every HTTP request is counted with
+  the bytes its response body took on the wire and what it would take
+  gzip-compressed (the WebSocket is not counted).
+
+Run: ``.venv/bin/python bench/bench_compare.py [--pywebio-python .venv-bench/bin/python]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gzip
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tornado.websocket
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SERVER_SCRIPT = HERE / "_compare_server.py"
+CHROMIUM = "/usr/bin/chromium"
+TIMEOUT = 60.0
+
+
+@dataclass
+class Options:
+    texts: int = 20000
+    inputs: int = 200
+    clicks: int = 300
+    sessions: int = 1000
+    rounds: int = 5
+    page: bool = True
+
+
+@dataclass
+class Results:
+    name: str
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ servers
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def serve(python: str, impl: str, options: Options) -> Iterator[int]:
+    """Run the apps of ``impl`` in a server subprocess; yields its port."""
+    port = _free_port()
+    command = [python, str(SERVER_SCRIPT), "--impl", impl, "--port", str(port)]
+    command += ["--texts", str(options.texts), "--inputs", str(options.inputs)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:  # ready once the port accepts connections
+            if process.poll() is not None:
+                raise RuntimeError(f"{impl} server exited with {process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{impl} server did not listen within {TIMEOUT} s") from None
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ------------------------------------------------------------------- client
+class Client:
+    """One session over the protocol; reads PyWebIO's single commands and our batches."""
+
+    def __init__(self, conn: tornado.websocket.WebSocketClientConnection) -> None:
+        self.conn = conn
+        self.closed = False
+
+    @classmethod
+    async def open(cls, port: int, app: str) -> Client:
+        conn = await tornado.websocket.websocket_connect(
+            f"ws://127.0.0.1:{port}/?app={app}&session=NEW", max_message_size=1 << 30
+        )
+        return cls(conn)
+
+    async def commands(self) -> list[dict[str, Any]]:
+        """The commands of the next frame ([] once the socket closed)."""
+        message = await asyncio.wait_for(self.conn.read_message(), TIMEOUT)
+        if message is None:
+            self.closed = True
+            return []
+        decoded = json.loads(message)
+        return decoded if isinstance(decoded, list) else [decoded]
+
+    async def until(self, predicate: Any) -> dict[str, Any]:
+        """Read until a command satisfies ``predicate``; returns it."""
+        while not self.closed:
+            for command in await self.commands():
+                if predicate(command):
+                    return command
+        raise RuntimeError("the server closed the session first")
+
+    async def send(self, event: str, task_id: str, data: Any) -> None:
+        await self.conn.write_message(
+            json.dumps({"event": event, "task_id": task_id, "data": data})
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _is_text(command: dict[str, Any], content: Any = None) -> bool:
+    spec = command.get("spec")
+    return (
+        command.get("command") == "output"
+        and isinstance(spec, dict)
+        and spec.get("type") == "text"
+        and (content is None or spec.get("content") == content)
+    )
+
+
+def _is_buttons(command: dict[str, Any]) -> bool:
+    spec = command.get("spec")
+    return command.get("command") == "output" and isinstance(spec, dict) and "callback_id" in spec
+
+
+def _median_p90(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(s * 1000 for s in samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.9) - 1)]
+
+
+# --------------------------------------------------------------- measures
+async def throughput(port: int, app: str, count: int) -> float:
+    client = await Client.open(port, app)
+    start = time.perf_counter()
+    texts = 0
+    while texts < count:
+        batch = await client.commands()
+        if not batch:
+            raise RuntimeError(f"closed after {texts} of {count} texts")
+        texts += sum(1 for c in batch if _is_text(c))
+    seconds = time.perf_counter() - start
+    client.close()
+    return count / seconds
+
+
+async def input_round_trip(port: int, app: str, count: int) -> tuple[float, float]:
+    client = await Client.open(port, app)
+    samples: list[float] = []
+    sent_at: float | None = None
+    for _ in range(count):
+        form = await client.until(lambda c: c.get("command") == "input_group")
+        if sent_at is not None:
+            samples.append(time.perf_counter() - sent_at)
+        sent_at = time.perf_counter()
+        await client.send("from_submit", form["task_id"], {"data": "x"})
+    client.close()
+    return _median_p90(samples)
+
+
+async def callback_latency(port: int, app: str, clicks: int) -> tuple[float, float]:
+    client = await Client.open(port, app)
+    buttons = await client.until(_is_buttons)
+    callback_id = buttons["spec"]["callback_id"]
+    value = buttons["spec"]["buttons"][0]["value"]  # what the browser sends for the button
+    samples: list[float] = []
+    warmup = clicks // 10
+    for index in range(warmup + clicks):
+        start = time.perf_counter()
+        await client.send("callback", callback_id, value)
+        await client.until(_is_text)  # each click outputs one text; one click at a time
+        if index >= warmup:
+            samples.append(time.perf_counter() - start)
+    client.close()
+    return _median_p90(samples)
+
+
+async def stats(port: int) -> dict[str, int]:
+    client = await Client.open(port, "stats")
+    command = await client.until(_is_text)
+    client.close()
+    result: dict[str, int] = json.loads(command["spec"]["content"])
+    return result
+
+
+async def settled_stats(port: int) -> dict[str, int]:
+    """Stats once every closed session is gone (only the stats session lives)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        figures = await stats(port)
+        if figures["sessions"] <= 1 or time.monotonic() > deadline:
+            return figures
+        await asyncio.sleep(0.1)
+
+
+@contextlib.asynccontextmanager
+async def open_sessions(port: int, app: str, count: int) -> AsyncIterator[list[Client]]:
+    """``count`` concurrent sessions of ``app``, each past its first output."""
+
+    async def one() -> Client:
+        client = await Client.open(port, app)
+        await client.until(_is_buttons)
+        return client
+
+    clients: list[Client] = []
+    try:
+        for start in range(0, count, 50):
+            clients += await asyncio.gather(*(one() for _ in range(min(50, count - start))))
+        yield clients
+    finally:
+        for client in clients:
+            client.close()
+
+
+async def memory_per_session(port: int, app: str, count: int) -> float:
+    """KiB of server RSS per concurrent session."""
+    async with open_sessions(port, app, 20):  # warm up: imports, caches, pools
+        pass
+    before = await settled_stats(port)
+    async with open_sessions(port, app, count):
+        during = await stats(port)
+    await settled_stats(port)
+    return (during["rss_kib"] - before["rss_kib"]) / count
+
+
+async def soak(port: int, app: str, count: int, rounds: int) -> list[dict[str, int]]:
+    readings = [await settled_stats(port)]
+    for _ in range(rounds):
+        async with open_sessions(port, app, count):
+            pass
+        readings.append(await settled_stats(port))
+    return readings
+
+
+async def page_weight(port: int) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page()
+            responses: list[Any] = []
+            failed: list[str] = []
+            page.on("response", lambda response: responses.append(response))
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            await page.goto(f"http://127.0.0.1:{port}/?app=click")
+            await page.get_by_text("ready", exact=True).wait_for(timeout=TIMEOUT * 1000)
+            wire = gzipped = 0
+            for response in responses:
+                sizes = await response.request.sizes()
+                wire += sizes["responseBodySize"]
+                with contextlib.suppress(Exception):  # a redirect has no body
+                    gzipped += len(gzip.compress(await response.body(), 6))
+            return {
+                "requests": len(responses) + len(failed),
+                "failed": failed,
+                "wire_kb": wire / 1000,
+                "gzip_kb": gzipped / 1000,
+            }
+        finally:
+            await browser.close()
+
+
+async def measure(python: str, impl: str, options: Options) -> Results:
+    results = Results(impl)
+    figures = results.figures
+    with serve(python, impl, options) as port:
+        figures["rss_start_kib"] = (await settled_stats(port))["rss_kib"]
+        for kind, suffix in (("thread", ""), ("coroutine", "_async")):
+            print(f"  {impl}: {kind} app ...", flush=True)
+            figures[f"texts/s {kind}"] = await throughput(port, "texts" + suffix, options.texts)
+            figures[f"input {kind}"] = await input_round_trip(
+                port, "inputs" + suffix, options.inputs
+            )
+            figures[f"click {kind}"] = await callback_latency(
+                port, "click" + suffix, options.clicks
+            )
+            figures[f"memory {kind}"] = await memory_per_session(
+                port, "click" + suffix, options.sessions
+            )
+        if options.page:
+            figures["page"] = await page_weight(port)
+    # The soak gets a fresh server: its first round must not profit from the above.
+    with serve(python, impl, options) as port:
+        print(f"  {impl}: soak ...", flush=True)
+        figures["soak"] = await soak(port, "click", options.sessions, options.rounds)
+    return results
+
+
+# ------------------------------------------------------------------- report
+def _ratio(ours: float, theirs: float, higher_is_better: bool) -> str:
+    if ours <= 0 or theirs <= 0:
+        return "-"
+    return f"{(ours / theirs) if higher_is_better else (theirs / ours):.1f}x"
+
+
+def table(ours: Results, theirs: Results, options: Options) -> str:
+    a, b = ours.figures, theirs.figures
+    rows: list[tuple[str, str, str, str]] = []
+    for kind in ("thread", "coroutine"):
+        key = f"texts/s {kind}"
+        rows.append(
+            (
+                f"output throughput, {kind} app (texts/s)",
+                f"{a[key]:,.0f}",
+                f"{b[key]:,.0f}",
+                _ratio(a[key], b[key], True),
+            )
+        )
+    for label, prefix in (("input round trip", "input"), ("callback latency", "click")):
+        for kind in ("thread", "coroutine"):
+            (am, ap), (bm, bp) = a[f"{prefix} {kind}"], b[f"{prefix} {kind}"]
+            rows.append(
+                (
+                    f"{label}, {kind} app (median / p90 ms)",
+                    f"{am:.3f} / {ap:.3f}",
+                    f"{bm:.3f} / {bp:.3f}",
+                    _ratio(am, bm, False),
+                )
+            )
+    for kind in ("thread", "coroutine"):
+        am, bm = a[f"memory {kind}"], b[f"memory {kind}"]
+        rows.append(
+            (
+                f"memory per session, {kind} app, {options.sessions} open (KiB)",
+                f"{am:.1f}",
+                f"{bm:.1f}",
+                _ratio(am, bm, False),
+            )
+        )
+    if "page" in a and "page" in b:
+        ap_, bp_ = a["page"], b["page"]
+        rows.append(
+            (
+                "page first load in Chromium: requests",
+                str(ap_["requests"]),
+                str(bp_["requests"]),
+                _ratio(ap_["requests"], bp_["requests"], False),
+            )
+        )
+        for unit, key in (("on the wire", "wire_kb"), ("gzip-compressed", "gzip_kb")):
+            rows.append(
+                (
+                    f"page first load: KB {unit}",
+                    f"{ap_[key]:,.0f}",
+                    f"{bp_[key]:,.0f}",
+                    _ratio(ap_[key], bp_[key], False),
+                )
+            )
+    for impl in (ours, theirs):
+        soak_mb = " -> ".join(f"{r['rss_kib'] / 1024:.1f}" for r in impl.figures["soak"])
+        rows.append((f"soak RSS MB ({impl.name}; start, then after each round)", soak_mb, "", ""))
+    header = ("measure", "pywebio_nb", "PyWebIO 1.8.4", "pywebio_nb ahead")
+    widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    for impl in (ours, theirs):
+        page = impl.figures.get("page")
+        if page and page["failed"]:
+            lines.append(f"({impl.name}: failed requests {page['failed']})")
+    return "\n".join(lines)
+
+
+async def main(options: Options, pywebio_python: str, only: str | None) -> None:
+    runs: dict[str, Results] = {}
+    for impl, python in (("pywebio_nb", sys.executable), ("pywebio", pywebio_python)):
+        if only in (None, impl):
+            runs[impl] = await measure(python, impl, options)
+    for name, result in runs.items():
+        print(f"\n{name}: {json.dumps(result.figures)}")
+    if len(runs) == 2:
+        print()
+        print(table(runs["pywebio_nb"], runs["pywebio"], options))
+        print(
+            f"\n({options.texts} texts, {options.inputs} inputs, {options.clicks} clicks, "
+            f"{options.sessions} sessions x {options.rounds} soak rounds; "
+            f"loopback, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d', time.gmtime())})"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pywebio-python", default=str(ROOT / ".venv-bench" / "bin" / "python"))
+    parser.add_argument("--only", choices=["pywebio_nb", "pywebio"])
+    parser.add_argument("--texts", type=int, default=Options.texts)
+    parser.add_argument("--inputs", type=int, default=Options.inputs)
+    parser.add_argument("--clicks", type=int, default=Options.clicks)
+    parser.add_argument("--sessions", type=int, default=Options.sessions)
+    parser.add_argument("--rounds", type=int, default=Options.rounds)
+    parser.add_argument("--no-page", action="store_true", help="skip the Chromium page load")
+    args = parser.parse_args()
+    opts = Options(
+        args.texts, args.inputs, args.clicks, args.sessions, args.rounds, not args.no_page
+    )
+    asyncio.run(main(opts, args.pywebio_python, args.only))
