@@ -13,8 +13,12 @@
 // CSS is compiled here (a Bootstrap 5 subset + our own styles) and bundled into the
 // JS as text; the renderer injects it into its shadow root. `--watch` rebuilds on change.
 // Each build prints the gzip size of what a first load fetches and fails over budget.
+// themes/<name>.css  config(theme=...) / PYWEBIO_THEME: the same Bootstrap subset compiled
+//              with a Bootswatch theme's variables and its extra rules, scoped to the
+//              shadow root like the default; the server page adds it into the renderer's
+//              shadow root after the default styles (one extra request, default theme none).
 
-import { readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -62,6 +66,49 @@ export const scssPlugin = {
     });
   },
 };
+
+/**
+ * The themes of `config(theme=...)`: PyWebIO's name -> Bootswatch's. PyWebIO's `dark` was
+ * its own; Darkly is Bootswatch's dark Bootstrap theme. "default" is the bundled style.
+ */
+export const THEMES = { dark: "darkly", sketchy: "sketchy", minty: "minty", yeti: "yeti" };
+
+/**
+ * Compile each theme into `static/themes/<name>.css`: our subset with the theme's variables
+ * before it and its `_bootswatch.scss` rules after, web fonts off (they would come from
+ * Google Fonts; nothing is loaded from a CDN, the fallback font stacks apply). The host
+ * paints the theme's background so a dark theme covers the whole page.
+ */
+async function buildThemes() {
+  const dir = join(outdir, "themes");
+  await mkdir(dir, { recursive: true });
+  const subset = pathToFileURL(join(here, "src/styles/bootstrap-subset.scss")).href;
+  for (const [name, bootswatch] of Object.entries(THEMES)) {
+    const source =
+      "$web-font-path: false;\n" +
+      `@import "bootswatch/dist/${bootswatch}/variables";\n` +
+      `@import "${subset}";\n` +
+      `@import "bootswatch/dist/${bootswatch}/bootswatch";\n` +
+      ":root{display:block;min-height:100vh;background-color:var(--bs-body-bg);color:var(--bs-body-color)}\n";
+    const result = await sass.compileStringAsync(source, {
+      loadPaths: [join(here, "node_modules")],
+      style: "compressed",
+      quietDeps: true,
+      silenceDeprecations: ["import", "global-builtin", "color-functions", "if-function"],
+    });
+    const { code } = await esbuild.transform(scopeToShadowRoot(result.css), {
+      loader: "css",
+      minify: true,
+      target: "chrome90",
+    });
+    if (/@import|url\(\s*["']?(https?:)?\/\//.test(code))
+      throw new Error(`theme ${name} would load something from the network`);
+    await writeFile(join(dir, `${name}.css`), code);
+    console.log(
+      `themes/${name}.css: ${(code.length / 1024).toFixed(1)} KB, ${(gzipSync(code).length / 1024).toFixed(1)} KB gzip`,
+    );
+  }
+}
 
 /** Options shared by every bundle (also used by test bundles). */
 export const common = {
@@ -179,6 +226,7 @@ async function main() {
       for (const file of Object.keys(result.metafile.outputs)) written.add(join(here, file));
       problems.push(...(await report(result.metafile)));
     }
+    await buildThemes();
     // Chunk names carry a content hash: drop the chunks of earlier builds, after this
     // build wrote its own (a page being served meanwhile never misses a chunk).
     const chunks = join(outdir, "chunks");

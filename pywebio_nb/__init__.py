@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["start_server"]
+__all__ = ["config", "start_server"]
 __version__ = "0.1.0"
 
 if "ipykernel" in sys.modules:
@@ -26,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from .platform.tornado import start_server
 
         return start_server
+    if name == "config":
+        from .platform._config import config
+
+        return config
     raise AttributeError(f"module 'pywebio_nb' has no attribute {name!r}")

@@ -2,11 +2,13 @@
 
 ``start_server`` runs apps as a multi-user web service on Tornado (WebSocket);
 ``webio_handler`` embeds them in your own Tornado application (add
-``static_route()`` for the frontend files).
+``static_route()`` for the frontend files). ``config`` sets an app's page:
+title, description, theme, injected JS and CSS.
 """
 
 from __future__ import annotations
 
+from ._config import config
 from .tornado import start_server, static_route, webio_handler
 
-__all__ = ["start_server", "static_route", "webio_handler"]
+__all__ = ["config", "start_server", "static_route", "webio_handler"]

@@ -15,6 +15,8 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ._config import docstring_meta, own_config
+
 __all__ = [
     "AppNotFound",
     "app_title",
@@ -82,9 +84,8 @@ def select_app(apps: Mapping[str, AppFunc], name: str | None) -> tuple[str, AppF
 
 
 def app_title(func: AppFunc | None, default: str = "PyWebIO application") -> str:
-    """The page title: the first line of the app's docstring, as PyWebIO does."""
-    doc = (getattr(func, "__doc__", None) or "").strip()
-    return doc.splitlines()[0].strip() if doc else default
+    """The app's title: ``@config(title=...)``, else its docstring's first line, as PyWebIO."""
+    return own_config(func).title or docstring_meta(func)[0] or default
 
 
 def index_links_html(apps: Mapping[str, AppFunc]) -> str:
