@@ -12,13 +12,26 @@ in a background thread (:func:`start_in_thread`, returning a
 loop when the server stops, before the open connections are closed, so the
 handler can close its live sessions (pending ``input()`` calls then raise
 ``SessionClosedException`` instead of hanging).
+
+:func:`serve` is what ``start_server`` does after building its application:
+in a plain process it prints the URL, opens a browser on request, starts a
+tunnel for ``remote_access`` (see ``_tunnel``) and blocks until interrupted
+(Ctrl-C or SIGTERM stop it cleanly, tunnel included). Inside an IPython kernel
+it must not block the kernel: the server runs in a background thread, a link
+is displayed, and the :class:`ServerHandle` is returned; serving again on the
+same port stops the previous server of that kernel first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
+import sys
 import threading
+import webbrowser
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import tornado.autoreload
@@ -27,8 +40,21 @@ import tornado.netutil
 import tornado.web
 
 from ._apps import parse_size
+from ._tunnel import Tunnel, resolve_tunnel_cmd
 
-__all__ = ["ServerHandle", "listen", "make_application", "serve", "start_in_thread"]
+__all__ = [
+    "ServerHandle",
+    "listen",
+    "make_application",
+    "process_mode",
+    "serve",
+    "start_in_thread",
+]
+
+logger = logging.getLogger("pywebio_nb.platform")
+
+#: Attribute of the IPython shell holding the servers a kernel started, by port.
+_KERNEL_SERVERS_ATTR = "_pywebio_nb_servers"
 
 #: Called on the server's event loop when the server stops.
 ShutdownHook = Callable[[], None]
@@ -58,7 +84,14 @@ def make_application(
         "websocket_max_message_size": parse_size(max_payload_size),
     }
     settings.update(tornado_app_settings)
-    return tornado.web.Application(routes, **settings)
+    # Tornado starts autoreload while building the Application, on the event loop
+    # current then; here that is not the loop that will serve (which starts it
+    # itself, see _run), so build without it and restore the setting after.
+    autoreload = bool(settings.get("autoreload", settings["debug"]))
+    settings["autoreload"] = False
+    application = tornado.web.Application(routes, **settings)
+    application.settings["autoreload"] = autoreload
+    return application
 
 
 def listen(
@@ -79,31 +112,80 @@ def listen(
     return server, int(sockets[0].getsockname()[1])
 
 
-class ServerHandle:
-    """A server running in a background thread (tests, benchmarks, notebooks).
+class _ProcessMode:
+    """How this process serves PyWebIO: ``"server"`` (start_server, path_deploy) or ``"script"``.
 
-    ``port`` and ``url`` say where it listens; ``stop()`` closes every session
-    (pending ``input()`` calls raise ``SessionClosedException``) and the server.
+    As in PyWebIO, a process does one or the other: once a server was started,
+    calling the API outside a session raises SessionNotFoundException instead
+    of starting script mode; once script mode started, start_server raises.
+    It is process-wide by nature, hence this one module-level instance.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._mode: str | None = None
+
+    @property
+    def mode(self) -> str | None:
+        return self._mode
+
+    def claim(self, mode: str) -> bool:
+        """Enter ``mode``; False (nothing changes) when the process is in the other one."""
+        with self._lock:
+            if self._mode not in (None, mode):
+                return False
+            self._mode = mode
+            return True
+
+
+process_mode = _ProcessMode()
+
+
+class ServerHandle:
+    """A server running in a background thread (notebooks, tests, benchmarks).
+
+    ``url`` (and ``port``) say where it listens; ``public_url`` is the tunnel's
+    URL with ``remote_access=True`` (else None); ``stop()`` closes every
+    session (pending ``input()`` calls raise ``SessionClosedException``), the
+    server and the tunnel.
     """
 
     def __init__(self) -> None:
         self.port = 0
         self.host = ""
+        self.public_url: str | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
+        self._tunnel: Tunnel | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self.host or 'localhost'}:{self.port}/"
+        host = self.host if self.host not in ("", "0.0.0.0", "::") else "localhost"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def running(self) -> bool:
+        """True while the server thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Block until the server stops (interruptible by Ctrl-C)."""
+        if self._thread is not None:
+            self._thread.join()
 
     def stop(self, timeout: float = 10) -> None:
-        """Stop the server and wait for its thread (at most ``timeout`` seconds).
+        """Stop the server and its tunnel; wait for its thread (at most ``timeout`` s).
 
         Calling it again, or after the server thread ended, does nothing.
         """
+        tunnel, self._tunnel = self._tunnel, None
+        if tunnel is not None:
+            tunnel.stop()
         if self._thread is None or not self._thread.is_alive():
             return
         if self._loop is not None and self._stop is not None:
@@ -121,6 +203,10 @@ class ServerHandle:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<ServerHandle {self.url} {state}>"
+
 
 async def _run(
     handle: ServerHandle,
@@ -128,7 +214,6 @@ async def _run(
     port: int,
     max_payload_size: int | str,
     on_shutdown: ShutdownHook | None,
-    on_listening: Callable[[ServerHandle], None] | None = None,
 ) -> None:
     """Listen, report readiness through ``handle``, serve until ``handle.stop()``."""
     try:
@@ -136,17 +221,13 @@ async def _run(
         handle._loop = asyncio.get_running_loop()
         handle._stop = asyncio.Event()
         if application.settings.get("autoreload"):
-            # Tornado starts autoreload on the loop current when the Application is
-            # built, which is not this one when it was built outside the loop.
-            tornado.autoreload.start()
+            tornado.autoreload.start()  # on this loop (see make_application)
     except BaseException as exc:
         handle._error = exc
         handle._ready.set()
         return
     handle._ready.set()
     try:
-        if on_listening is not None:
-            on_listening(handle)
         await handle._stop.wait()
     finally:
         server.stop()
@@ -183,6 +264,18 @@ def start_in_thread(
     return handle
 
 
+def kernel_shell() -> Any | None:
+    """The IPython shell of the running kernel, or None outside a kernel."""
+    if "ipykernel" not in sys.modules:
+        return None
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
 def serve(
     application: tornado.web.Application,
     *,
@@ -191,14 +284,121 @@ def serve(
     max_payload_size: int | str = "200M",
     on_shutdown: ShutdownHook | None = None,
     on_listening: Callable[[ServerHandle], None] | None = None,
-) -> None:
-    """Serve ``application`` on the calling thread until the process is interrupted.
+    auto_open_webbrowser: bool = False,
+    remote_access: bool = False,
+    tunnel_cmd: str | None = None,
+) -> ServerHandle | None:
+    """Serve ``application`` as ``start_server`` does; see the module docstring.
 
-    ``on_listening(handle)`` runs once the server listens (``handle.url`` is
-    known); ``on_shutdown`` as in :func:`start_in_thread`.
+    Outside a kernel: blocks until Ctrl-C or SIGTERM, then returns None. Inside
+    an IPython kernel: returns the running :class:`ServerHandle` at once.
+    ``on_listening(handle)`` runs once the server listens; ``on_shutdown`` as
+    in :func:`start_in_thread`. ``remote_access`` needs a tunnel command
+    (``tunnel_cmd`` or ``$PYWEBIO_NB_TUNNEL_CMD``), else
+    :class:`~pywebio_nb.platform._tunnel.RemoteAccessError` is raised before
+    anything listens.
     """
-    handle = ServerHandle()
-    handle.host = host
-    asyncio.run(_run(handle, application, port, max_payload_size, on_shutdown, on_listening))
-    if handle._error is not None:
-        raise handle._error
+    if not process_mode.claim("server"):
+        raise RuntimeError(
+            "this process already runs in script mode (PyWebIO functions were called "
+            "outside any app): start the server before calling any of them"
+        )
+    command = resolve_tunnel_cmd(tunnel_cmd) if remote_access else None
+    shell = kernel_shell()
+    if shell is not None:
+        if application.settings.get("autoreload"):
+            # Autoreload re-executes the process: here that is the kernel itself.
+            logger.warning("debug=True: autoreload is off inside a notebook kernel")
+            application.settings["autoreload"] = False
+        _stop_kernel_server(shell, port)
+    handle = start_in_thread(
+        application,
+        host=host,
+        port=port,
+        max_payload_size=max_payload_size,
+        on_shutdown=on_shutdown,
+    )
+    try:
+        if command is not None:
+            handle._tunnel = Tunnel.start(command, handle.port)
+            handle.public_url = handle._tunnel.url
+        if on_listening is not None:
+            on_listening(handle)
+        if shell is not None:
+            servers = getattr(shell, _KERNEL_SERVERS_ATTR, None)
+            if servers is None:
+                servers = {}
+                setattr(shell, _KERNEL_SERVERS_ATTR, servers)
+            servers[handle.port] = handle
+            _announce_in_notebook(handle)
+            if auto_open_webbrowser:
+                _open_browser(handle.url)
+            return handle
+        print(f"Serving on {handle.url}", flush=True)
+        if handle.public_url is not None:
+            print(f"Public URL: {handle.public_url}", flush=True)
+        if auto_open_webbrowser:
+            _open_browser(handle.url)
+        _wait_in_foreground(handle)
+    except BaseException:
+        handle.stop()
+        raise
+    handle.stop()
+    return None
+
+
+def _stop_kernel_server(shell: Any, port: int) -> None:
+    """Stop the server this kernel started earlier on ``port`` (a re-run cell)."""
+    servers: dict[int, ServerHandle] = getattr(shell, _KERNEL_SERVERS_ATTR, {})
+    for known_port, old in list(servers.items()):
+        if not old.running:
+            del servers[known_port]
+        elif port and known_port == port:
+            print(f"Stopping the previous server on port {port}", flush=True)
+            old.stop()
+            del servers[known_port]
+
+
+def _announce_in_notebook(handle: ServerHandle) -> None:
+    lines = [f"Serving on {handle.url}"]
+    links = [f'<a href="{escape(handle.url)}" target="_blank">{escape(handle.url)}</a>']
+    if handle.public_url is not None:
+        lines.append(f"Public URL: {handle.public_url}")
+        url = escape(handle.public_url)
+        links.append(f'public: <a href="{url}" target="_blank">{url}</a>')
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - a kernel always has IPython
+        print("\n".join(lines), flush=True)
+        return
+    html = (
+        "PyWebIO app serving on "
+        + " &middot; ".join(links)
+        + " (stop it with <code>.stop()</code>)"
+    )
+    display({"text/html": html, "text/plain": "\n".join(lines)}, raw=True)  # type: ignore[no-untyped-call]
+
+
+def _open_browser(url: str) -> None:
+    # A thread: some browsers' launchers block until the browser exits.
+    threading.Thread(
+        target=webbrowser.open, args=(url,), name="pywebio-nb-browser", daemon=True
+    ).start()
+
+
+def _wait_in_foreground(handle: ServerHandle) -> None:
+    """Block until Ctrl-C or SIGTERM (which then stop the server cleanly)."""
+    if threading.current_thread() is not threading.main_thread():
+        handle.wait()
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        handle.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
