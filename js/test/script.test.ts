@@ -50,29 +50,6 @@ describe("run_script", () => {
 });
 
 describe("session commands", () => {
-  it("download saves the decoded bytes under the name", async () => {
-    const blobs: Blob[] = [];
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      blobs.push(blob);
-      return "blob:test";
-    });
-    URL.revokeObjectURL = vi.fn();
-    const names: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
-      names.push(this.download);
-    });
-    harness().handle(command("download", { name: "a.bin", content: btoa("bytes") }));
-    expect(names).toEqual(["a.bin"]);
-    expect(await blobs[0]?.text()).toBe("bytes");
-  });
-
-  it("set_env sets the page title and the output width in page mode", () => {
-    const t = harness();
-    t.handle(command("set_env", { title: "My app", output_max_width: "600px" }));
-    expect(document.title).toBe("My app");
-    expect(t.renderer.container.style.maxWidth).toBe("600px");
-  });
-
   it("close_session shows the notice, disables form buttons and tells the page", () => {
     const t = harness();
     const closed = vi.fn();

@@ -24,6 +24,7 @@ the session core (``pywebio_nb.jupyter`` does it when imported).
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import inspect
 import logging
@@ -34,10 +35,10 @@ import sys
 import threading
 from collections.abc import Generator, Hashable, Sequence
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import NoFrontendError
-from ..protocol import Command, Event, make_command
+from ..protocol import Command, Event, SetEnvSpec, make_command
 from ..session._base import Exchange, Mailbox, Session, Transport
 from ..session._blobs import CHUNK_SIZE, Blob
 from ..session._context import root_var
@@ -219,6 +220,14 @@ class KernelSession(Session):
         self._roots = 0
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
+        # defer_call() functions run when the kernel shuts down: a shutdown_request
+        # (restart, shut down, closing the notebook) ends the kernel process
+        # normally on ipykernel 6.29 and 7, which runs atexit functions.
+        atexit.register(self._at_exit)
+
+    def _at_exit(self) -> None:
+        """The kernel process is ending: close the session (runs defer_call functions)."""
+        self.close(notify_client=False)
 
     # ---------------------------------------------------------------- info
     @property
@@ -286,6 +295,8 @@ class KernelSession(Session):
         self.kernel_transport.widgets[root_id] = widget
         self._last_root = root_id
         display(widget)  # type: ignore[no-untyped-call]
+        if self.env:  # set_env() is kernel-wide: every later cell output gets it too
+            self.send(make_command("set_env", cast(SetEnvSpec, dict(self.env))), root_id)
         return root_id
 
     def widget(self, root_id: str) -> CellRoot:

@@ -10,14 +10,16 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import secrets
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from ..exceptions import SessionClosedException
 from ..protocol import Event
 from ._base import Exchange, Mailbox, Session, Transport, _Callback
 from ._context import session_var
+from ._tasks import TaskHandler, handle_of, task_name
 
 __all__ = ["CoroutineSession", "is_coroutine_callable"]
 
@@ -78,11 +80,16 @@ class CoroutineSession(Session):
         self._on_done = on_done
         self.task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Tasks started by ``run_async()``: the session stays open while one runs.
+        self._background: set[asyncio.Task[Any]] = set()
+        self._pending_done: Callable[[Session], None] | None = None
+        self._app_done = False
 
     def start(self) -> None:
         context = contextvars.Context()
         context.run(session_var.set, self)
-        self.task = context.run(self.loop.create_task, self._run())
+        name = f"{getattr(self._app, '__name__', 'main')}-{secrets.token_hex(5)}"
+        self.task = context.run(self.loop.create_task, self._run(), name=name)
 
     async def _run(self) -> None:
         try:
@@ -93,6 +100,46 @@ class CoroutineSession(Session):
             self.report_error(traceback.format_exc())
         finally:
             self.app_finished(self._on_done)
+
+    def run_async(self, coro: Coroutine[Any, Any, Any]) -> TaskHandler:
+        """Start ``coro`` as a task of this session, in a copy of the caller's context.
+
+        Errors in it are shown like the app's own; it is cancelled when the
+        session closes, and keeps the session open after the app returned.
+        """
+        if not asyncio.iscoroutine(coro):
+            raise TypeError(f"run_async() takes a coroutine object, got {type(coro).__name__}")
+        if self.closed:
+            coro.close()
+            raise SessionClosedException("the session is closed; no task can start")
+        context = contextvars.copy_context()
+        task = context.run(self.loop.create_task, self._run_background(coro), name=task_name(coro))
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+        return handle_of(task)
+
+    async def _run_background(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            return await coro
+        except (SessionClosedException, asyncio.CancelledError):
+            return None
+        except Exception:
+            self.report_error(traceback.format_exc())
+            return None
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not self._background and self._app_done and self._pending_done is not None:
+            on_done, self._pending_done = self._pending_done, None
+            on_done(self)
+
+    def app_finished(self, on_done: Callable[[Session], None] | None) -> None:
+        """As for every session, but the server hears of it once ``run_async`` tasks end."""
+        self._app_done = True
+        if self._background and not self.closed:
+            self._pending_done = on_done
+            on_done = None
+        super().app_finished(on_done)
 
     def make_mailbox(self) -> Mailbox:
         return _AsyncMailbox(self.loop)
@@ -150,7 +197,7 @@ class CoroutineSession(Session):
 
     def close(self, *, notify_client: bool = True) -> None:
         super().close(notify_client=notify_client)
-        for task in list(self._tasks):
+        for task in [*self._tasks, *self._background]:
             task.cancel()
         if self.task is not None and not self.task.done():
             # A pending await raises SessionClosedException via its mailbox;

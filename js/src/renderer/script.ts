@@ -1,7 +1,7 @@
 /** `run_script` and `download`. */
 import type { DownloadSpec, RunScriptSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
-import { base64ToBytes, isRecord, saveBytes, str } from "./dom";
+import { h, isRecord, str } from "./dom";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -50,6 +50,22 @@ function toJson(value: unknown): unknown {
   }
 }
 
-export function download(spec: DownloadSpec): void {
-  saveBytes(str(spec.name, "download"), base64ToBytes(str(spec.content)));
+/** How long a download's object URL stays valid (some browsers read it after `click`). */
+export const DOWNLOAD_URL_LIFETIME_MS = 10_000;
+
+/**
+ * Save the blob `spec.content` names (its bytes came before this command) as a file.
+ * The link holds the store's object URL; once released, the store drops the bytes.
+ */
+export function download(ctx: RenderContext, spec: DownloadSpec): void {
+  const name = str(spec.name, "download");
+  const ref = isRecord(spec.content) ? spec.content : null;
+  const link = h("a", { download: name, style: "display:none" });
+  if (!ref || !ctx.blobs.bind(link, "href", ref)) {
+    throw new Error(`download ${JSON.stringify(name)}: its bytes did not arrive (content ${JSON.stringify(ref)})`);
+  }
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => ctx.blobs.releaseUnder(link), DOWNLOAD_URL_LIFETIME_MS);
 }
