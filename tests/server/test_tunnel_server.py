@@ -141,7 +141,7 @@ def _child_running(parent: int, needle: str) -> int:
 
 
 def test_a_tunnel_that_exits_without_a_url_is_an_error(tmp_path: pathlib.Path) -> None:
-    with pytest.raises(RemoteAccessError, match="exited .* before printing") as caught:
+    with pytest.raises(RemoteAccessError, match=r"exited .* before printing") as caught:
         Tunnel.start(f"{sys.executable} -c \"print('no url here')\"", 8080)
     assert "no url here" in str(caught.value)
 
