@@ -48,7 +48,9 @@ export const scssPlugin = {
   setup(build) {
     build.onLoad({ filter: /\.css$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: "chrome90" });
+      // Sass starts compressed CSS holding non-ASCII text with a BOM: once the fonts are
+    // put before it, the BOM would end up in (and void) the first selector.
+    const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: "chrome90" });
       return { contents: code, loader: "text" };
     });
     build.onLoad({ filter: /\.scss$/ }, async (args) => {
@@ -74,6 +76,37 @@ export const scssPlugin = {
 export const THEMES = { dark: "darkly", sketchy: "sketchy", minty: "minty", yeti: "yeti" };
 
 /**
+ * Web fonts a theme cannot do without, inlined into its CSS as data URLs (no extra
+ * request, nothing from Google Fonts): Sketchy's body font Neucha (25 KB, latin). Its
+ * heading font (Cabin Sketch, 210 KB) is left out: headings fall back to `cursive`.
+ * Chrome ignores @font-face inside a shadow root, so the page applies the theme file
+ * to the document as well (where only these rules match anything).
+ */
+const THEME_FONTS = {
+  sketchy: [{ family: "Neucha", weight: 400, file: "@fontsource/neucha/files/neucha-latin-400-normal.woff2" }],
+};
+
+async function fontFaces(name) {
+  let css = "";
+  for (const font of THEME_FONTS[name] ?? []) {
+    const data = (await readFile(join(here, "node_modules", font.file))).toString("base64");
+    css +=
+      `@font-face{font-family:"${font.family}";font-style:normal;font-weight:${font.weight};` +
+      `font-display:swap;src:url(data:font/woff2;base64,${data}) format("woff2")}\n`;
+  }
+  return css;
+}
+
+/**
+ * A theme's `body` rule (colours, background, font, margin 0) goes to the shadow host, not
+ * to the `.pywebio-nb` container as for the default styles: there its `margin: 0` would
+ * beat the page's centred layout, and on the host its background covers the whole page.
+ */
+function scopeThemeToShadowRoot(css) {
+  return scopeToShadowRoot(css.replace(/(^|[},])\s*body\s*(?=[{,])/g, "$1:host"));
+}
+
+/**
  * Compile each theme into `static/themes/<name>.css`: our subset with the theme's variables
  * before it and its `_bootswatch.scss` rules after, web fonts off (they would come from
  * Google Fonts; nothing is loaded from a CDN, the fallback font stacks apply). The host
@@ -89,14 +122,16 @@ async function buildThemes() {
       `@import "bootswatch/dist/${bootswatch}/variables";\n` +
       `@import "${subset}";\n` +
       `@import "bootswatch/dist/${bootswatch}/bootswatch";\n` +
-      ":root{display:block;min-height:100vh;background-color:var(--bs-body-bg);color:var(--bs-body-color)}\n";
+      ":root{display:block;min-height:100vh}\n";
     const result = await sass.compileStringAsync(source, {
       loadPaths: [join(here, "node_modules")],
       style: "compressed",
       quietDeps: true,
       silenceDeprecations: ["import", "global-builtin", "color-functions", "if-function"],
     });
-    const { code } = await esbuild.transform(scopeToShadowRoot(result.css), {
+    // Sass starts compressed CSS holding non-ASCII text with a BOM: once the fonts are
+    // put before it, the BOM would end up in (and void) the first selector.
+    const { code } = await esbuild.transform((await fontFaces(name)) + scopeThemeToShadowRoot(result.css.replace(/^\uFEFF/, "")), {
       loader: "css",
       minify: true,
       target: "chrome90",

@@ -123,9 +123,10 @@ class _Config:
         if not callable(func):
             raise TypeError(f"config(...) decorates an app function, got {func!r}")
         _GLOBAL.restore(self._value, self._previous)
-        # Stacked decorators: the outer one (applied last) adds what the inner lacks.
-        inner: PageConfig | None = getattr(func, _ATTR, None)
-        value = inner.merged_over(self._value) if inner is not None else self._value
+        # Applied again (stacked decorators, or config(...)(app) twice): the latest
+        # call's fields win, the earlier ones fill what it leaves unset.
+        earlier: PageConfig | None = getattr(func, _ATTR, None)
+        value = self._value.merged_over(earlier) if earlier is not None else self._value
         setattr(func, _ATTR, value)
         return func
 

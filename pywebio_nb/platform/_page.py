@@ -64,8 +64,7 @@ _SHADOW_STYLES_SCRIPT = (
     'const h=document.getElementById("pywebio-nb-root");'
     "const add=()=>{const r=h&&h.shadowRoot;if(!r)return;"
     'for(const e of document.head.querySelectorAll("[data-pywebio-nb-shadow]")){'
-    "const c=e.cloneNode(true);"
-    'if(c.rel==="preload"){c.rel="stylesheet";c.removeAttribute("as")}r.append(c)}};'
+    "r.append(e.cloneNode(true))}};"
     "if(h&&h.shadowRoot)add();"
     'else document.addEventListener("DOMContentLoaded",add);'
     "</script>"
@@ -104,10 +103,9 @@ def render_page(
     config = config or PageConfig()
     head: list[str] = []
     if theme_url:
-        # Fetched at once, applied in the shadow root when the renderer mounted.
-        head.append(
-            f'<link rel="preload" as="style" href="{_attr(theme_url)}" data-pywebio-nb-shadow>'
-        )
+        # Applied to the document too: Chrome ignores @font-face in a shadow root, and
+        # a theme's inlined web font is declared there (its other rules match nothing).
+        head.append(f'<link rel="stylesheet" href="{_attr(theme_url)}" data-pywebio-nb-shadow>')
     for url in config.css_file:
         head.append(f'<link rel="stylesheet" href="{_attr(url)}" data-pywebio-nb-shadow>')
     if config.css_style:

@@ -125,7 +125,9 @@ def test_stacked_decorators_merge() -> None:
     def app() -> None: ...
 
     cfg = page_config_of(app)
-    assert (cfg.title, cfg.theme, cfg.js_code) == ("Inner", "dark", "x=1")
+    assert (cfg.title, cfg.theme, cfg.js_code) == ("Outer", "dark", "x=1")
+    config(theme="yeti")(app)  # applied again: the latest call wins
+    assert (page_config_of(app).theme, page_config_of(app).title) == ("yeti", "Outer")
 
 
 def test_env_theme_wins_and_unknown_names_fail(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,8 +174,9 @@ def test_page_carries_title_description_theme_files_and_code() -> None:
     assert ("title", "My <app>") in page.texts
     assert {"name": "description", "content": 'Does "things" & more'} in page.all("meta")
     links = page.all("link")
-    theme = [link for link in links if link.get("as") == "style"]
+    theme = [link for link in links if "/themes/" in str(link.get("href"))]
     assert len(theme) == 1 and str(theme[0]["href"]).startswith("/_pywebio_nb/themes/dark.css?v=")
+    assert theme[0]["rel"] == "stylesheet" and "data-pywebio-nb-shadow" in theme[0]
     assert {"rel": "stylesheet", "href": "/static/c.css", "data-pywebio-nb-shadow": None} in links
     scripts = page.all("script")
     assert str(scripts[0]["src"]).startswith("/_pywebio_nb/page.js?v=")
