@@ -359,3 +359,29 @@ def test_cdn_url_is_used_by_the_served_page(serve: Any) -> None:
     page = raw_get(server, "/")[1]
     assert '<script type="module" src="http://127.0.0.1:9/nb/page.js?v=' in page
     assert "/_pywebio_nb/" not in page
+
+
+# ------------------------------------------------------------ the example directory
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "deploy"
+
+
+def test_example_directory(deploy: Any) -> None:
+    server = deploy(EXAMPLE)
+    links = re.findall(r'<a href="([^"]+)">([^<]*)</a>', raw_get(server, "/")[1])
+    assert ("bmi", "BMI calculator") in links and ("tools/", "tools/") in links
+    assert not any(href.startswith("_") for href, _ in links)
+    assert raw_get(server, "/_lib/helpers")[0] == 404
+    assert "<title>Clock (dark theme)</title>" in raw_get(server, "/tools/dark_clock")[1]
+
+    async def body() -> None:
+        client = await connect(server, "/bmi")
+        form = await client.until("input_group")
+        await client.submit(form, 170)
+        form = await client.until("input_group")
+        await client.submit(form, 60)
+        text = await client.until("output", lambda c: c["spec"]["type"] == "text")
+        assert text_of(text) == "Your BMI: 20.8. Category: Normal"
+        index = await connect(server, "/tools/")
+        await index.until("output", lambda c: c["spec"]["type"] == "markdown")
+
+    run(body())
