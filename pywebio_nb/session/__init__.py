@@ -220,9 +220,11 @@ def set_env(**env_info: Any) -> None:
             )
             for key in ignored:
                 del spec[key]
-    session.env.update(spec)
     if spec:
+        # Sent before it joins session.env: a notebook cell root made by this very
+        # send gets the earlier keys, then this command.
         session.send(make_command("set_env", cast(SetEnvSpec, spec)))
+    session.env.update(spec)
 
 
 def defer_call(func: F) -> F:

@@ -22,6 +22,8 @@ TIMEOUT = 10.0
 
 
 class _ServerBrowser:
+    notebook = False
+
     def __init__(self, client: Client) -> None:
         self.client = client
         self.seen: set[int] = set()  # ids of commands already returned
