@@ -17,12 +17,8 @@ server in the background for tests and benchmarks.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import secrets
-import threading
-import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,13 +27,11 @@ import tornado.ioloop
 import tornado.web
 import tornado.websocket
 
-from ..protocol import ProtocolError, make_command
-from ..session._base import Session, ThreadSession
-from ..session._coroutine import CoroutineSession, is_coroutine_callable
+from ..protocol import ProtocolError
+from ..session._base import Session
 from ._apps import (
     AppFunc,
     AppNotFound,
-    app_title,
     index_links_html,
     make_index_app,
     normalize_apps,
@@ -45,8 +39,9 @@ from ._apps import (
 )
 from ._info import session_info_from_request
 from ._origin import OriginCheck, make_origin_check
-from ._page import STATIC_PATH, render_index_page, render_page
+from ._page import STATIC_PATH, render_app_page, render_index_page, static_base_url
 from ._server import ServerHandle, make_application, serve, start_in_thread
+from ._sessions import DEFAULT_RECONNECT_TIMEOUT, SessionManager
 from ._ws_transport import WebSocketTransport, decode_upload_frame
 
 __all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
@@ -55,6 +50,8 @@ logger = logging.getLogger("pywebio_nb.platform")
 
 #: URL prefix of the frontend bundle served by :func:`static_route`.
 STATIC_URL_PREFIX = "/_pywebio_nb/"
+#: WebSocket close code: the session asked for is gone (expired, closed, unknown).
+SESSION_GONE = 4404
 
 
 @dataclass
@@ -63,11 +60,12 @@ class _HandlerConfig:
     origin_check: OriginCheck
     static_url_prefix: str
     live: set[Any] = field(default_factory=set)
+    sessions: SessionManager = field(default_factory=SessionManager)
+    #: ``cdn`` of webio_handler: a URL string serves the frontend files from there.
+    cdn: bool | str = True
 
-    def script_url(self) -> str:
-        version = tornado.web.StaticFileHandler.get_version({"static_path": STATIC_PATH}, "page.js")
-        url = self.static_url_prefix + "page.js"
-        return f"{url}?v={version}" if version else url
+    def static_base(self) -> str:
+        return static_base_url(self.cdn, self.static_url_prefix)
 
 
 class _WebIOHandler(tornado.websocket.WebSocketHandler):
@@ -76,6 +74,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
     config: _HandlerConfig
     _app: AppFunc
     _session: Session | None = None
+    _dropped = False  # the connection failed without a close frame
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
         try:
@@ -91,7 +90,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             if app is None:
                 self.finish(render_index_page(index_links_html(self.config.apps)))
             else:
-                self.finish(render_page(app_title(app, name), self.config.script_url()))
+                self.finish(render_app_page(app, name, self.config.static_base()))
             return
         self._app = app if app is not None else make_index_app(self.config.apps)
         await super().get(*args, **kwargs)
@@ -105,22 +104,33 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         # while finishing each one.
         self.set_nodelay(True)
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
-        info = session_info_from_request(self.request)
-        session: Session
-        if is_coroutine_callable(self._app):
-            session = CoroutineSession(
-                self._app,
-                transport,
-                loop=asyncio.get_running_loop(),
-                info=info,
-                on_done=_on_app_done,
-            )
-        else:
-            session = ThreadSession(self._app, transport, info=info, on_done=_on_app_done)
+        sessions = self.config.sessions
+        requested = self.get_query_argument("session", "NEW")
+        if requested != "NEW":  # a page whose connection dropped comes back
+            self._resume(requested, transport)
+            return
+        self._session = sessions.create(
+            self._app, transport, owner=self, info=session_info_from_request(self.request)
+        )
+        self.config.live.add(self)
+
+    def _resume(self, session_id: str, transport: WebSocketTransport) -> None:
+        try:
+            applied = int(self.get_query_argument("ack", "0"))
+        except ValueError:
+            applied = -1  # nonsense: the session answers with a full resync
+        previous = self.config.sessions.owner(session_id)
+        session = self.config.sessions.resume(session_id, transport, applied, owner=self)
+        if session is None:
+            # Expired, closed, unknown (a restarted server): the page says so.
+            self.close(SESSION_GONE, "session expired")
+            return
+        if isinstance(previous, _WebIOHandler) and previous is not self:
+            previous._session = None  # superseded: its close must not touch the session
+            self.config.live.discard(previous)
+            previous.close()
         self._session = session
         self.config.live.add(self)
-        session.send(make_command("set_session_id", secrets.token_urlsafe(16)))
-        session.start()
 
     def on_message(self, message: str | bytes) -> None:
         session = self._session
@@ -143,24 +153,35 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             return
         session.dispatch(event)
 
+    def get_websocket_protocol(self) -> Any:
+        protocol = super().get_websocket_protocol()
+        if protocol is not None:
+            # Tornado tears a connection down with _abort() both after a close
+            # frame and when the socket failed; only the latter is a drop that
+            # the page may come back from (a page that leaves sends a close frame).
+            abort = protocol._abort
+
+            def aborted() -> None:
+                if not protocol.client_terminated:
+                    self._dropped = True
+                abort()
+
+            protocol._abort = aborted  # type: ignore[method-assign]
+        return protocol
+
     def on_close(self) -> None:
         self.config.live.discard(self)
-        if self._session is not None:
-            self._session.close(notify_client=False)
+        session, self._session = self._session, None
+        if session is not None:
+            self.config.sessions.connection_lost(session, owner=self, clean=not self._dropped)
 
     def close_session(self) -> None:
         """Close this connection's session and socket (used when the server stops)."""
         self.config.live.discard(self)
-        if self._session is not None:
-            self._session.close(notify_client=False)
+        session, self._session = self._session, None
+        if session is not None:
+            self.config.sessions.connection_lost(session, owner=self, clean=True)
         self.close()
-
-
-def _on_app_done(session: Session) -> None:
-    """The app function returned: close, unless callbacks keep the page alive."""
-    if session.closed or session.has_callbacks:
-        return  # PyWebIO's automatic hold: open until the browser goes away
-    session.close()
 
 
 def _make_handler(
@@ -169,29 +190,21 @@ def _make_handler(
     allowed_origins: Sequence[str] | None,
     check_origin: Callable[[str], bool] | None,
     static_url_prefix: str,
+    reconnect_timeout: float,
 ) -> type[_WebIOHandler]:
     config = _HandlerConfig(
         normalize_apps(applications),
         make_origin_check(allowed_origins, check_origin),
         static_url_prefix,
+        sessions=SessionManager(reconnect_timeout),
     )
     return type("WebIOHandler", (_WebIOHandler,), {"config": config})
-
-
-def _warn_unsupported(cdn: Any, reconnect_timeout: float) -> None:
-    if cdn:
-        logger.debug("cdn=%r ignored: pywebio_nb always serves its frontend locally", cdn)
-    if reconnect_timeout:
-        logger.warning(
-            "reconnect_timeout=%s is not supported yet: a session ends when its WebSocket closes",
-            reconnect_timeout,
-        )
 
 
 def webio_handler(
     applications: Any,
     cdn: bool | str = True,
-    reconnect_timeout: float = 0,
+    reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
     allowed_origins: Sequence[str] | None = None,
     check_origin: Callable[[str], bool] | None = None,
     *,
@@ -209,17 +222,19 @@ def webio_handler(
             static_route(),
         ], compress_response=True)
 
-    ``cdn`` is accepted for compatibility and ignored: the frontend is always
-    served locally. ``reconnect_timeout`` is not supported yet (a warning is
-    logged); a session ends when its WebSocket closes.
+    ``cdn``: True/False serve the frontend from ``static_url_prefix``; a URL
+    string serves it from that base URL (``page.js``, ``chunks/``, ``themes/``).
+    ``reconnect_timeout``: see :func:`start_server`.
     """
-    _warn_unsupported(cdn, reconnect_timeout)
-    return _make_handler(
+    handler = _make_handler(
         applications,
         allowed_origins=allowed_origins,
         check_origin=check_origin,
         static_url_prefix=static_url_prefix,
+        reconnect_timeout=reconnect_timeout,
     )
+    handler.config.cdn = cdn
+    return handler
 
 
 def static_route(
@@ -242,7 +257,7 @@ def _make_application(
     debug: bool = False,
     cdn: bool | str = True,
     static_dir: str | None = None,
-    reconnect_timeout: float = 0,
+    reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
     allowed_origins: Sequence[str] | None = None,
     check_origin: Callable[[str], bool] | None = None,
     max_payload_size: int | str = "200M",
@@ -271,6 +286,7 @@ def _close_live_sessions(config: _HandlerConfig) -> Callable[[], None]:
     def close() -> None:
         for handler in list(config.live):
             handler.close_session()
+        config.sessions.close_all()  # and those waiting for their page to come back
 
     return close
 
@@ -283,43 +299,65 @@ def start_server(
     cdn: bool | str = True,
     static_dir: str | None = None,
     remote_access: bool = False,
-    reconnect_timeout: float = 0,
+    reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
     allowed_origins: Sequence[str] | None = None,
     check_origin: Callable[[str], bool] | None = None,
     auto_open_webbrowser: bool = False,
     max_payload_size: int | str = "200M",
+    *,
+    tunnel_cmd: str | None = None,
     **tornado_app_settings: Any,
-) -> None:
+) -> ServerHandle | None:
     """Serve PyWebIO applications with Tornado over WebSocket; blocks until stopped.
+
+    In a script it prints ``Serving on URL`` and serves until Ctrl-C or SIGTERM.
+    Inside a Jupyter notebook it does not block the kernel: the server runs in
+    the background, a link is displayed and a :class:`ServerHandle` is returned
+    (``handle.url``, ``handle.stop()``); running it again on the same port
+    stops the previous server first.
 
     :param applications: an app function, a list of functions (each named by its
         ``__name__``) or a dict ``{name: function}``. ``?app=NAME`` selects one;
         without it the ``index`` app runs (or the only app); with several apps
         and no ``index``, a page lists links to them. ``async def`` apps run as
         coroutine-based sessions, ``def`` apps each in their own thread.
-    :param port: port to listen on; 0 picks a free one (logged).
+    :param port: port to listen on; 0 picks a free one (the printed URL says which).
     :param host: address or hostname to listen on; ``""``/None means all interfaces.
-    :param debug: Tornado debug mode (autoreload on code changes).
-    :param cdn: accepted for compatibility and ignored: the frontend is always
-        served from this server, never from a CDN.
+    :param debug: Tornado debug mode: the server restarts when a source file
+        changes, and error pages show tracebacks. Autoreload is off in a notebook.
+    :param cdn: True or False: the frontend files come from this server (never
+        from a public CDN, everything works offline); a URL string: the page
+        loads them from that base URL (serve a copy of ``pywebio_nb/static/``
+        there, with ``Access-Control-Allow-Origin`` if it is another origin).
     :param static_dir: a directory served at ``/static/``.
-    :param remote_access: not supported (a warning is logged).
-    :param reconnect_timeout: not supported yet (a warning is logged): a session
-        ends when its WebSocket closes.
+    :param remote_access: also serve on a public URL through a tunnel command:
+        ``tunnel_cmd``, else the ``PYWEBIO_NB_TUNNEL_CMD`` environment variable
+        (one command line; ``{port}`` stands for the local port; it must print
+        the public URL, then keep running; it is stopped with the server).
+        pywebio_nb has no tunnel service of its own: without a tunnel command
+        this raises ``RemoteAccessError``.
+    :param reconnect_timeout: seconds a page whose connection dropped (network
+        loss, a laptop waking up) may take to come back to its session. The
+        page shows "Reconnecting…" and dials again with back-off; back in time,
+        it receives exactly the output it missed and a pending ``input()`` is
+        still answerable. A page closed or navigated away ends its session at
+        once. Default 60 (PyWebIO: 0); 0 ends the session with its connection.
     :param allowed_origins: origins allowed to open the WebSocket besides the
         server's own host, with shell wildcards, e.g. ``['https://*.example.com']``.
     :param check_origin: ``check_origin(origin) -> bool``; when given,
         ``allowed_origins`` is ignored.
-    :param auto_open_webbrowser: open the app in a browser once listening.
+    :param auto_open_webbrowser: open the app in a browser once listening
+        (Python's ``webbrowser``, which honours the ``BROWSER`` variable).
     :param max_payload_size: largest WebSocket message accepted: bytes, or a
         string such as ``'500'``, ``'40K'``, ``'3M'``, ``'1G'``. Uploaded files
         arrive in frames of at most 1 MB (plus a small header), so the limit
         applies per chunk, not per file: keep it above ``'1100K'`` for uploads
         and limit file sizes with ``file_upload(max_size=...)``.
+    :param tunnel_cmd: the tunnel command for ``remote_access`` (see above).
     :param tornado_app_settings: more ``tornado.web.Application`` settings.
+    :returns: None in a script (after the server stopped); the running
+        :class:`ServerHandle` in a notebook.
     """
-    if remote_access:
-        logger.warning("remote_access=True is not supported by pywebio_nb; serving locally only")
     application, config = _make_application(
         applications,
         debug=debug,
@@ -331,19 +369,15 @@ def start_server(
         max_payload_size=max_payload_size,
         **tornado_app_settings,
     )
-
-    def listening(handle: ServerHandle) -> None:
-        print(f"Serving on {handle.url}", flush=True)
-        if auto_open_webbrowser:
-            threading.Thread(target=webbrowser.open, args=(handle.url,), daemon=True).start()
-
-    serve(
+    return serve(
         application,
         port=port,
         host=host,
         max_payload_size=max_payload_size,
         on_shutdown=_close_live_sessions(config),
-        on_listening=listening,
+        auto_open_webbrowser=auto_open_webbrowser,
+        remote_access=remote_access,
+        tunnel_cmd=tunnel_cmd,
     )
 
 

@@ -38,7 +38,6 @@ import threading
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -56,6 +55,7 @@ from ._blobs import Blob, BlobStore, UploadStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 from ._replay import ReplayLog
+from ._workers import CallbackWorkers
 
 __all__ = [
     "Exchange",
@@ -275,6 +275,8 @@ class Session:
         #: Delivered batches kept until the frontend acknowledges them, for a
         #: frontend that comes back (:meth:`resume`); None: no reconnect.
         self.replay: ReplayLog | None = None
+        #: The id a server gave this session (``set_session_id``), None elsewhere.
+        self.session_id: str | None = None
         self._callbacks: dict[str, _Callback] = {}
         self._mailboxes: dict[str, Mailbox] = {}
         self._deferred: list[Callable[[], Any]] = []
@@ -282,8 +284,8 @@ class Session:
         self._closed = False
         #: coalesce key -> (id of the buffer list it went into, the command)
         self._coalesced: dict[Hashable, tuple[int, Command]] = {}
-        self._executor: ThreadPoolExecutor | None = None
-        self._serial_executor: ThreadPoolExecutor | None = None
+        self._executor: CallbackWorkers | None = None
+        self._serial_executor: CallbackWorkers | None = None
         transport.attach(self)
 
     # ---------------------------------------------------------------- state
@@ -615,20 +617,20 @@ class Session:
                 return
             serial = self._serial_executor
             if serial is None and callback.serial:
-                serial = self._serial_executor = ThreadPoolExecutor(1, "pywebio-nb-serial")
+                serial = self._serial_executor = CallbackWorkers(1, "pywebio-nb-serial")
         if serial is None:
             self._submit_to_pool(task)
         elif callback.serial:
             serial.submit(task)
         else:
-            serial.submit(self._submit_to_pool, task)
+            serial.submit(functools.partial(self._submit_to_pool, task))
 
     def _submit_to_pool(self, task: Callable[[], Any]) -> None:
         with self._lock:
             if self._closed:
                 return
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(self.CALLBACK_WORKERS, "pywebio-nb-cb")
+                self._executor = CallbackWorkers(self.CALLBACK_WORKERS, "pywebio-nb-cb")
             self._executor.submit(task)
 
     def invoke_callback(self, callback: _Callback, data: Any) -> Any:

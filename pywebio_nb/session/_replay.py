@@ -33,9 +33,9 @@ from ._blobs import Blob
 __all__ = ["Delivered", "ReplayLog"]
 
 #: Default bound of the commands kept per root until acknowledged.
-MAX_COMMANDS = 20_000
+MAX_COMMANDS = 10_000
 #: Default bound of the blob bytes kept per root until acknowledged.
-MAX_BLOB_BYTES = 32 * 1024 * 1024
+MAX_BLOB_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,13 @@
  * (`decodeBlobFrame`), always before the batch that uses the blob. The other way, an
  * uploaded file's chunks leave as binary frames (`encodeUploadFrame`), one per chunk, each
  * sent once the socket's buffer has drained below a chunk (the progress bar shows that).
+ *
+ * Reconnect: the page counts the text frames (batches) it applied and acknowledges the
+ * count (`ack` event) shortly after each burst. When the socket drops without the session
+ * having ended, a "Reconnecting" notice shows and the page dials again with back-off,
+ * asking for `?session=<its id>&ack=<count>`: the server replays exactly the batches after
+ * that count, or rebuilds the page with a `resync` batch when they are no longer kept.
+ * Close code 4404 means the session is gone for good (expired, or the server restarted).
  */
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
@@ -23,11 +30,32 @@ function drained(ws: WebSocket): Promise<void> {
   });
 }
 
-function socketUrl(): string {
+/** Close code of a server that does not know (any more) the session asked for. */
+const SESSION_GONE = 4404;
+/** Delay before acknowledging a burst of batches: one `ack` per burst, not per frame. */
+const ACK_DELAY_MS = 100;
+/** Reconnect back-off: 250 ms doubling up to 8 s, at most this many attempts (~2 minutes). */
+const MAX_ATTEMPTS = 20;
+
+function backoff(attempt: number): number {
+  return Math.min(250 * 2 ** (attempt - 1), 8000);
+}
+
+function socketUrl(session: string | null, applied: number): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const params = new URLSearchParams(location.search);
-  params.set("session", "NEW");
+  params.set("session", session ?? "NEW");
+  if (session !== null) params.set("ack", String(applied));
   return `${scheme}//${location.host}${location.pathname}?${params.toString()}`;
+}
+
+/** The first command of a batch, when it is `resync` with a numeric `seq`. */
+function resyncSeq(commands: unknown): number | null {
+  if (!Array.isArray(commands) || commands.length === 0) return null;
+  const first: unknown = commands[0];
+  if (typeof first !== "object" || first === null) return null;
+  const { command, spec } = first as { command?: unknown; spec?: { seq?: unknown } };
+  return command === "resync" && typeof spec?.seq === "number" ? spec.seq : null;
 }
 
 function mount(): void {
@@ -38,6 +66,11 @@ function mount(): void {
     document.body.append(host);
   }
   let ws: WebSocket | null = null;
+  let applied = 0; // text frames (batches) applied: the server numbers them the same way
+  let acked = 0;
+  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  let attempts = 0;
+  let ended = false; // close_session arrived, or the server forgot the session
   const pending: string[] = [];
   const send = (event: Event): void => {
     const frame = JSON.stringify(event);
@@ -58,12 +91,15 @@ function mount(): void {
         : Promise.reject(new Error("the connection to the server is not open"));
   });
 
-  ws = new WebSocket(socketUrl());
-  ws.binaryType = "arraybuffer";
-  ws.addEventListener("open", () => {
-    for (const frame of pending.splice(0)) ws?.send(frame);
-  });
-  ws.addEventListener("message", (message: MessageEvent<unknown>) => {
+  const acknowledge = (): void => {
+    ackTimer = null;
+    if (applied > acked && ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ event: "ack", task_id: null, data: { seq: applied } }));
+      acked = applied;
+    }
+  };
+
+  const onMessage = (message: MessageEvent<unknown>): void => {
     if (message.data instanceof ArrayBuffer) {
       let decoded: ReturnType<typeof decodeBlobFrame>;
       try {
@@ -86,10 +122,47 @@ function mount(): void {
       renderer.reportError("the server sent a frame that is not JSON", error);
       return;
     }
+    const resync = resyncSeq(commands);
+    if (resync !== null) acked = applied = resync - 1;
+    applied += 1;
     renderer.handle(commands);
-  });
-  ws.addEventListener("close", () => renderer.showDisconnected());
-  renderer.onSessionClosed = () => ws?.close();
+    if (ackTimer === null) ackTimer = setTimeout(acknowledge, ACK_DELAY_MS);
+  };
+
+  const onClose = (event: CloseEvent): void => {
+    ws = null;
+    if (ended) return;
+    if (event.code === SESSION_GONE || renderer.sessionId === null || attempts >= MAX_ATTEMPTS) {
+      ended = true;
+      renderer.showDisconnected(
+        event.code === SESSION_GONE ? "The session has ended; reload the page to start again" : undefined,
+      );
+      return;
+    }
+    attempts += 1;
+    renderer.showDisconnected("Reconnecting…");
+    setTimeout(connect, backoff(attempts));
+  };
+
+  const connect = (): void => {
+    const socket = new WebSocket(socketUrl(renderer.sessionId, applied));
+    socket.binaryType = "arraybuffer";
+    ws = socket;
+    socket.addEventListener("open", () => {
+      if (attempts > 0) renderer.showConnected();
+      attempts = 0;
+      acked = applied; // the server learnt the count from the URL
+      for (const frame of pending.splice(0)) socket.send(frame);
+    });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", onClose);
+  };
+
+  renderer.onSessionClosed = () => {
+    ended = true;
+    ws?.close();
+  };
+  connect();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
