@@ -96,8 +96,9 @@ def raw_get(server: ServerHandle, path: str) -> tuple[int, str, dict[str, str]]:
 
 
 async def connect(server: ServerHandle, path: str) -> Client:
-    sep = "&" if "?" in path else "?"
-    request = tornado.httpclient.HTTPRequest(f"ws://127.0.0.1:{server.port}{path}{sep}session=NEW")
+    if "session=" not in path:
+        path += ("&" if "?" in path else "?") + "session=NEW"
+    request = tornado.httpclient.HTTPRequest(f"ws://127.0.0.1:{server.port}{path}")
     conn = await asyncio.wait_for(tornado.websocket.websocket_connect(request), TIMEOUT)
     return Client(conn)
 
@@ -383,5 +384,29 @@ def test_example_directory(deploy: Any) -> None:
         assert text_of(text) == "Your BMI: 20.8. Category: Normal"
         index = await connect(server, "/tools/")
         await index.until("output", lambda c: c["spec"]["type"] == "markdown")
+
+    run(body())
+
+
+# ------------------------------------------------------------------- reconnect
+def test_a_dropped_app_page_resumes_at_its_path(tree: pathlib.Path, deploy: Any) -> None:
+    (tree / "ask.py").write_text(
+        "from pywebio_nb.input import input\n"
+        "from pywebio_nb.output import put_text\n"
+        "def main():\n"
+        "    put_text('hello ' + input('Name'))\n"
+    )
+    server = deploy(tree, reconnect_timeout=30)
+
+    async def body() -> None:
+        first = await connect(server, "/ask")
+        session_id = (await first.until("set_session_id"))["spec"]
+        form = await first.until("input_group")
+        applied = first.frames
+        first.conn.protocol.stream.close()  # type: ignore[union-attr]  # no close frame
+        second = await connect(server, f"/ask?session={session_id}&ack={applied}")
+        await second.submit(form, "Ada", form["spec"]["inputs"][0]["name"])
+        text = await second.until("output", lambda c: c["spec"]["type"] == "text")
+        assert text_of(text) == "hello Ada"
 
     run(body())
