@@ -43,6 +43,7 @@ from ._apps import AppFunc
 from ._config import docstring_meta, own_config
 from ._page import render_index_page
 from ._server import ServerHandle, make_application, serve, start_in_thread
+from ._sessions import DEFAULT_RECONNECT_TIMEOUT
 from .tornado import _close_live_sessions, static_route, webio_handler
 
 __all__ = ["path_deploy", "path_deploy_http"]
@@ -308,7 +309,7 @@ def _make_application(
     *,
     index: bool | IndexFunc = True,
     static_dir: str | None = None,
-    reconnect_timeout: float = 0,
+    reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
     cdn: bool | str = True,
     debug: bool = False,
     allowed_origins: Sequence[str] | None = None,
@@ -349,7 +350,7 @@ def path_deploy(
     host: str = "",
     index: bool | IndexFunc = True,
     static_dir: str | None = None,
-    reconnect_timeout: float = 0,
+    reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
     cdn: bool | str = True,
     debug: bool = False,
     allowed_origins: Sequence[str] | None = None,
@@ -373,7 +374,9 @@ def path_deploy(
         ``index(directory_path) -> html`` makes the index page. An ``index.py``
         app in a directory overrides the index of that directory.
     :param static_dir: a directory served at ``/static/``.
-    :param reconnect_timeout: as for :func:`~pywebio_nb.platform.tornado.start_server`.
+    :param reconnect_timeout: seconds a page whose connection dropped may come back
+        to its session, as for :func:`~pywebio_nb.platform.tornado.start_server`
+        (default 60; 0: the session ends with the connection).
 
     The other arguments mean the same as for
     :func:`~pywebio_nb.platform.tornado.start_server`. Blocks until stopped in a
@@ -464,8 +467,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--reconnect-timeout",
         type=float,
-        default=0,
-        help="seconds a client may reconnect after a disconnection",
+        default=DEFAULT_RECONNECT_TIMEOUT,
+        help="seconds a page may reconnect to its session after a disconnection "
+        f"(default {DEFAULT_RECONNECT_TIMEOUT:g}; 0: never)",
     )
     parser.add_argument(
         "--cdn", default=None, help="base URL serving the frontend files (default: this server)"
