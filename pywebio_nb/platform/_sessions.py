@@ -77,8 +77,13 @@ class SessionManager:
         owner: object,
         info: Any = None,
         on_done: Callable[[Session], None] = on_app_done,
+        replay: bool | None = None,
     ) -> Session:
-        """Start a session of ``app`` talking to ``transport``; returns it (started)."""
+        """Start a session of ``app`` talking to ``transport``; returns it (started).
+
+        ``replay``: keep a replay log (default: when reconnecting is on; a
+        polling transport always needs one, it answers polls from it).
+        """
         session: ThreadSession | CoroutineSession
         if is_coroutine_callable(app):
             session = CoroutineSession(
@@ -86,7 +91,7 @@ class SessionManager:
             )
         else:
             session = ThreadSession(app, transport, info=info, on_done=on_done)
-        if self.reconnect_timeout > 0:
+        if replay if replay is not None else self.reconnect_timeout > 0:
             session.replay = ReplayLog()
         session_id = secrets.token_urlsafe(16)
         self._live[session_id] = _Live(session, owner)
@@ -116,6 +121,21 @@ class SessionManager:
             self._live.pop(session_id, None)
             return None
         return live.session
+
+    def get(self, session_id: str) -> Session | None:
+        """The session called ``session_id``, closed or not; None when unknown."""
+        live = self._live.get(session_id)
+        return live.session if live is not None else None
+
+    def ids(self) -> list[str]:
+        return list(self._live)
+
+    def end(self, session_id: str) -> None:
+        """Forget ``session_id`` and close its session (it expired)."""
+        live = self._live.get(session_id)
+        self._forget(session_id)
+        if live is not None:
+            live.session.close(notify_client=False)
 
     def owner(self, session_id: str) -> object | None:
         live = self._live.get(session_id)

@@ -54,7 +54,7 @@ from ..protocol import (
 from ._blobs import Blob, BlobStore, UploadStore
 from ._context import root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
-from ._replay import ReplayLog
+from ._replay import Delivered, ReplayLog
 from ._workers import CallbackWorkers
 
 __all__ = [
@@ -412,13 +412,9 @@ class Session:
     def resume(self, transport: Transport, applied: int, root_id: str | None = None) -> bool:
         """A frontend came back on ``transport``, having applied ``applied`` batches.
 
-        From now on the session talks to ``transport``. The frontend first gets
-        the batches after ``applied`` that the replay log still keeps, in order,
-        exactly once; when some are gone (or ``applied`` makes no sense), one
-        ``resync`` batch instead: the page model's snapshot of the root plus
-        the requests still waiting for an answer (an open form stays
-        answerable). Returns False when the session is closed (the caller
-        tells the frontend it is gone).
+        From now on the session talks to ``transport``, which first gets what
+        :meth:`catch_up` says the frontend missed. Returns False when the
+        session is closed (the caller tells the frontend it is gone).
         """
         root = root_id if root_id is not None else self.PAGE_ROOT
         with self._flush_lock:  # no batch may slip between the replay and the switch
@@ -427,23 +423,41 @@ class Session:
                     return False
                 self.transport = transport
                 transport.attach(self)
-                log = self.replay
-                missed = log.missed(root, applied) if log is not None else None
-                if missed is None:
-                    seq = log.restart(root) if log is not None else applied + 1
-                    batch: list[Command] = [make_command("resync", {"seq": seq})]
-                    batch += self.page.snapshot(root)
-                    batch += self.page.open_requests(root)
-                    blobs = self.blobs.referenced(batch)
-            if missed is None:
-                self._deliver(root, batch, blobs)
-                return True
-            for entry in missed:
+            for entry in self._catch_up(root, applied):
                 if entry.blobs:
                     transport.deliver(root, entry.batch, entry.blobs)
                 else:
                     transport.deliver(root, entry.batch)
         return True
+
+    def catch_up(self, applied: int, root_id: str | None = None) -> list[Delivered]:
+        """What a frontend that applied ``applied`` batches of ``root_id`` must get now.
+
+        The batches after ``applied`` that the replay log still keeps, in
+        order, exactly once (acknowledging ``applied``); when some are gone (or
+        ``applied`` makes no sense), one ``resync`` batch instead: the page
+        model's snapshot of the root plus the requests still waiting for an
+        answer (an open form stays answerable), with the blobs they show.
+        A polling transport sends these as its response.
+        """
+        root = root_id if root_id is not None else self.PAGE_ROOT
+        with self._flush_lock:
+            return self._catch_up(root, applied)
+
+    def _catch_up(self, root: str, applied: int) -> list[Delivered]:
+        with self._lock:
+            log = self.replay
+            missed = log.missed(root, applied) if log is not None else None
+            if missed is not None:
+                return missed
+            seq = log.restart(root) if log is not None else applied + 1
+            batch: list[Command] = [make_command("resync", {"seq": seq})]
+            batch += self.page.snapshot(root)
+            batch += self.page.open_requests(root)
+            blobs = self.blobs.referenced(batch)
+        if log is not None:
+            log.record(root, batch, blobs)
+        return [Delivered(seq, batch, tuple(blobs))]
 
     # --------------------------------------------------------------- events
     def dispatch(self, message: Any, buffers: Sequence[Any] = ()) -> None:

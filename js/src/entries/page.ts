@@ -12,7 +12,13 @@
  * asking for `?session=<its id>&ack=<count>`: the server replays exactly the batches after
  * that count, or rebuilds the page with a `resync` batch when they are no longer kept.
  * Close code 4404 means the session is gone for good (expired, or the server restarted).
+ *
+ * A page served by `tornado_http` (root marked `data-transport="http"`) polls over HTTP
+ * instead (`../page/http.ts`).
  */
+
+import { backoff, Counter, MAX_ATTEMPTS } from "../page/connection";
+import { connectHttp } from "../page/http";
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
 import { Renderer } from "../renderer/renderer";
@@ -34,12 +40,6 @@ function drained(ws: WebSocket): Promise<void> {
 const SESSION_GONE = 4404;
 /** Delay before acknowledging a burst of batches: one `ack` per burst, not per frame. */
 const ACK_DELAY_MS = 100;
-/** Reconnect back-off: 250 ms doubling up to 8 s, at most this many attempts (~2 minutes). */
-const MAX_ATTEMPTS = 20;
-
-function backoff(attempt: number): number {
-  return Math.min(250 * 2 ** (attempt - 1), 8000);
-}
 
 function socketUrl(session: string | null, applied: number): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -49,35 +49,14 @@ function socketUrl(session: string | null, applied: number): string {
   return `${scheme}//${location.host}${location.pathname}?${params.toString()}`;
 }
 
-/** The first command of a batch, when it is `resync` with a numeric `seq`. */
-function resyncSeq(commands: unknown): number | null {
-  if (!Array.isArray(commands) || commands.length === 0) return null;
-  const first: unknown = commands[0];
-  if (typeof first !== "object" || first === null) return null;
-  const { command, spec } = first as { command?: unknown; spec?: { seq?: unknown } };
-  return command === "resync" && typeof spec?.seq === "number" ? spec.seq : null;
-}
-
-function mount(): void {
-  let host = document.getElementById("pywebio-nb-root");
-  if (!host) {
-    host = document.createElement("div");
-    host.id = "pywebio-nb-root";
-    document.body.append(host);
-  }
+/** Connect `renderer` over a WebSocket; returns the function that sends its events. */
+function connectWebSocket(renderer: Renderer, host: HTMLElement, counter: Counter): (event: Event) => void {
   let ws: WebSocket | null = null;
-  let applied = 0; // text frames (batches) applied: the server numbers them the same way
   let acked = 0;
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
   let attempts = 0;
   let ended = false; // close_session arrived, or the server forgot the session
   const pending: string[] = [];
-  const send = (event: Event): void => {
-    const frame = JSON.stringify(event);
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame);
-    else pending.push(frame);
-  };
-  const renderer = new Renderer(host, send, { mode: "page" });
   host.addEventListener(UPLOAD_EVENT, (event) => {
     const request = (event as CustomEvent<UploadRequest>).detail;
     request.accepted = true;
@@ -93,9 +72,9 @@ function mount(): void {
 
   const acknowledge = (): void => {
     ackTimer = null;
-    if (applied > acked && ws && ws.readyState === WebSocket.OPEN) {
-      ws.send(JSON.stringify({ event: "ack", task_id: null, data: { seq: applied } }));
-      acked = applied;
+    if (counter.applied > acked && ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ event: "ack", task_id: null, data: { seq: counter.applied } }));
+      acked = counter.applied;
     }
   };
 
@@ -115,17 +94,7 @@ function mount(): void {
       renderer.reportError(`the server sent a frame of unexpected type ${typeof message.data}`);
       return;
     }
-    let commands: unknown;
-    try {
-      commands = JSON.parse(message.data);
-    } catch (error) {
-      renderer.reportError("the server sent a frame that is not JSON", error);
-      return;
-    }
-    const resync = resyncSeq(commands);
-    if (resync !== null) acked = applied = resync - 1;
-    applied += 1;
-    renderer.handle(commands);
+    counter.apply(message.data);
     if (ackTimer === null) ackTimer = setTimeout(acknowledge, ACK_DELAY_MS);
   };
 
@@ -145,13 +114,13 @@ function mount(): void {
   };
 
   const connect = (): void => {
-    const socket = new WebSocket(socketUrl(renderer.sessionId, applied));
+    const socket = new WebSocket(socketUrl(renderer.sessionId, counter.applied));
     socket.binaryType = "arraybuffer";
     ws = socket;
     socket.addEventListener("open", () => {
       if (attempts > 0) renderer.showConnected();
       attempts = 0;
-      acked = applied; // the server learnt the count from the URL
+      acked = counter.applied; // the server learnt the count from the URL
       for (const frame of pending.splice(0)) socket.send(frame);
     });
     socket.addEventListener("message", onMessage);
@@ -163,6 +132,28 @@ function mount(): void {
     ws?.close();
   };
   connect();
+  return (event: Event): void => {
+    const frame = JSON.stringify(event);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame);
+    else pending.push(frame);
+  };
+}
+
+function mount(): void {
+  let host = document.getElementById("pywebio-nb-root");
+  if (!host) {
+    host = document.createElement("div");
+    host.id = "pywebio-nb-root";
+    document.body.append(host);
+  }
+  let send: (event: Event) => void = () => undefined;
+  const renderer = new Renderer(host, (event) => send(event), { mode: "page" });
+  const counter = new Counter(renderer);
+  // The server says which protocol it speaks (tornado_http marks the root).
+  send =
+    host.dataset["transport"] === "http"
+      ? connectHttp(renderer, host, counter)
+      : connectWebSocket(renderer, host, counter);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
