@@ -58,6 +58,7 @@ MESSAGES: dict[str, str] = {
     "option": "Please choose one of the options.",
     "minlength": "Please use at least {0} characters.",
     "maxlength": "Please use at most {0} characters.",
+    "invalid": "Please enter a valid value.",
 }
 
 

@@ -113,6 +113,8 @@ def _to_float(raw: Any) -> float | None:
 
 
 def _to_str(raw: Any) -> str:
+    if isinstance(raw, (dict, list)):  # no text field sends these; a foreign client might
+        raise InvalidValue(MESSAGES["invalid"], "invalid")
     return "" if raw is None else str(raw)
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import tornado.ioloop
 import tornado.websocket
 
-from ..protocol import Command, ProtocolError, make_command
+from ..protocol import Command, ProtocolError, loads_event, make_command
 from ..session._base import Transport
 from ..session._blobs import Blob
 
@@ -67,9 +67,9 @@ def decode_upload_frame(frame: bytes) -> tuple[Any, memoryview]:
             f"{min(MAX_UPLOAD_HEADER, len(frame) - 4)}"
         )
     try:
-        event = json.loads(bytes(frame[4 : 4 + length]))
-    except ValueError as exc:  # UnicodeDecodeError too
-        raise ProtocolError(f"a binary frame's header is not JSON: {exc}") from None
+        event = loads_event(bytes(frame[4 : 4 + length]))
+    except ProtocolError as exc:
+        raise ProtocolError(f"a binary frame's header: {exc}") from None
     if not isinstance(event, dict) or event.get("event") != "upload_chunk":
         raise ProtocolError(f"a binary frame must carry an upload_chunk event, got {event!r:.200}")
     return event, memoryview(frame)[4 + length :]

@@ -17,7 +17,6 @@ server in the background for tests and benchmarks.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import tornado.ioloop
 import tornado.web
 import tornado.websocket
 
-from ..protocol import ProtocolError
+from ..protocol import ProtocolError, loads_event
 from ..session._base import Session
 from ._apps import (
     AppFunc,
@@ -147,9 +146,9 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             session.dispatch(event, [chunk])
             return
         try:
-            event = json.loads(message)
-        except ValueError as exc:
-            logger.warning("ignored a WebSocket frame that is not JSON (%s): %.200r", exc, message)
+            event = loads_event(message)
+        except ProtocolError as exc:
+            logger.warning("ignored a WebSocket frame (%s): %.200r", exc, message)
             return
         session.dispatch(event)
 

@@ -42,7 +42,7 @@ from typing import Any
 import tornado.ioloop
 import tornado.web
 
-from ..protocol import Command, ProtocolError
+from ..protocol import Command, ProtocolError, loads_event
 from ..session._base import Session, Transport
 from ..session._blobs import Blob
 from ..session._replay import Delivered
@@ -293,9 +293,9 @@ class _HttpHandler(tornado.web.RequestHandler):
             session.dispatch(event, [chunk])
         else:
             try:
-                events = json.loads(body)
-            except ValueError as exc:
-                self._bad_request(f"the body is not JSON: {exc}")
+                events = loads_event(body)
+            except ProtocolError as exc:
+                self._bad_request(str(exc))
                 return
             for event in events if isinstance(events, list) else [events]:
                 session.dispatch(event)  # a malformed event is logged and skipped

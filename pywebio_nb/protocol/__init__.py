@@ -85,6 +85,7 @@ from ._events import (
     InputEventData,
     PongData,
     UploadChunkData,
+    loads_event,
     parse_event,
 )
 from ._inputs import (
@@ -198,6 +199,7 @@ __all__ = [
     "UpdateInputSpec",
     "UploadChunkData",
     "WidgetOutputSpec",
+    "loads_event",
     "make_command",
     "parse_event",
     "scope_dom_id",

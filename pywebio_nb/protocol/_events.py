@@ -5,6 +5,7 @@
 # annotations would make every key of a total=False class optional at run
 # time), and the TS generator relies on ``__required_keys__``.
 
+import json
 import sys
 from typing import Any, Final, Literal, TypedDict, Union
 
@@ -25,6 +26,7 @@ __all__ = [
     "PongData",
     "PopupClosedData",
     "UploadChunkData",
+    "loads_event",
     "parse_event",
 ]
 
@@ -189,6 +191,21 @@ EVENT_NAMES: Final[tuple[str, ...]] = _tags(Event, "event")
 #: transport (``Transport.on_event``), whose runtime defined them. The
 #: ``popup_closed`` extension is not one of them: the session core handles it.
 EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(PongEvent, "event")
+
+
+def loads_event(text: str | bytes) -> Any:
+    """Decode the JSON of one message from a client; :class:`ProtocolError` when it is not.
+
+    Deep nesting (a 5,000-deep array) is refused like malformed JSON: the
+    decoder's recursion limit is the nesting limit, and hitting it must not
+    escape as a ``RecursionError`` that ends the connection.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ProtocolError("the message is nested too deeply") from None
+    except ValueError as exc:  # UnicodeDecodeError too
+        raise ProtocolError(f"the message is not JSON: {exc}") from None
 
 
 def parse_event(message: Any) -> Event:

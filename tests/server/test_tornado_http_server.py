@@ -333,3 +333,17 @@ def test_set_env_http_pull_interval_reaches_the_page(serve_http: Any) -> None:
         assert env["spec"]["http_pull_interval"] == 500
     finally:
         client.close()
+
+
+def test_a_deeply_nested_body_is_refused_and_the_session_goes_on(serve_http: Any) -> None:
+    server = serve_http(lambda: input("x"))
+    client = HttpClient(server)
+    try:
+        client.start()
+        form = client.until("input_group")
+        deep = ("[" * 5000 + "]" * 5000).encode()
+        assert client._fetch("POST", deep, **{"Content-Type": "application/json"}).code == 400
+        assert client.submit(form, "fine") == 204
+        client.until("close_session")
+    finally:
+        client.close()
