@@ -50,13 +50,13 @@ describe("run_script", () => {
 });
 
 describe("session commands", () => {
-  it("close_session shows the notice, disables form buttons and tells the page", () => {
+  it("close_session (the app ended) disables form buttons, shows no alarm and tells the page", () => {
     const t = harness();
     const closed = vi.fn();
     t.renderer.onSessionClosed = closed;
     t.handle(command("input_group", { inputs: [{ type: "text", name: "t" }] }, "task"), command("close_session", null));
     expect(closed).toHaveBeenCalledOnce();
-    expect(t.renderer.root.querySelector(".pywebio-notice")?.textContent).toBe("Disconnected from the server");
+    expect(t.renderer.root.querySelector(".pywebio-notice")).toBeNull();
     const buttons = Array.from(t.renderer.root.querySelectorAll<HTMLButtonElement>(".pywebio-forms button"));
     expect(buttons.length).toBeGreaterThan(0);
     expect(buttons.every((b) => b.disabled)).toBe(true);

@@ -120,7 +120,8 @@ export class Renderer {
     },
     close_session: () => {
       if (this.opts.mode !== "page") return;
-      this.showDisconnected();
+      // The app ended normally: no alarm, the page stays readable, its forms inert.
+      this.disableForms();
       this.onSessionClosed?.();
     },
     ping: (c) => this.ctx.send({ event: "pong", task_id: null, data: { id: String(c.spec.id), ...browserInfo() } }),
@@ -169,6 +170,11 @@ export class Renderer {
   /** The page lost its server: say so, keep the content readable. */
   showDisconnected(message = "Disconnected from the server"): void {
     this.overlays.showNotice(message);
+    this.disableForms();
+  }
+
+  /** Disable the forms' buttons (remembered, so `showConnected` enables them again). */
+  private disableForms(): void {
     for (const button of Array.from(this.root.querySelectorAll<HTMLButtonElement>(".pywebio-forms button"))) {
       if (button.disabled) continue;
       button.disabled = true;
