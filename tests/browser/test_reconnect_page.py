@@ -147,3 +147,14 @@ def test_a_session_gone_for_good_says_so(page: Any, serve: Any, relay_to: Any) -
     relay.cut()
     page.get_by_text("The session has ended").wait_for(timeout=15_000)
     assert page.locator("#pywebio-nb-root button[type=submit]").is_disabled()
+    assert page.get_by_role("button", name="Reload").is_visible()
+
+
+def test_a_stopped_server_is_said_and_a_reload_offered(page: Any, serve: Any) -> None:
+    server = serve(lambda: input("Name"))
+    page.goto(server.url)
+    page.locator("#pywebio-nb-root input[name=data]").wait_for(timeout=10_000)
+    server.stop()
+    page.get_by_text("Reconnecting").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Reload").wait_for(timeout=15_000)
+    assert page.locator("#pywebio-nb-root button[type=submit]").is_disabled()

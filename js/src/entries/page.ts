@@ -21,6 +21,7 @@ import { backoff, Counter, MAX_ATTEMPTS } from "../page/connection";
 import { connectHttp } from "../page/http";
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
+import { t } from "../renderer/i18n";
 import { Renderer } from "../renderer/renderer";
 import { CHUNK_SIZE, encodeUploadFrame, UPLOAD_EVENT, type UploadRequest } from "../renderer/upload";
 
@@ -40,6 +41,8 @@ function drained(ws: WebSocket): Promise<void> {
 const SESSION_GONE = 4404;
 /** Delay before acknowledging a burst of batches: one `ack` per burst, not per frame. */
 const ACK_DELAY_MS = 100;
+/** Reconnect attempts before the notice also offers a Reload button. */
+const OFFER_RELOAD_AFTER = 3;
 
 function socketUrl(session: string | null, applied: number): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -103,13 +106,12 @@ function connectWebSocket(renderer: Renderer, host: HTMLElement, counter: Counte
     if (ended) return;
     if (event.code === SESSION_GONE || renderer.sessionId === null || attempts >= MAX_ATTEMPTS) {
       ended = true;
-      renderer.showDisconnected(
-        event.code === SESSION_GONE ? "The session has ended; reload the page to start again" : undefined,
-      );
+      renderer.showDisconnected(event.code === SESSION_GONE ? t("session_ended") : t("disconnected"), true);
       return;
     }
     attempts += 1;
-    renderer.showDisconnected("Reconnecting…");
+    // A few failed attempts in, the server may be gone for good: offer the reload too.
+    renderer.showDisconnected(t("reconnecting"), attempts > OFFER_RELOAD_AFTER);
     setTimeout(connect, backoff(attempts));
   };
 

@@ -16,6 +16,7 @@
  */
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
+import { t } from "../renderer/i18n";
 import type { Renderer } from "../renderer/renderer";
 import { encodeUploadFrame, UPLOAD_EVENT, type UploadRequest } from "../renderer/upload";
 import { backoff, type Counter, MAX_ATTEMPTS } from "./connection";
@@ -58,9 +59,9 @@ export function connectHttp(renderer: Renderer, host: HTMLElement, counter: Coun
     [ACK_HEADER]: String(counter.applied),
   });
 
-  const end = (message?: string): void => {
+  const end = (message: string = t("disconnected")): void => {
     ended = true;
-    renderer.showDisconnected(message);
+    renderer.showDisconnected(message, true);
   };
 
   const postEvents = async (): Promise<void> => {
@@ -75,7 +76,7 @@ export function connectHttp(renderer: Renderer, host: HTMLElement, counter: Coun
           headers: { ...headers(), "Content-Type": "application/json" },
           body: JSON.stringify(batch),
         });
-        if (response.status === 410) end("The session has ended; reload the page to start again");
+        if (response.status === 410) end(t("session_ended"));
         failures = 0;
       } catch {
         queue.unshift(...batch); // not sent: keep the order
@@ -115,12 +116,12 @@ export function connectHttp(renderer: Renderer, host: HTMLElement, counter: Coun
           end();
           return;
         }
-        renderer.showDisconnected("Reconnecting…");
+        renderer.showDisconnected(t("reconnecting"));
         await delay(backoff(failures));
         continue;
       }
       if (response.status === 410) {
-        end("The session has ended; reload the page to start again");
+        end(t("session_ended"));
         return;
       }
       if (failures > 0) renderer.showConnected();

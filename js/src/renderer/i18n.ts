@@ -32,6 +32,10 @@ const EN = {
   upload_missing: "A file was not uploaded; please submit again.",
   upload_incomplete: "An upload did not complete; please submit again.",
   upload_failed: "The upload failed: {0}",
+  disconnected: "Disconnected from the server.",
+  reconnecting: "Reconnecting…",
+  session_ended: "The session has ended.",
+  reload: "Reload",
 } as const;
 
 export type StringKey = keyof typeof EN;
@@ -60,6 +64,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "有文件未上传，请重新提交。",
     upload_incomplete: "上传未完成，请重新提交。",
     upload_failed: "上传失败：{0}",
+    disconnected: "与服务器的连接已断开。",
+    reconnecting: "正在重新连接…",
+    session_ended: "会话已结束。",
+    reload: "重新加载",
   },
   ru: {
     submit: "Отправить",
@@ -82,6 +90,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "Файл не был загружен; пожалуйста, отправьте форму ещё раз.",
     upload_incomplete: "Загрузка не завершилась; пожалуйста, отправьте форму ещё раз.",
     upload_failed: "Ошибка загрузки: {0}",
+    disconnected: "Соединение с сервером потеряно.",
+    reconnecting: "Повторное подключение…",
+    session_ended: "Сеанс завершён.",
+    reload: "Перезагрузить",
   },
   de: {
     submit: "Absenden",
@@ -104,6 +116,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "Eine Datei wurde nicht hochgeladen; bitte senden Sie erneut.",
     upload_incomplete: "Ein Upload wurde nicht abgeschlossen; bitte senden Sie erneut.",
     upload_failed: "Der Upload ist fehlgeschlagen: {0}",
+    disconnected: "Die Verbindung zum Server ist getrennt.",
+    reconnecting: "Verbindung wird wiederhergestellt…",
+    session_ended: "Die Sitzung ist beendet.",
+    reload: "Neu laden",
   },
   fr: {
     submit: "Envoyer",
@@ -126,6 +142,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "Un fichier n'a pas été envoyé ; veuillez soumettre à nouveau.",
     upload_incomplete: "Un envoi ne s'est pas terminé ; veuillez soumettre à nouveau.",
     upload_failed: "L'envoi a échoué : {0}",
+    disconnected: "Déconnecté du serveur.",
+    reconnecting: "Reconnexion…",
+    session_ended: "La session est terminée.",
+    reload: "Recharger",
   },
   es: {
     submit: "Enviar",
@@ -148,6 +168,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "Un archivo no se subió; vuelve a enviar el formulario.",
     upload_incomplete: "Una subida no se completó; vuelve a enviar el formulario.",
     upload_failed: "La subida falló: {0}",
+    disconnected: "Desconectado del servidor.",
+    reconnecting: "Reconectando…",
+    session_ended: "La sesión ha terminado.",
+    reload: "Recargar",
   },
   ja: {
     submit: "送信",
@@ -170,6 +194,10 @@ const STRINGS: { readonly [L in Language]: { readonly [K in StringKey]: string }
     upload_missing: "アップロードされていないファイルがあります。もう一度送信してください。",
     upload_incomplete: "アップロードが完了しませんでした。もう一度送信してください。",
     upload_failed: "アップロードに失敗しました: {0}",
+    disconnected: "サーバーとの接続が切れました。",
+    reconnecting: "再接続しています…",
+    session_ended: "セッションは終了しました。",
+    reload: "再読み込み",
   },
 };
 

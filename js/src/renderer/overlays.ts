@@ -13,6 +13,7 @@
 import { type PopupSpec, TOAST_COLORS, type ToastSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
 import { h, str } from "./dom";
+import { t } from "./i18n";
 
 export class Overlays {
   private popup: HTMLElement | null = null;
@@ -126,12 +127,18 @@ export class Overlays {
     stack.append(node);
   }
 
-  showNotice(message: string): void {
+  /** A status line at the bottom; `reload` adds a button that reloads the page. */
+  showNotice(message: string, reload = false): void {
     if (!this.notice) {
       this.notice = h("div", { class: "pywebio-notice", role: "status" });
       this.ctx.container.append(this.notice);
     }
-    this.notice.textContent = message;
+    this.notice.replaceChildren(message);
+    if (reload) {
+      const button = h("button", { type: "button", class: "pywebio-notice__reload" }, t("reload"));
+      button.addEventListener("click", () => location.reload());
+      this.notice.append(" ", button);
+    }
   }
 
   /** Remove the notice (the connection is back). */

@@ -21,6 +21,7 @@ import type { Mode, RenderContext } from "./context";
 import { h, isRecord } from "./dom";
 import { Env } from "./env";
 import { Forms } from "./forms";
+import { t } from "./i18n";
 import { OUTPUT_RENDERERS, type OutputRenderers, renderOutputWith } from "./outputs";
 import { setProcessbar } from "./outputs/progress";
 import { Overlays } from "./overlays";
@@ -167,9 +168,12 @@ export class Renderer {
     }
   }
 
-  /** The page lost its server: say so, keep the content readable. */
-  showDisconnected(message = "Disconnected from the server"): void {
-    this.overlays.showNotice(message);
+  /**
+   * The page lost its server: say so (by default "Disconnected from the server", in the
+   * browser's language), keep the content readable; `reload` offers a Reload button.
+   */
+  showDisconnected(message: string = t("disconnected"), reload = false): void {
+    this.overlays.showNotice(message, reload);
     this.disableForms();
   }
 
