@@ -113,11 +113,13 @@ class Example:
     #: An expression over the source's names: what ``start_server`` gets, or the
     #: ``tornado.web.Application`` when ``server`` is ``"application"``.
     serves: str = "main"
-    #: ``"start_server"`` (both transports as ``transports`` says), ``"application"``,
+    #: ``"start_server"`` (over the transports ``transports`` names), ``"application"``,
     #: or ``"path_deploy"`` (of a directory holding ``files``; ``serves`` unused).
     server: str = "start_server"
     files: dict[str, str] | None = None
-    transports: tuple[str, ...] = ("websocket",)
+    #: Closing a page (the close examples) is a WebSocket event; an HTTP session
+    #: ends by expiry instead, tested with tornado_http.
+    transports: tuple[str, ...] = ("websocket", "http")
     prelude: bool = True
     #: A known bug of pywebio_nb that makes this example fail: the strict xfail reason.
     bug: str | None = None
@@ -644,6 +646,8 @@ async def _coroutine_callback(world: World) -> None:
     await texts(browser, "clicked B")
 
 
+WS_ONLY = ("websocket",)
+
 EXAMPLES: list[Example] = [
     Example(
         "run-application-star-import",
@@ -662,16 +666,24 @@ EXAMPLES: list[Example] = [
         CLOCK,
         _clock,
         serves="app",
+        transports=WS_ONLY,
         bug=(
             "a thread-based session closes when the app function returns although a "
             "registered thread still runs; PyWebIO joins the registered threads first "
             "(session/threadbased.py), so the manual's clock keeps ticking"
         ),
     ),
-    Example("close-of-session-thread", CLOSE_THREAD, _close),
-    Example("close-of-session-coroutine", CLOSE_COROUTINE, _close),
-    Example("bmi", BMI, _bmi, serves="bmi", transports=("websocket", "http"), prelude=False),
-    Example("path_deploy-directory", "", _directory, server="path_deploy", files=DIRECTORY),
+    Example("close-of-session-thread", CLOSE_THREAD, _close, transports=WS_ONLY),
+    Example("close-of-session-coroutine", CLOSE_COROUTINE, _close, transports=WS_ONLY),
+    Example("bmi", BMI, _bmi, serves="bmi", prelude=False),
+    Example(
+        "path_deploy-directory",
+        "",
+        _directory,
+        server="path_deploy",
+        files=DIRECTORY,
+        transports=WS_ONLY,
+    ),
     Example("config", CONFIG, _config, serves="[app, other]"),
     Example("config-docstring", CONFIG_DOCSTRING, _config_docstring, serves="[app, same]"),
     Example(
@@ -679,7 +691,6 @@ EXAMPLES: list[Example] = [
         MULTIPLE_APPS,
         _multiple_apps,
         serves="[index, task_1, task_2]",
-        transports=("websocket", "http"),
     ),
     Example(
         "multiple-apps-dict",
@@ -690,7 +701,14 @@ EXAMPLES: list[Example] = [
     Example(
         "multiple-apps-default-index", MULTIPLE_APPS, _default_index, serves="[task_1, task_2]"
     ),
-    Example("tornado-webio_handler", TORNADO, _tornado, serves="application", server="application"),
+    Example(
+        "tornado-webio_handler",
+        TORNADO,
+        _tornado,
+        serves="application",
+        server="application",
+        transports=WS_ONLY,
+    ),
     Example("coroutine-say_hello", SAY_HELLO, _say_hello, serves="say_hello"),
     Example("coroutine-asyncio-sleep", HELLO_WORLD, _hello_world),
     Example(
