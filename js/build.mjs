@@ -48,9 +48,7 @@ export const scssPlugin = {
   setup(build) {
     build.onLoad({ filter: /\.css$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      // Sass starts compressed CSS holding non-ASCII text with a BOM: once the fonts are
-    // put before it, the BOM would end up in (and void) the first selector.
-    const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: "chrome90" });
+      const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: "chrome90" });
       return { contents: code, loader: "text" };
     });
     build.onLoad({ filter: /\.scss$/ }, async (args) => {
@@ -131,11 +129,14 @@ async function buildThemes() {
     });
     // Sass starts compressed CSS holding non-ASCII text with a BOM: once the fonts are
     // put before it, the BOM would end up in (and void) the first selector.
-    const { code } = await esbuild.transform((await fontFaces(name)) + scopeThemeToShadowRoot(result.css.replace(/^\uFEFF/, "")), {
-      loader: "css",
-      minify: true,
-      target: "chrome90",
-    });
+    const { code } = await esbuild.transform(
+      (await fontFaces(name)) + scopeThemeToShadowRoot(result.css.replace(/^\uFEFF/, "")),
+      {
+        loader: "css",
+        minify: true,
+        target: "chrome90",
+      },
+    );
     if (/@import|url\(\s*["']?(https?:)?\/\//.test(code))
       throw new Error(`theme ${name} would load something from the network`);
     await writeFile(join(dir, `${name}.css`), code);
