@@ -281,14 +281,17 @@ def _make_path_handler(
                     app = loader.app(app_file, reload=reload)
                 except _NotServable:
                     raise
-                except Exception:
+                except Exception as exc:
                     logger.exception("path_deploy: executing %s failed", app_file)
+                    # The traceback (file paths, source lines) only in debug mode.
+                    detail = (
+                        "".join(traceback.format_exc(limit=-3))
+                        if self.settings.get("debug")
+                        else f"{type(exc).__name__}: {exc}\n"
+                    )
                     self.set_status(500)
                     self.set_header("Content-Type", "text/plain; charset=utf-8")
-                    self.finish(
-                        f"{app_file.relative_to(root)} failed to load:\n\n"
-                        + "".join(traceback.format_exc(limit=-3))
-                    )
+                    self.finish(f"{app_file.relative_to(root)} failed to load:\n\n{detail}")
                     return
             except _NotServable:
                 self.set_status(404)

@@ -189,7 +189,11 @@ def test_index_false_and_index_function(tree: pathlib.Path, deploy: Any) -> None
 
 def test_app_failing_to_load_is_a_500(tree: pathlib.Path, deploy: Any) -> None:
     status, body, _ = raw_get(deploy(tree), "/broken")
-    assert status == 500 and "broken on purpose" in body
+    assert status == 500 and "ValueError: broken on purpose" in body
+    assert "Traceback" not in body and str(tree) not in body  # no paths without debug
+    # debug without autoreload: it would restart this test process on file changes
+    status, body, _ = raw_get(deploy(tree, debug=True, autoreload=False), "/broken")
+    assert status == 500 and "Traceback" in body and "broken on purpose" in body
 
 
 # ------------------------------------------------------------------ traversal
