@@ -13,9 +13,11 @@ path is decoded exactly once and must then name a file or directory *inside*
 NUL bytes, empty segments and symlinks resolving outside ``base`` all answer
 404, the same answer as a missing file, so nothing about the tree leaks.
 
-The page and the WebSocket share the app's URL as in :func:`start_server`; the
-handler is :func:`~pywebio_nb.platform.tornado.webio_handler`'s, given the app
-that the path names.
+The page and the WebSocket (or the HTTP polls and events of
+:func:`path_deploy_http`) share the app's URL as in ``start_server``: the
+handler is the one of :func:`~pywebio_nb.platform.tornado.webio_handler` (or
+:func:`~pywebio_nb.platform.tornado_http.webio_handler`), given per request the
+app that the path names.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import dataclasses
 import hashlib
 import html
 import importlib.util
+import inspect
 import logging
 import os
 import pathlib
@@ -39,6 +42,7 @@ from typing import Any
 
 import tornado.web
 
+from . import tornado_http
 from ._apps import AppFunc
 from ._config import docstring_meta, own_config
 from ._page import render_index_page
@@ -241,6 +245,24 @@ def default_index_html(
     )
 
 
+class _RequestConfig:
+    """A handler configuration seen with other ``apps``: everything else is the shared one.
+
+    Reads and writes of any other attribute go to the shared configuration, so
+    state a handler creates lazily (the HTTP session sweeper) stays shared.
+    """
+
+    def __init__(self, shared: Any, apps: dict[str, AppFunc]) -> None:
+        object.__setattr__(self, "_shared", shared)
+        object.__setattr__(self, "apps", apps)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._shared, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._shared, name, value)
+
+
 def _make_path_handler(
     root: pathlib.Path,
     index: bool | IndexFunc,
@@ -250,11 +272,31 @@ def _make_path_handler(
     base_config: Any = base_handler.config  # type: ignore[attr-defined]
 
     class PathDeployHandler(base_handler):  # type: ignore[valid-type,misc]
-        """Page and WebSocket of the app the request path names."""
+        """Page and WebSocket (or HTTP polls) of the app the request path names."""
+
+        def _not_found(self) -> None:
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("404: Not Found\n")
+
+        async def post(self, *args: Any, **kwargs: Any) -> None:
+            # HTTP polling's events: only at a path that names something servable.
+            try:
+                resolve_path(root, self.request.path)
+            except _NotServable:
+                self._not_found()
+                return
+            result = super().post(*args, **kwargs)
+            if inspect.isawaitable(result):
+                await result
 
         async def get(self, *args: Any, **kwargs: Any) -> None:
             raw_path = self.request.path
-            websocket = self.request.headers.get("Upgrade", "").lower() == "websocket"
+            # The page's own GET, not its WebSocket nor an HTTP poll.
+            page_load = (
+                self.request.headers.get("Upgrade", "").lower() != "websocket"
+                and tornado_http.SESSION_HEADER not in self.request.headers
+            )
             try:
                 target = resolve_path(root, raw_path)
                 if target.is_dir and not raw_path.endswith("/"):
@@ -263,7 +305,7 @@ def _make_path_handler(
                     return
                 app_file = target.path / "index.py" if target.is_dir else target.path
                 if target.is_dir and not (app_file.is_file() and _static_meta(app_file)[0]):
-                    if websocket or index is False:
+                    if not page_load or index is False:
                         raise _NotServable(raw_path)
                     url_path = urllib.parse.unquote(raw_path)
                     body = (
@@ -276,7 +318,7 @@ def _make_path_handler(
                     self.finish(render_index_page(body, title=f"Index of {url_path}"))
                     return
                 # Reload on the page's GET only: its WebSocket URL carries ?reload too.
-                reload = not websocket and self.get_query_argument("reload", None) is not None
+                reload = page_load and self.get_query_argument("reload", None) is not None
                 try:
                     app = loader.app(app_file, reload=reload)
                 except _NotServable:
@@ -294,22 +336,25 @@ def _make_path_handler(
                     self.finish(f"{app_file.relative_to(root)} failed to load:\n\n{detail}")
                     return
             except _NotServable:
-                self.set_status(404)
-                self.set_header("Content-Type", "text/plain; charset=utf-8")
-                self.finish("404: Not Found\n")
+                self._not_found()
                 return
             name = app_file.stem if app_file.stem != "index" else app_file.parent.name
             # This request's own view of the handler configuration: the same shared
-            # state (live sessions, origin check, cdn), with the one app it serves.
-            self.config = dataclasses.replace(base_config, apps={name or "index": app})
+            # state (sessions, origin check, cdn), with the one app it serves.
+            self.config = _RequestConfig(base_config, {name or "index": app})
             await super().get(*args, **kwargs)
 
     return PathDeployHandler
 
 
+def _placeholder() -> None:  # replaced per request by the app the path names
+    raise RuntimeError("path_deploy served no app")
+
+
 def _make_application(
     base: str | os.PathLike[str],
     *,
+    http: bool = False,
     index: bool | IndexFunc = True,
     static_dir: str | None = None,
     reconnect_timeout: float = DEFAULT_RECONNECT_TIMEOUT,
@@ -317,23 +362,35 @@ def _make_application(
     debug: bool = False,
     allowed_origins: Sequence[str] | None = None,
     check_origin: Callable[[str], bool] | None = None,
+    session_expire_seconds: float | None = None,
+    session_cleanup_interval: float | None = None,
     max_payload_size: int | str = "200M",
     **tornado_app_settings: Any,
-) -> tuple[tornado.web.Application, Any]:
+) -> tuple[tornado.web.Application, Callable[[], None]]:
+    """The Application and its shutdown hook: WebSocket, or HTTP polling if ``http``."""
     root = pathlib.Path(base).resolve()
     if not root.is_dir():
         raise ValueError(f"path_deploy needs a directory, {str(base)!r} is not one")
-
-    def placeholder() -> None:  # replaced per request by the app the path names
-        raise RuntimeError("path_deploy served no app")
-
-    base_handler = webio_handler(
-        placeholder,
-        cdn=cdn,
-        reconnect_timeout=reconnect_timeout,
-        allowed_origins=allowed_origins,
-        check_origin=check_origin,
-    )
+    base_handler: type[tornado.web.RequestHandler]
+    if http:
+        base_handler = tornado_http.webio_handler(
+            _placeholder,
+            cdn=cdn,
+            session_expire_seconds=session_expire_seconds,
+            session_cleanup_interval=session_cleanup_interval,
+            allowed_origins=allowed_origins,
+            check_origin=check_origin,
+        )
+        on_shutdown = base_handler.config.close_all  # type: ignore[attr-defined]
+    else:
+        base_handler = webio_handler(
+            _placeholder,
+            cdn=cdn,
+            reconnect_timeout=reconnect_timeout,
+            allowed_origins=allowed_origins,
+            check_origin=check_origin,
+        )
+        on_shutdown = _close_live_sessions(base_handler.config)  # type: ignore[attr-defined]
     handler = _make_path_handler(root, index, base_handler)
     # The frontend's route first: its prefix starts with "_", never an app path;
     # /static/ before the catch-all too (a directory named "static" is shadowed).
@@ -344,7 +401,7 @@ def _make_application(
     application = make_application(
         routes, debug=debug, max_payload_size=max_payload_size, **tornado_app_settings
     )
-    return application, base_handler.config  # type: ignore[attr-defined]
+    return application, on_shutdown
 
 
 def path_deploy(
@@ -385,7 +442,7 @@ def path_deploy(
     :func:`~pywebio_nb.platform.tornado.start_server`. Blocks until stopped in a
     script; returns the running :class:`ServerHandle` in a notebook.
     """
-    application, config = _make_application(
+    application, on_shutdown = _make_application(
         base,
         index=index,
         static_dir=static_dir,
@@ -402,7 +459,7 @@ def path_deploy(
         port=port,
         host=host,
         max_payload_size=max_payload_size,
-        on_shutdown=_close_live_sessions(config),
+        on_shutdown=on_shutdown,
     )
 
 
@@ -414,14 +471,17 @@ def _path_deploy_in_thread(
     max_payload_size: int | str = "200M",
     **kwargs: Any,
 ) -> ServerHandle:
-    """:func:`path_deploy` in a background thread (tests, notebooks); returns once listening."""
-    application, config = _make_application(base, max_payload_size=max_payload_size, **kwargs)
+    """:func:`path_deploy` (``http=True``: :func:`path_deploy_http`) in a background thread.
+
+    For tests; returns once listening.
+    """
+    application, on_shutdown = _make_application(base, max_payload_size=max_payload_size, **kwargs)
     return start_in_thread(
         application,
         host=host,
         port=port,
         max_payload_size=max_payload_size,
-        on_shutdown=_close_live_sessions(config),
+        on_shutdown=on_shutdown,
     )
 
 
@@ -442,14 +502,32 @@ def path_deploy_http(
 ) -> ServerHandle | None:
     """Deploy the PyWebIO applications from a directory over HTTP polling.
 
-    Not available yet: pywebio_nb has no HTTP polling transport
-    (``pywebio_nb.platform.tornado_http``) so far. Use :func:`path_deploy`
-    (WebSocket), which takes the same ``base``, ``port``, ``host``, ``index``
-    and ``static_dir`` arguments.
+    The ``base``, ``port``, ``host``, ``index`` and ``static_dir`` arguments mean
+    the same as for :func:`path_deploy`; the others the same as for
+    :func:`pywebio_nb.platform.tornado_http.start_server`
+    (``session_expire_seconds``, ``session_cleanup_interval``: an app's session
+    that sends no request for that long is closed).
     """
-    raise NotImplementedError(
-        "path_deploy_http needs the HTTP polling transport, which pywebio_nb does not "
-        "have yet; use path_deploy(base, ...) (WebSocket) instead"
+    application, on_shutdown = _make_application(
+        base,
+        http=True,
+        index=index,
+        static_dir=static_dir,
+        cdn=cdn,
+        debug=debug,
+        allowed_origins=allowed_origins,
+        check_origin=check_origin,
+        session_expire_seconds=session_expire_seconds,
+        session_cleanup_interval=session_cleanup_interval,
+        max_payload_size=max_payload_size,
+        **tornado_app_settings,
+    )
+    return serve(
+        application,
+        port=port,
+        host=host,
+        max_payload_size=max_payload_size,
+        on_shutdown=on_shutdown,
     )
 
 
@@ -487,10 +565,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--max-payload-size", default="200M", help="largest WebSocket message (default 200M)"
     )
+    parser.add_argument("--http", action="store_true", help="HTTP polling instead of WebSocket")
     parser.add_argument(
-        "--http",
-        action="store_true",
-        help="HTTP polling instead of WebSocket (not available yet)",
+        "--session-expire-seconds",
+        type=float,
+        default=None,
+        help="with --http: close a session without requests for this long (default 60)",
+    )
+    parser.add_argument(
+        "--session-cleanup-interval",
+        type=float,
+        default=None,
+        help="with --http: how often expired sessions are looked for (default 120)",
     )
     args = parser.parse_args(argv)
     if not os.path.isdir(args.base):
@@ -506,7 +592,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "max_payload_size": args.max_payload_size,
     }
     if args.http:
-        path_deploy_http(args.base, **options)
+        path_deploy_http(
+            args.base,
+            session_expire_seconds=args.session_expire_seconds,
+            session_cleanup_interval=args.session_cleanup_interval,
+            **options,
+        )
     else:
         path_deploy(args.base, reconnect_timeout=args.reconnect_timeout, **options)
 

@@ -22,12 +22,13 @@ import pytest
 import tornado.httpclient
 import tornado.websocket
 from _wsclient import TIMEOUT, Client, run, text_of
+from test_tornado_http_server import HttpClient
 
 from pywebio_nb.output import put_text
 from pywebio_nb.platform import config
 from pywebio_nb.platform._page import STATIC_PATH
 from pywebio_nb.platform._server import ServerHandle
-from pywebio_nb.platform.path_deploy import _path_deploy_in_thread, main, path_deploy_http
+from pywebio_nb.platform.path_deploy import _path_deploy_in_thread, main
 
 APP = """
 from pywebio_nb.output import put_text
@@ -269,11 +270,6 @@ def test_frontend_and_static_dir_are_served(
     assert raw_get(server, src.group(1))[0] == 200
 
 
-def test_path_deploy_http_says_it_is_missing(tree: pathlib.Path) -> None:
-    with pytest.raises(NotImplementedError, match="HTTP polling"):
-        path_deploy_http(tree)
-
-
 def test_command_help_and_bad_directory(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
@@ -414,3 +410,89 @@ def test_a_dropped_app_page_resumes_at_its_path(tree: pathlib.Path, deploy: Any)
         assert text_of(text) == "hello Ada"
 
     run(body())
+
+
+# ---------------------------------------------------------------- HTTP polling
+def _http_client(server: ServerHandle, path: str) -> HttpClient:
+    client = HttpClient(server)
+    client.url = f"http://127.0.0.1:{server.port}{path}"
+    return client
+
+
+def test_path_deploy_http_runs_the_example_over_polling(deploy: Any) -> None:
+    server = deploy(EXAMPLE, http=True, session_expire_seconds=30)
+    status, page, _ = raw_get(server, "/bmi")
+    assert status == 200 and 'id="pywebio-nb-root" data-transport="http"' in page
+    assert "<title>BMI calculator</title>" in page
+    assert "BMI calculator" in raw_get(server, "/")[1]  # the generated index
+    client = _http_client(server, "/bmi")
+    try:
+        client.start()
+        form = client.until("input_group")
+        assert client.submit(form, 170) == 204
+        form = client.until("input_group")
+        assert client.submit(form, 60) == 204
+        client.until("close_session")
+        texts = [c["spec"].get("content") for c in client.commands if c["command"] == "output"]
+        assert "Your BMI: 20.8. Category: Normal" in texts
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("path", ["/_lib/helpers", "/../bmi", "/%2e%2e/x", "/tools%2fdark_clock"])
+def test_path_deploy_http_refuses_hidden_and_traversal(deploy: Any, path: str) -> None:
+    server = deploy(EXAMPLE, http=True)
+    assert raw_get(server, path)[0] == 404
+    client = _http_client(server, path)
+    try:
+        assert client._fetch("GET").code == 404  # no session is created there
+        assert client._fetch("POST", b"[]").code == 404
+    finally:
+        client.close()
+
+
+def test_command_http_option(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    # (pywebio_nb.platform.path_deploy is the function there, as in PyWebIO: take the module)
+    module = sys.modules["pywebio_nb.platform.path_deploy"]
+    monkeypatch.setattr(module, "path_deploy_http", lambda base, **kw: calls.append((base, kw)))
+    main([str(tmp_path), "--http", "--session-expire-seconds", "5", "-p", "9"])
+    assert calls == [
+        (
+            str(tmp_path),
+            {
+                "session_expire_seconds": 5.0,
+                "session_cleanup_interval": None,
+                "port": 9,
+                "host": "",
+                "index": True,
+                "static_dir": None,
+                "cdn": True,
+                "debug": False,
+                "allowed_origins": None,
+                "max_payload_size": "200M",
+            },
+        )
+    ]
+
+
+def test_path_deploy_http_reloads_on_the_page_load_only(
+    tree: pathlib.Path, deploy: Any, tmp_path: pathlib.Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    (tree / "counted.py").write_text(
+        f"with open({str(runs)!r}, 'a') as f:\n    f.write('x')\n"
+        "from pywebio_nb.input import input\n"
+        "def main():\n"
+        "    input('wait')\n"
+    )
+    server = deploy(tree, http=True)
+    assert raw_get(server, "/counted?reload")[0] == 200
+    assert runs.read_text() == "x"
+    client = _http_client(server, "/counted?reload")  # the page's polls carry ?reload too
+    try:
+        client.start()
+        client.until("input_group")
+    finally:
+        client.close()
+    assert runs.read_text() == "x"  # polls did not execute the file again
