@@ -183,6 +183,9 @@ class CoroutineSession(Session):
                 task = callback.context.copy().run(self.loop.create_task, _await(result))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+            # The click's output is complete: send it now, not on the loop's next
+            # turn (the flush the first send scheduled then finds nothing to do).
+            self.flush()
 
     async def _run_async_callback(self, callback: _Callback, data: Any) -> None:
         callback.running = True
