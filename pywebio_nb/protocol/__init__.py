@@ -80,6 +80,7 @@ from ._common import (
 from ._events import (
     EVENT_NAMES,
     EXTENSION_EVENT_NAMES,
+    MAX_NESTING,
     AckData,
     Event,
     InputEventData,
@@ -137,6 +138,7 @@ __all__ = [
     "EVENT_NAMES",
     "EXTENSION_EVENT_NAMES",
     "INPUT_TYPES",
+    "MAX_NESTING",
     "OUTPUT_TYPES",
     "ROOT_SCOPE",
     "SCOPE_PREFIX",

@@ -6,6 +6,7 @@
 # time), and the TS generator relies on ``__required_keys__``.
 
 import json
+import re
 import sys
 from typing import Any, Final, Literal, TypedDict, Union
 
@@ -19,6 +20,7 @@ from ._common import ProtocolError, _Envelope, _tags
 __all__ = [
     "EVENT_NAMES",
     "EXTENSION_EVENT_NAMES",
+    "MAX_NESTING",
     "AckData",
     "Event",
     "InputEventData",
@@ -193,15 +195,40 @@ EVENT_NAMES: Final[tuple[str, ...]] = _tags(Event, "event")
 EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(PongEvent, "event")
 
 
+#: Deepest nesting of arrays and objects accepted in a message from a client
+#: (our frontends send at most a few levels).
+MAX_NESTING = 100
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(data: bytes) -> bool:
+    """Whether ``data`` nests arrays/objects deeper than :data:`MAX_NESTING` (strings skipped)."""
+    if data.count(b"[") + data.count(b"{") <= MAX_NESTING:
+        return False  # cannot be that deep: the common case costs two counts
+    depth = 0
+    for token in _TOKENS.finditer(data):
+        char = token.group()[:1]
+        if char in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
 def loads_event(text: str | bytes) -> Any:
     """Decode the JSON of one message from a client; :class:`ProtocolError` when it is not.
 
-    Deep nesting (a 5,000-deep array) is refused like malformed JSON: the
-    decoder's recursion limit is the nesting limit, and hitting it must not
-    escape as a ``RecursionError`` that ends the connection.
+    Nesting deeper than :data:`MAX_NESTING` (a 5,000-deep array) is refused
+    before parsing, so it can neither exhaust the decoder's recursion nor end
+    the connection.
     """
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if _too_deep(data):
+        raise ProtocolError(f"the message nests deeper than {MAX_NESTING} levels")
     try:
-        return json.loads(text)
+        return json.loads(data)
     except RecursionError:
         raise ProtocolError("the message is nested too deeply") from None
     except ValueError as exc:  # UnicodeDecodeError too

@@ -63,7 +63,7 @@ def test_a_pong_describes_the_browser_as_session_info() -> None:
 
 
 def test_go_app_opens_the_other_app_on_the_server() -> None:
-    from conftest import AppRun
+    from _apprun import AppRun
 
     from pywebio_nb.session import go_app
 
@@ -77,7 +77,7 @@ def test_go_app_opens_the_other_app_on_the_server() -> None:
 
 def test_multi_app_navigation_is_server_only() -> None:
     import pytest
-    from conftest import AppRun
+    from _apprun import AppRun
 
     from pywebio_nb.exceptions import SessionException
     from pywebio_nb.output import put_link

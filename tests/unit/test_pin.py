@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import TIMEOUT, AppRun
+from _apprun import TIMEOUT, AppRun
 
 from pywebio_nb.output import put_buttons, put_markdown, put_row, put_text, use_scope
 from pywebio_nb.pin import (

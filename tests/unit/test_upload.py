@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AppRun
+from _apprun import AppRun
 
 from pywebio_nb.input import file_upload, input_group
 from pywebio_nb.output import put_image, put_text
