@@ -310,6 +310,30 @@ class KernelSession(Session):
         if len(self._buffer) >= self.MAX_BATCH:
             self.flush()
 
+    def invoke_callback(self, callback: Any, data: Any) -> None:
+        """Call the callback on its worker thread; a coroutine callback runs to its end.
+
+        An ``async def`` app's callbacks (``put_buttons``, ``pin_on_change``, ...)
+        are coroutine functions: a coroutine session awaits them on its loop. Here
+        the worker thread runs the coroutine on a loop of its own (the callback's
+        context, and so its cell root, carried along), so the same app's clicks do
+        the same in a cell. Its waits (``await pin.x``, ``await input()``) block
+        this thread as any kernel thread's do.
+        """
+        result = super().invoke_callback(callback, data)
+        if inspect.iscoroutine(result):
+            import asyncio
+            import traceback
+
+            from ..exceptions import SessionClosedException
+
+            try:
+                asyncio.run(result)
+            except SessionClosedException:
+                pass
+            except Exception:
+                self.report_error(traceback.format_exc())
+
     # --------------------------------------------------------------- waits
     def awaiting(self) -> bool:
         """Whether the calling user code is a coroutine (``await main()`` in a cell).
