@@ -667,11 +667,6 @@ EXAMPLES: list[Example] = [
         _clock,
         serves="app",
         transports=WS_ONLY,
-        bug=(
-            "a thread-based session closes when the app function returns although a "
-            "registered thread still runs; PyWebIO joins the registered threads first "
-            "(session/threadbased.py), so the manual's clock keeps ticking"
-        ),
     ),
     Example("close-of-session-thread", CLOSE_THREAD, _close, transports=WS_ONLY),
     Example("close-of-session-coroutine", CLOSE_COROUTINE, _close, transports=WS_ONLY),

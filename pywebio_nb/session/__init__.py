@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..protocol import SetEnvSpec, make_command
-from ._base import Session, SessionLocal
+from ._base import Session, SessionLocal, ThreadSession
 from ._context import get_current_session, register_thread_session, root_var
 from ._tasks import TaskHandler, current_task_id
 
@@ -251,6 +251,8 @@ def register_thread(thread: threading.Thread) -> None:
     session = get_current_session()
     if getattr(session, "loop", None) is not None:
         raise SessionException("register_thread() is only for thread-based sessions")
+    if isinstance(session, ThreadSession):
+        session.registered_threads.append(thread)
     if thread.ident is not None:
         register_thread_session(thread.ident, session)
         return

@@ -751,6 +751,8 @@ class ThreadSession(Session):
         self.thread = threading.Thread(target=self._run, name="pywebio-nb-app", daemon=True)
         #: Runs the ``defer_call`` functions once the session closed.
         self.deferred_thread: threading.Thread | None = None
+        #: Threads given to ``register_thread``: the session lasts until they end.
+        self.registered_threads: list[threading.Thread] = []
 
     def start(self) -> None:
         context = contextvars.Context()
@@ -775,4 +777,9 @@ class ThreadSession(Session):
         except Exception:
             self.report_error(traceback.format_exc())
         finally:
+            # As PyWebIO: the app's registered threads still work for its page (the
+            # manual's clock), so the session ends when they have ended too.
+            for thread in list(self.registered_threads):
+                if thread is not threading.current_thread() and thread.ident is not None:
+                    thread.join()
             self.app_finished(self._on_done)
