@@ -18,6 +18,17 @@ if "ipykernel" in sys.modules:
     # registers its session finder with the session core, which never imports
     # a runtime itself. Elsewhere (a server, a script) it is never loaded.
     from . import jupyter as _jupyter  # noqa: F401
+else:
+    from .session._context import register_session_finder as _register_session_finder
+
+    def _script_mode_session() -> Any:
+        # Script mode (a plain ``python app.py``): asked only when the caller has
+        # no session; imports the server on that first call, not on import.
+        from .platform._script_mode import find_script_session
+
+        return find_script_session()
+
+    _register_session_finder(_script_mode_session)
 
 
 def __getattr__(name: str) -> Any:

@@ -98,10 +98,14 @@ def test_notebook_runtime_imports_without_the_built_bundle(tmp_path: Path) -> No
 def test_importing_the_notebook_runtime_registers_its_finder() -> None:
     result = _run(
         """
+        import sys
+        import pywebio_nb
         from pywebio_nb.session import _context
-        assert not _context._finders
+        # Outside a kernel only script mode's finder, and no runtime loaded for it.
+        assert _context._finders == [pywebio_nb._script_mode_session], _context._finders
+        assert "pywebio_nb.platform" not in sys.modules
         import pywebio_nb.jupyter as jupyter
-        assert _context._finders == [jupyter.find_kernel_session], _context._finders
+        assert _context._finders[1:] == [jupyter.find_kernel_session], _context._finders
         """
     )
     assert result.returncode == 0, result.stderr
