@@ -10,7 +10,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["config", "start_server"]
+# As PyWebIO's package: ``from pywebio_nb import *`` binds the submodules too, so
+# the manual's ``input.input(...)`` / ``output.put_text(...)`` style works.
+__all__ = ["config", "input", "output", "pin", "platform", "session", "start_server"]
+_SUBMODULES = frozenset({"input", "output", "pin", "platform", "session"})
 __version__ = "0.1.0"
 
 if "ipykernel" in sys.modules:
@@ -41,4 +44,8 @@ def __getattr__(name: str) -> Any:
         from .platform._config import config
 
         return config
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'pywebio_nb' has no attribute {name!r}")

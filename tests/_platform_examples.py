@@ -654,11 +654,6 @@ EXAMPLES: list[Example] = [
         RUN_APPLICATION,
         _hello,
         prelude=False,
-        bug=(
-            "`from pywebio_nb import *` does not bind the `input` and `output` "
-            "submodules (pywebio_nb/__init__.py __all__ = ['config', 'start_server']); "
-            "PyWebIO's package exports them, so the manual's input.input(...) fails"
-        ),
     ),
     Example("run-application", RUN_APPLICATION_IMPORTS, _hello, prelude=False),
     Example(
