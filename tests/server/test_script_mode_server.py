@@ -72,6 +72,18 @@ except SessionNotFoundException:
 """
 
 
+SCRIPT_THEN_SERVER = """\
+from pywebio_nb import start_server
+from pywebio_nb.platform._server import process_mode
+
+process_mode.claim("script")  # what the first API call of a script does
+try:
+    start_server(lambda: None, port=0, host="127.0.0.1")
+except RuntimeError as exc:
+    print("REFUSED", exc, flush=True)
+"""
+
+
 class _Script:
     """A script run as a user would, its output read line by line."""
 
@@ -177,5 +189,15 @@ def test_no_script_mode_once_a_server_was_started(tmp_path: pathlib.Path) -> Non
         script.lines.wait_for("NOT-FOUND", STARTUP_TIMEOUT)
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
         assert not any("FAKE-BROWSER-OPENED" in line for line in script.lines.seen)
+    finally:
+        script.close()
+
+
+def test_start_server_after_script_mode_is_refused(tmp_path: pathlib.Path) -> None:
+    script = _Script(tmp_path, SCRIPT_THEN_SERVER)
+    try:
+        refused = script.lines.wait_for("REFUSED", STARTUP_TIMEOUT)
+        assert "script mode" in refused, refused
+        assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
     finally:
         script.close()
