@@ -13,7 +13,8 @@ Apps (``?app=NAME``):
   the callback keeps the session open until the browser goes away (both
   libraries), which is what the memory and soak rounds hold open;
 * ``stats``: one text with this process's RSS, thread count and number of live
-  session objects, after a full garbage collection.
+  session objects after a full garbage collection (and how many session objects
+  there were before it).
 """
 
 from __future__ import annotations
@@ -69,15 +70,20 @@ def make_apps(impl: str, texts: int, inputs: int) -> dict[str, Any]:
         put_text("ready")
         put_buttons(["b"], onclick=lambda value: put_text(value))
 
+    def count_sessions() -> int:
+        return sum(1 for obj in gc.get_objects() if isinstance(obj, session_class))
+
     def stats() -> None:
+        # Closed sessions that only the cyclic GC frees are counted before it runs.
+        uncollected = count_sessions()
         gc.collect()
-        sessions = sum(1 for obj in gc.get_objects() if isinstance(obj, session_class))
         put_text(
             json.dumps(
                 {
                     "rss_kib": rss_kib(),
                     "threads": threading.active_count(),
-                    "sessions": sessions,
+                    "sessions": count_sessions(),
+                    "sessions_before_gc": uncollected,
                 }
             )
         )

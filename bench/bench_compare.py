@@ -56,7 +56,7 @@ TIMEOUT = 60.0
 class Options:
     texts: int = 20000
     inputs: int = 200
-    clicks: int = 300
+    clicks: int = 1000
     sessions: int = 1000
     rounds: int = 5
     page: bool = True
@@ -403,6 +403,16 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
     return "\n".join(lines)
 
 
+def _machine() -> str:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} x {model}, Python {sys.version.split()[0]}"
+
+
 async def main(options: Options, pywebio_python: str, only: str | None) -> None:
     runs: dict[str, Results] = {}
     for impl, python in (("pywebio_nb", sys.executable), ("pywebio", pywebio_python)):
@@ -416,7 +426,7 @@ async def main(options: Options, pywebio_python: str, only: str | None) -> None:
         print(
             f"\n({options.texts} texts, {options.inputs} inputs, {options.clicks} clicks, "
             f"{options.sessions} sessions x {options.rounds} soak rounds; "
-            f"loopback, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d', time.gmtime())})"
+            f"loopback; {_machine()}; {time.strftime('%Y-%m-%d', time.gmtime())})"
         )
 
 
