@@ -313,11 +313,15 @@ async def measure(python: str, impl: str, options: Options) -> Results:
             figures[f"click {kind}"] = await callback_latency(
                 port, "click" + suffix, options.clicks
             )
+        if options.page:
+            figures["page"] = await page_weight(port)
+    # Memory on fresh servers: memory freed by earlier measures would be reused.
+    for kind, suffix in (("thread", ""), ("coroutine", "_async")):
+        with serve(python, impl, options) as port:
+            print(f"  {impl}: memory, {kind} app ...", flush=True)
             figures[f"memory {kind}"] = await memory_per_session(
                 port, "click" + suffix, options.sessions
             )
-        if options.page:
-            figures["page"] = await page_weight(port)
     # The soak gets a fresh server: its first round must not profit from the above.
     with serve(python, impl, options) as port:
         print(f"  {impl}: soak ...", flush=True)
