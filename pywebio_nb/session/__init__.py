@@ -335,9 +335,11 @@ def run_asyncio_coroutine(coro_obj: Coroutine[Any, Any, Any]) -> Awaitable[Any]:
     PyWebIO needs it when the session's thread is not the asyncio loop's; here a
     coroutine-based session always runs on the server's asyncio loop, so it
     simply awaits ``coro_obj`` (kept for code written for PyWebIO). Only in a
-    coroutine-based session; elsewhere it raises RuntimeError, as PyWebIO does.
+    coroutine-based session, or in a notebook cell that awaits (``await main()``:
+    the cell's loop runs it); elsewhere it raises RuntimeError, as PyWebIO does.
     """
-    _coroutine_session("run_asyncio_coroutine()", coro_obj)
+    if not get_current_session().awaiting():
+        _coroutine_session("run_asyncio_coroutine()", coro_obj)
     if not asyncio.iscoroutine(coro_obj):
         raise TypeError(
             f"run_asyncio_coroutine() takes a coroutine object, got {type(coro_obj).__name__}"

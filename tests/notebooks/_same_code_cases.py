@@ -131,12 +131,6 @@ def _session_cases() -> list[Case]:
             elif e.id == "info":
                 case.notebook_expect = _notebook_info
                 case.notebook_drive = _code_shown
-            elif e.id == "run_asyncio_coroutine":
-                case.xfail = (
-                    "run_asyncio_coroutine() in an awaited cell raises RuntimeError "
-                    "('can only be used in a coroutine-based session ... this is a "
-                    "KernelSession'); under start_server the same async def app runs"
-                )
             cases.append(case)
     return cases
 
