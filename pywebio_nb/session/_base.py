@@ -591,7 +591,7 @@ class Session:
         The callback later runs in a copy of the registering context, with its
         root kept and the scope stack reset to ROOT.
         """
-        callback_id = secrets.token_urlsafe(12)
+        callback_id = secrets.token_urlsafe(16)
         context = contextvars.copy_context()
         root = self.default_root()
 

@@ -368,12 +368,6 @@ async def _callback_id(client: Client) -> str:
     return callback_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="callback ids are secrets.token_urlsafe(12) (96 bits, 16 characters) in "
-    "session/_base.py (Session.register_callback); the issue asks for >= 16 bytes like "
-    "session ids",
-)
 def test_callback_ids_are_long_random_tokens(serve: ServeFn) -> None:
     clicks: list[str] = []
     server = serve(_buttons_app("x", clicks))
