@@ -27,6 +27,8 @@ from tests import _input_examples, _output_examples, _session_examples
 from tests._session_examples import Browser
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "server"))
+import test_output_content_server
+import test_output_layout_server
 import test_pin_server
 
 #: What every case has in scope (a cell before the first case; the app's module).
@@ -238,6 +240,17 @@ def _output_cases() -> list[Case]:
         func = getattr(_output_examples, name)
         drive = _DRIVES.get(name)
         cases.append(Case(f"output-{name}", _as_main(func), False, drive))
+    for module in (test_output_content_server, test_output_layout_server):
+        for name, app, *_ in module.EXAMPLES:
+            slug = re.sub(r"\W+", "_", name).strip("_")
+            is_async = inspect.iscoroutinefunction(app)
+            source = _as_main(app)
+            if "examples." in source:
+                continue  # calls the shared registry's functions: covered above
+            case = Case(f"output-{module.__name__[5:-7]}-{slug}", source, is_async, None)
+            if re.search(r"put_link\([^)]*\bapp=", case.source, re.DOTALL):
+                case.notebook_error = ("SessionException", "multi-app navigation is server-only")
+            cases.append(case)
     for name, thread_app, coro_app, client_script in test_pin_server.EXAMPLES:
         slug = name.replace(" ", "_").replace("+", "plus")
         for app in (thread_app, coro_app):

@@ -97,6 +97,19 @@ def normalise(commands: list[dict[str, Any]], dedupe: bool = False) -> list[Any]
         for c in commands
         if c["command"] not in SERVER_ONLY | NOTEBOOK_ONLY | BLOB_FRAMING and not _is_code_module(c)
     ]
+    # set_processbar overwrites: a burst is coalesced into its last value, and how
+    # much of a burst one flush holds depends on the transport's timing (a loop
+    # turn on the server, a 16 ms timer in a kernel). Compare what a burst ends at.
+    kept = [
+        c
+        for c, after in itertools.zip_longest(kept, kept[1:])
+        if not (
+            c["command"] == "set_processbar"
+            and after is not None
+            and after["command"] == "set_processbar"
+            and after["spec"].get("name") == c["spec"].get("name")
+        )
+    ]
     ids: dict[str, str] = {}
 
     def collect(value: Any, key: str = "") -> None:
