@@ -29,6 +29,7 @@ from tests._session_examples import Browser
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "server"))
 import test_output_content_server
 import test_output_layout_server
+import test_output_media_server
 import test_pin_server
 
 #: What every case has in scope (a cell before the first case; the app's module).
@@ -251,6 +252,12 @@ def _output_cases() -> list[Case]:
             if re.search(r"put_link\([^)]*\bapp=", case.source, re.DOTALL):
                 case.notebook_error = ("SessionException", "multi-app navigation is server-only")
             cases.append(case)
+    # The media examples (their bytes travel as blobs: binary frames / comm buffers).
+    for name in ("_manual_image", "_manual_file", "_guide_file", "_table_file", "_async_image"):
+        app = getattr(test_output_media_server, name)
+        source = f"IMAGE = {test_output_media_server.IMAGE!r}\n" + _as_main(app)
+        is_async = inspect.iscoroutinefunction(app)
+        cases.append(Case(f"output-media-{name.strip('_')}", source, is_async, None))
     for name, thread_app, coro_app, client_script in test_pin_server.EXAMPLES:
         slug = name.replace(" ", "_").replace("+", "plus")
         for app in (thread_app, coro_app):
