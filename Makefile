@@ -79,4 +79,4 @@ bench: setup chromium $(VENVB)/.deps
 	$(BIN)/python bench/bench_upload.py
 
 clean:
-	rm -rf $(VENV) $(VENV6) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks test-artifacts
+	rm -rf $(VENV) $(VENV6) $(VENVB) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks pywebio_nb/static/themes test-artifacts
