@@ -203,8 +203,6 @@ _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 def _too_deep(data: bytes) -> bool:
     """Whether ``data`` nests arrays/objects deeper than :data:`MAX_NESTING` (strings skipped)."""
-    if data.count(b"[") + data.count(b"{") <= MAX_NESTING:
-        return False  # cannot be that deep: the common case costs two counts
     depth = 0
     for token in _TOKENS.finditer(data):
         char = token.group()[:1]
@@ -224,11 +222,17 @@ def loads_event(text: str | bytes) -> Any:
     before parsing, so it can neither exhaust the decoder's recursion nor end
     the connection.
     """
-    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    if _too_deep(data):
-        raise ProtocolError(f"the message nests deeper than {MAX_NESTING} levels")
+    # The common case costs two counts on the text as it came, with no copy.
+    if isinstance(text, str):
+        brackets = text.count("[") + text.count("{")
+    else:
+        brackets = text.count(b"[") + text.count(b"{")
+    if brackets > MAX_NESTING:
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        if _too_deep(data):
+            raise ProtocolError(f"the message nests deeper than {MAX_NESTING} levels")
     try:
-        return json.loads(data)
+        return json.loads(text)
     except RecursionError:
         raise ProtocolError("the message is nested too deeply") from None
     except ValueError as exc:  # UnicodeDecodeError too
