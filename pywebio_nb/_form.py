@@ -155,6 +155,26 @@ class InputItem:
             )
 
 
+#: Item types that take the focus when no item of a form asks for it (as PyWebIO).
+_FOCUSABLE = frozenset(
+    {"text", "number", "password", "select", "url", "float", "date", "time", "datetime-local"}
+)
+
+
+def _default_focus(inputs: list[InputItemSpec]) -> None:
+    """Give ``auto_focus`` to the first text-like item when no item set it.
+
+    The page then focuses that item when the form appears, unless the session
+    turned it off with ``set_env(input_auto_focus=False)``.
+    """
+    if any("auto_focus" in spec for spec in inputs):
+        return
+    for spec in inputs:
+        if spec.get("type", "text") in _FOCUSABLE:
+            spec["auto_focus"] = True
+            return
+
+
 class FormRequest:
     """A form shown for one task: send it, feed it events, read ``result``."""
 
@@ -186,6 +206,7 @@ class FormRequest:
             if item.onchange is not None:
                 spec["onchange"] = True
             inputs.append(spec)
+        _default_focus(inputs)
         self.spec: InputGroupSpec = {"label": label, "inputs": inputs, "cancelable": cancelable}
 
     # ------------------------------------------------------------------ life

@@ -127,3 +127,29 @@ def test_closing_the_tab_runs_defer_call_and_ends_the_pending_input(
     finally:
         context.close()
     assert sorted(events) == ["SessionClosedException", "defer_call"]
+
+
+def test_input_takes_the_focus_unless_set_env_turns_it_off(page: Any, serve: Any) -> None:
+    def app() -> None:
+        input_("first")
+        set_env(input_auto_focus=False)
+        input_("second")
+
+    focused = """(label) => {
+      const root = [...document.querySelectorAll('*')].find((e) => e.shadowRoot).shadowRoot;
+      const active = root.activeElement;
+      return active !== null && active.closest('.pywebio-form')?.textContent.includes(label);
+    }"""
+    server = serve(app)
+    page.goto(server.url)
+    page.get_by_label("first").wait_for(timeout=TIMEOUT)
+    page.wait_for_function(focused, arg="first", timeout=TIMEOUT)
+    page.keyboard.type("typed without a click")
+    assert page.get_by_label("first").input_value() == "typed without a click"
+    page.keyboard.press("Enter")
+    page.get_by_label("second").wait_for(timeout=TIMEOUT)
+    # The form focuses its item in a zero-delay timer queued when it was built (before
+    # the label was visible); a zero-delay timer queued now runs after that one.
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+    assert page.evaluate(focused, "second") is False
+    assert page.page_errors == []

@@ -656,3 +656,33 @@ def test_input_action_button_sets_value(run_app) -> None:
     }
     run.submit(form, {"data": "New year"})
     assert run.join() == "2024-01-01"
+
+
+# ------------------------------------------------------------------ auto focus
+
+
+@pytest.mark.parametrize(
+    ("make", "focused"),
+    [
+        (lambda: input("Name"), ["data"]),
+        (lambda: textarea("Notes"), []),
+        (lambda: checkbox("Pick", options=["a"]), []),
+        (
+            lambda: input_group(
+                "g",
+                [checkbox("c", ["a"], name="c"), input("t", name="t"), input("u", name="u")],
+            ),
+            ["t"],
+        ),
+        (
+            lambda: input_group("g", [input("t", name="t"), input("u", name="u", auto_focus=True)]),
+            ["u"],
+        ),
+    ],
+)
+def test_first_text_item_takes_focus(run_app, make: Any, focused: list[str]) -> None:
+    """As PyWebIO: without an explicit ``auto_focus`` the first text-like item gets it."""
+    run = run_app(make)
+    form = run.wait_form()
+    assert [i["name"] for i in form["spec"]["inputs"] if i.get("auto_focus")] == focused
+    run.send("from_cancel", form["task_id"], None)
