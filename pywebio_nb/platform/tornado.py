@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import tornado.ioloop
 import tornado.web
 import tornado.websocket
 
-from ..protocol import ProtocolError, loads_event
 from ..session._base import Session
 from ._apps import (
     AppFunc,
@@ -37,42 +35,34 @@ from ._apps import (
     select_app,
 )
 from ._info import session_info_from_request
-from ._origin import OriginCheck, make_origin_check
-from ._page import STATIC_PATH, render_app_page, render_index_page, static_base_url
+from ._origin import make_origin_check
+from ._page import STATIC_PATH, render_app_page, render_index_page
 from ._server import ServerHandle, make_application, serve, start_in_thread
 from ._sessions import DEFAULT_RECONNECT_TIMEOUT, SessionManager
-from ._ws_transport import WebSocketTransport, decode_upload_frame
+from ._ws_core import SESSION_GONE, WebIOConfig, WebIOConnection
+from ._ws_transport import WebSocketTransport
 
-__all__ = ["ServerHandle", "start_server", "static_route", "webio_handler"]
+__all__ = ["SESSION_GONE", "ServerHandle", "start_server", "static_route", "webio_handler"]
 
 logger = logging.getLogger("pywebio_nb.platform")
 
 #: URL prefix of the frontend bundle served by :func:`static_route`.
 STATIC_URL_PREFIX = "/_pywebio_nb/"
-#: WebSocket close code: the session asked for is gone (expired, closed, unknown).
-SESSION_GONE = 4404
 
-
-@dataclass
-class _HandlerConfig:
-    apps: dict[str, AppFunc]
-    origin_check: OriginCheck
-    static_url_prefix: str
-    live: set[Any] = field(default_factory=set)
-    sessions: SessionManager = field(default_factory=SessionManager)
-    #: ``cdn`` of webio_handler: a URL string serves the frontend files from there.
-    cdn: bool | str = True
-
-    def static_base(self) -> str:
-        return static_base_url(self.cdn, self.static_url_prefix)
+#: The configuration of one handler class (its apps, sessions, live connections).
+_HandlerConfig = WebIOConfig
 
 
 class _WebIOHandler(tornado.websocket.WebSocketHandler):
-    """Page and WebSocket of the apps in ``config`` (set on the subclass)."""
+    """Page and WebSocket of the apps in ``config`` (set on the subclass).
+
+    The protocol side of the socket is a :class:`~._ws_core.WebIOConnection`;
+    this class only adapts Tornado to it.
+    """
 
     config: _HandlerConfig
     _app: AppFunc
-    _session: Session | None = None
+    _connection: WebIOConnection | None = None
     _dropped = False  # the connection failed without a close frame
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
@@ -97,60 +87,32 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
     def check_origin(self, origin: str) -> bool:
         return self.config.origin_check(origin, self.request.headers.get("Host", ""))
 
+    @property
+    def _session(self) -> Session | None:
+        """The session this connection serves (None: none, or superseded)."""
+        return self._connection.session if self._connection is not None else None
+
     def open(self, *args: Any, **kwargs: Any) -> None:
         # The one place TCP_NODELAY is set: small frames (a click's answer) must
         # leave at once. Plain HTTP responses need nothing, Tornado sets it
         # while finishing each one.
         self.set_nodelay(True)
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
-        sessions = self.config.sessions
-        requested = self.get_query_argument("session", "NEW")
-        if requested != "NEW":  # a page whose connection dropped comes back
-            self._resume(requested, transport)
-            return
-        self._session = sessions.create(
-            self._app, transport, owner=self, info=session_info_from_request(self.request)
+        self._connection = WebIOConnection(self.config, transport, self.close)
+        self._connection.on_open(
+            self._app,
+            session_id=self.get_query_argument("session", None),
+            ack=self.get_query_argument("ack", None),
+            info=lambda: session_info_from_request(self.request),
         )
-        self.config.live.add(self)
-
-    def _resume(self, session_id: str, transport: WebSocketTransport) -> None:
-        try:
-            applied = int(self.get_query_argument("ack", "0"))
-        except ValueError:
-            applied = -1  # nonsense: the session answers with a full resync
-        previous = self.config.sessions.owner(session_id)
-        session = self.config.sessions.resume(session_id, transport, applied, owner=self)
-        if session is None:
-            # Expired, closed, unknown (a restarted server): the page says so.
-            self.close(SESSION_GONE, "session expired")
-            return
-        if isinstance(previous, _WebIOHandler) and previous is not self:
-            previous._session = None  # superseded: its close must not touch the session
-            self.config.live.discard(previous)
-            previous.close()
-        self._session = session
-        self.config.live.add(self)
 
     def on_message(self, message: str | bytes) -> None:
-        session = self._session
-        if session is None:
+        if self._connection is None:
             return
         if isinstance(message, bytes):  # a chunk of an uploaded file
-            try:
-                event, chunk = decode_upload_frame(message)
-            except ProtocolError as exc:
-                logger.warning(
-                    "ignored a binary WebSocket frame of %d bytes: %s", len(message), exc
-                )
-                return
-            session.dispatch(event, [chunk])
-            return
-        try:
-            event = loads_event(message)
-        except ProtocolError as exc:
-            logger.warning("ignored a WebSocket frame (%s): %.200r", exc, message)
-            return
-        session.dispatch(event)
+            self._connection.on_binary(message)
+        else:
+            self._connection.on_text(message)
 
     def get_websocket_protocol(self) -> Any:
         protocol = super().get_websocket_protocol()
@@ -169,18 +131,15 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         return protocol
 
     def on_close(self) -> None:
-        self.config.live.discard(self)
-        session, self._session = self._session, None
-        if session is not None:
-            self.config.sessions.connection_lost(session, owner=self, clean=not self._dropped)
+        if self._connection is not None:
+            self._connection.on_close(clean=not self._dropped)
 
     def close_session(self) -> None:
         """Close this connection's session and socket (used when the server stops)."""
-        self.config.live.discard(self)
-        session, self._session = self._session, None
-        if session is not None:
-            self.config.sessions.connection_lost(session, owner=self, clean=True)
-        self.close()
+        if self._connection is not None:
+            self._connection.close_session()
+        else:
+            self.close()
 
 
 def _make_handler(
@@ -282,12 +241,8 @@ def _make_application(
 
 
 def _close_live_sessions(config: _HandlerConfig) -> Callable[[], None]:
-    def close() -> None:
-        for handler in list(config.live):
-            handler.close_session()
-        config.sessions.close_all()  # and those waiting for their page to come back
-
-    return close
+    # Every connection's session, then those waiting for their page to come back.
+    return config.close_all
 
 
 def start_server(
