@@ -199,7 +199,7 @@ def test_an_http_body_over_the_limit_is_refused_and_the_session_goes_on(
         posted = hostile._fetch(
             "POST", json.dumps([big]).encode(), **{"Content-Type": "application/json"}
         )
-        assert posted.code == 400, posted.code  # Tornado's answer to a body over max_body_size
+        assert posted.code == 413, posted.code  # Payload Too Large, before the body is read
         assert other.submit(other_form, "z" * 3000) == 204
         other.until("close_session")
         assert _texts(other.commands) == [f"got {'z' * 3000}"]
