@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,6 +13,21 @@ from ..protocol import (
 )
 from ..session._context import get_current_session
 from ._core import Output, _output
+
+logger = logging.getLogger(__name__)
+
+
+def _button_index(raw: Any, count: int) -> int | None:
+    """The clicked button's index from a ``callback`` event, None when it names none.
+
+    The page sends the index it was given; anything else (a hostile or broken
+    client) is logged and the click dropped, rather than failing as app code.
+    """
+    if type(raw) is int and 0 <= raw < count:
+        return raw
+    logger.warning("a button click named no button of its group: %.100r", raw)
+    return None
+
 
 __all__ = [
     "put_button",
@@ -43,8 +59,9 @@ def put_buttons(
     if callable(onclick):
         handler: Callable[..., Any] = onclick
 
-        def dispatch(index: Any) -> Any:
-            return handler(values[int(index)])
+        def dispatch(raw: Any) -> Any:
+            index = _button_index(raw, len(values))
+            return None if index is None else handler(values[index])
     else:
         handlers = list(onclick)
         if len(handlers) != len(values):
@@ -53,8 +70,9 @@ def put_buttons(
                 "onclick callbacks; give one callable or one per button"
             )
 
-        def dispatch(index: Any) -> Any:
-            return handlers[int(index)]()
+        def dispatch(raw: Any) -> Any:
+            index = _button_index(raw, len(handlers))
+            return None if index is None else handlers[index]()
 
     session = get_current_session()
     callback_id = session.register_callback(

@@ -642,3 +642,32 @@ def test_scroll_to_rejects_bad_position(run_app) -> None:
     run = run_app(lambda: scroll_to("ROOT", position="left"))
     with pytest.raises(ValueError, match="'top', 'middle' or 'bottom'"):
         run.join()
+
+
+@pytest.mark.parametrize("raw", ["0", 1.0, True, -1, 2, None, [0], {"i": 0}, "x" * 10_000])
+def test_a_click_naming_no_button_is_dropped_not_an_app_error(
+    run_app, caplog: pytest.LogCaptureFixture, raw: Any
+) -> None:
+    clicked: list[str] = []
+    done = threading.Event()
+
+    def click(label: str) -> None:
+        clicked.append(label)
+        done.set()
+
+    def app() -> None:
+        # serial_mode: this group's clicks are handled one at a time, in order.
+        put_buttons(["a", "b"], onclick=[lambda: click("a"), lambda: click("b")], serial_mode=True)
+
+    run = run_app(app)
+    buttons = run.wait_command("output", where=lambda c: c["spec"]["type"] == "buttons")
+    run.join()
+    callback_id = buttons["spec"]["callback_id"]
+    with caplog.at_level("WARNING"):
+        run.click(callback_id, raw)
+        run.click(callback_id, 1)  # a real click afterwards still works
+        assert done.wait(5)
+    # In serial mode the bad click was handled before the good one ran.
+    assert clicked == ["b"]
+    assert "named no button" in caplog.text
+    assert "error in PyWebIO app code" not in caplog.text
