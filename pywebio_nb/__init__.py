@@ -34,6 +34,11 @@ else:
     _register_session_finder(_script_mode_session)
 
 
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Where Jupyter Server finds pywebio_nb's server extension (:mod:`pywebio_nb.serverext`)."""
+    return [{"module": "pywebio_nb.serverext"}]
+
+
 def __getattr__(name: str) -> Any:
     # Imported lazily so a notebook that never serves does not load the server.
     if name == "start_server":
