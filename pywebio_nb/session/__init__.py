@@ -13,7 +13,7 @@ from ..exceptions import SessionClosedException, SessionException, SessionNotFou
 from ..protocol import SetEnvSpec, make_command
 from ._base import Session, SessionLocal, ThreadSession
 from ._context import get_current_session, register_thread_session, root_var
-from ._tasks import TaskHandler, current_task_id
+from ._tasks import TaskHandler, current_task_id, start_on_running_loop
 
 __all__ = [
     "Session",
@@ -321,9 +321,17 @@ def run_async(coro_obj: Coroutine[Any, Any, Any]) -> TaskHandler:
     it ended. The session closes its tasks when it closes, and stays open while
     one runs after the app returned.
 
-    Only in a coroutine-based session (an ``async def`` app); elsewhere it
-    raises RuntimeError, as PyWebIO does.
+    Only in a coroutine-based session (an ``async def`` app) or a notebook;
+    in a thread-based session it raises RuntimeError, as PyWebIO does. In a
+    notebook the task runs on the kernel's event loop and writes into the cell
+    that started it, also after that cell ended; it starts when the cell yields
+    (an ``await``) or ends, and a cell waiting in ``input()`` holds it back.
     """
+    if not asyncio.iscoroutine(coro_obj):
+        raise TypeError(f"run_async() takes a coroutine object, got {type(coro_obj).__name__}")
+    current = get_current_session()
+    if not current.serves_apps:  # a notebook kernel
+        return start_on_running_loop(current, coro_obj)
     session = _coroutine_session("run_async()", coro_obj)
     handler: TaskHandler = session.run_async(coro_obj)
     return handler

@@ -14,12 +14,17 @@ coroutine-based session and ``<thread name>-<thread id>`` elsewhere.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import secrets
 import threading
+import traceback
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["TaskHandler", "current_task_id", "task_name"]
+if TYPE_CHECKING:
+    from ._base import Session
+
+__all__ = ["TaskHandler", "current_task_id", "start_on_running_loop", "task_name"]
 
 
 class TaskHandler:
@@ -86,3 +91,42 @@ def current_task_id() -> str:
         return task.get_name()
     thread = threading.current_thread()
     return f"{thread.name}-{thread.ident}"
+
+
+#: Tasks started by :func:`start_on_running_loop`: asyncio keeps only weak references.
+_loop_tasks: set[asyncio.Task[Any]] = set()
+
+
+def start_on_running_loop(session: Session, coro: Coroutine[Any, Any, Any]) -> TaskHandler:
+    """``run_async`` in a notebook: a task on the kernel's asyncio loop.
+
+    The kernel runs each cell on its event loop, so code in a cell (or in a
+    coroutine it awaits) finds that loop running and the task starts as soon as
+    the cell yields or ends. It runs in a copy of the caller's context, so its
+    output goes to the calling cell; its errors are shown there like a
+    callback's. A cell blocked in ``input()`` does not run the loop, so the task
+    waits until the form is answered.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        coro.close()
+        raise RuntimeError(
+            "run_async() in a notebook needs the kernel's event loop: call it from the "
+            "cell's own code or from a coroutine it awaits, not from another thread"
+        ) from None
+
+    async def guarded() -> Any:
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            session.report_error(traceback.format_exc())
+            return None
+
+    context = contextvars.copy_context()
+    task = context.run(loop.create_task, guarded(), name=task_name(coro))
+    _loop_tasks.add(task)
+    task.add_done_callback(_loop_tasks.discard)
+    return handle_of(task)

@@ -127,9 +127,7 @@ def _session_cases() -> list[Case]:
                 e.browser,
                 dedupe_repeats=e.id.startswith("local-counter"),
             )
-            if e.id == "run_async-counter":
-                case.notebook_error = ("RuntimeError", "coroutine-based session")
-            elif e.id == "set_env":
+            if e.id == "set_env":
                 case.notebook_expect = _without_title
             elif e.id == "info":
                 case.notebook_expect = _notebook_info

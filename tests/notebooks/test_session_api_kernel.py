@@ -1,6 +1,6 @@
 """pywebio_nb.session in a real kernel (ipykernel 7 and 6.29): the manual's examples
 that apply to a notebook, each in its own cell answered by a scripted frontend;
-defer_call at kernel shutdown; set_env's server-only keys; run_async's refusal."""
+defer_call at kernel shutdown; set_env's server-only keys; run_async on the kernel's loop."""
 
 from __future__ import annotations
 
@@ -159,8 +159,44 @@ def test_set_env_in_a_notebook_warns_for_page_keys_and_reaches_later_cells(
     ok(kernel, "set_env(auto_scroll_bottom=False)")
 
 
-def test_run_async_in_a_cell_says_it_needs_a_coroutine_session(kernel: BlobDriver) -> None:
-    reply = kernel.reply(kernel.execute("run_async(asyncio.sleep(0))"))
-    assert reply["status"] == "error"
-    assert reply["ename"] == "RuntimeError", reply
-    assert "coroutine-based session" in reply["evalue"]
+def test_run_async_in_a_cell_runs_on_the_kernel_loop_and_writes_into_that_cell(
+    kernel: BlobDriver,
+) -> None:
+    browser = _CellBrowser(kernel)
+    ok(
+        kernel,
+        "import asyncio\n"
+        "ticked = asyncio.Event()\n"
+        "async def ticker(n):\n"
+        "    for i in range(n):\n"
+        "        put_text(f'tick {i}')\n"
+        "        await asyncio.sleep(0)\n"
+        "    ticked.set()\n"
+        "    return n\n"
+        "handle = run_async(ticker(3))\n"
+        "put_text('cell ended')",
+    )
+    asyncio.run(browser.wait("output", lambda c: c["spec"].get("content") == "cell ended"))
+    cell_root = browser.comm_id
+    for i in range(3):  # the ticks come after the cell ended, into the same cell
+        asyncio.run(browser.wait("output", lambda c, i=i: c["spec"].get("content") == f"tick {i}"))
+        assert browser.comm_id == cell_root
+    ok(kernel, "await asyncio.wait_for(ticked.wait(), 10)\nassert handle.closed()")
+    # An error in the task is shown in its cell, not raised into a later one.
+    browser = _CellBrowser(kernel)
+    ok(kernel, "async def boom():\n    raise ValueError('task failed')\nrun_async(boom())")
+    asyncio.run(
+        browser.wait("output", lambda c: "ValueError: task failed" in str(c["spec"].get("content")))
+    )
+    # From another thread there is no kernel loop to run on: a clear error.
+    reply = kernel.reply(
+        kernel.execute(
+            "import threading\nerrors = []\n"
+            "def other():\n"
+            "    try:\n        run_async(asyncio.sleep(0))\n"
+            "    except RuntimeError as exc:\n        errors.append(str(exc))\n"
+            "t = threading.Thread(target=other); t.start(); t.join()\n"
+            "assert 'event loop' in errors[0], errors"
+        )
+    )
+    assert reply["status"] == "ok", reply
