@@ -250,7 +250,11 @@ def register_thread(thread: threading.Thread) -> None:
     """
     session = get_current_session()
     if getattr(session, "loop", None) is not None:
-        raise SessionException("register_thread() is only for thread-based sessions")
+        # RuntimeError as PyWebIO raises it (and as run_async() does in a thread app).
+        raise RuntimeError(
+            "register_thread() is only for thread-based sessions (a def app); a coroutine "
+            "app runs concurrent work with run_async()"
+        )
     if isinstance(session, ThreadSession):
         session.registered_threads.append(thread)
     if thread.ident is not None:
