@@ -42,6 +42,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "serve a .py file's main() or a notebook as a web app (Tornado)",
         "pywebio_nb.platform._serve",
     ),
+    Subcommand(
+        "execute",
+        "run a notebook headless, answering its inputs from a JSON file (pywebio_nb.testing)",
+        "pywebio_nb.testing._execute",
+    ),
 )
 
 
