@@ -8,12 +8,21 @@ buffers (the chunks of an uploaded file, ``upload_chunk`` events).
 The bundle is attached when the first cell root is made, not when this module
 is imported: importing the notebook runtime (tests, tools, a checkout without
 ``npm run build``) does not need the built frontend.
+
+A cell root's *display* (what the notebook file keeps) holds more than the
+widget view: ``text/plain``, ``text/html`` and the snapshot of
+``_static_html``, so a saved notebook is readable without a kernel. The root
+is displayed with a ``display_id``; :class:`DisplayRefresher` sends
+``update_display_data`` for it when its cell ends and, throttled, when a
+callback or a thread changes it later.
 """
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,7 +30,9 @@ from typing import Any
 import anywidget
 import traitlets
 
-__all__ = ["BUNDLE", "STATIC", "CellRoot"]
+__all__ = ["BUNDLE", "STATIC", "CellRoot", "DisplayRefresher"]
+
+logger = logging.getLogger("pywebio_nb.jupyter")
 
 STATIC = pathlib.Path(__file__).resolve().parents[1] / "static"
 #: The built frontend module every cell root loads.
@@ -61,7 +72,118 @@ class CellRoot(anywidget.AnyWidget):
         super().__init__(root_id=root_id, key=uuid.uuid4().hex, **kwargs)
         self._on_event = on_event
         self.frontend_seen = False
+        #: The id its display goes by (``update_display_data`` targets it).
+        self.display_id = f"pywebio-nb-{self.key}"
+        #: Makes the display entries beside the widget view (``text/html``, the
+        #: snapshot, ``text/plain``); set by the session that shows this root.
+        self.static_entries: Callable[[], dict[str, Any]] | None = None
         self.on_msg(self._handle_custom)
 
     def _handle_custom(self, _widget: Any, content: Any, buffers: Any) -> None:
         self._on_event(content, list(buffers or ()))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget view plus the static entries, so a saved notebook shows the content."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None or self.static_entries is None:
+            return bundle
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        try:
+            entries = self.static_entries()
+        except Exception:  # the live view must not fail because of its saved copy
+            logger.exception("rendering the static copy of cell root %s failed", self.root_id)
+            return bundle
+        return {**data, **entries}, metadata
+
+
+class DisplayRefresher:
+    """Keeps each cell root's saved display up to date, at most a few times per second.
+
+    The session reports every batch delivered to a root (:meth:`changed`, a
+    dict update: nothing is rendered on the hot path of a ``put_*`` loop). A
+    background thread then refreshes the root — ``publish(root_id)`` renders
+    it and sends ``update_display_data`` — once it has been quiet for
+    ``QUIET`` seconds, never sooner than ``MIN_INTERVAL`` after its previous
+    refresh, and at the latest ``MAX_DELAY`` after its first unsaved change
+    (a root that changes all the time is still saved that often). When a cell
+    ends, :meth:`refresh_now` refreshes every changed root at once, in the
+    cell's own thread, so the saved notebook holds the final content before
+    the cell's reply.
+    """
+
+    #: Seconds between two refreshes of one root.
+    MIN_INTERVAL = 0.5
+    #: Seconds without a change before a refresh (a burst settles first).
+    QUIET = 0.1
+    #: Seconds a change waits at most, however busy the root.
+    MAX_DELAY = 3.0
+
+    def __init__(self, publish: Callable[[str], None]) -> None:
+        self._publish = publish
+        self._cond = threading.Condition()
+        self._publishing = threading.Lock()  # one refresh at a time: newest content last
+        # root -> (monotonic time of its first unsaved change, of its last change)
+        self._changed: dict[str, tuple[float, float]] = {}
+        self._last: dict[str, float] = {}
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def changed(self, root_id: str) -> None:
+        """A batch went to ``root_id``: its saved display is out of date."""
+        now = time.monotonic()
+        with self._cond:
+            times = self._changed.get(root_id)
+            self._changed[root_id] = (times[0] if times else now, now)
+            if times is None:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._run, name="pywebio-nb-display", daemon=True
+                    )
+                    self._thread.start()
+                self._cond.notify()
+
+    def refresh_now(self) -> None:
+        """Refresh every changed root now (the calling thread renders and sends)."""
+        with self._cond:
+            roots = list(self._changed)
+            self._changed.clear()
+            now = time.monotonic()
+            for root_id in roots:
+                self._last[root_id] = now
+        self._refresh(roots)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+
+    def _due(self, root_id: str, first: float, last: float) -> float:
+        earliest = self._last.get(root_id, 0.0) + self.MIN_INTERVAL
+        return max(earliest, min(last + self.QUIET, first + self.MAX_DELAY))
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopped:
+                    return
+                if not self._changed:
+                    self._cond.wait()
+                    continue
+                now = time.monotonic()
+                due = {root: self._due(root, *times) for root, times in self._changed.items()}
+                ready = [root for root, when in due.items() if when <= now]
+                if not ready:
+                    self._cond.wait(min(due.values()) - now)
+                    continue
+                for root_id in ready:
+                    del self._changed[root_id]
+                    self._last[root_id] = now
+            self._refresh(ready)
+
+    def _refresh(self, roots: list[str]) -> None:
+        with self._publishing:
+            for root_id in roots:
+                try:
+                    self._publish(root_id)
+                except Exception:
+                    logger.exception("refreshing the saved display of %s failed", root_id)
