@@ -17,7 +17,7 @@ it adds to the running Jupyter Server, behind Jupyter's own authentication:
   click's answer are not held back by Nagle's algorithm (~25-30 ms per round
   trip in JupyterLab, ``shared/notes/jupyter-latency.md``).
 
-Run Jupyter without it: ``jupyter lab --ServerApp.jpserver_extensions='{"pywebio_nb": false}'``.
+Run Jupyter without it: ``jupyter lab --ServerApp.jpserver_extensions=pywebio_nb=False``.
 
 Nothing here is imported by ``import pywebio_nb``; Jupyter Server finds the
 extension through ``pywebio_nb._jupyter_server_extension_points``.
