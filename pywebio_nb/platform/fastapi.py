@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import importlib
+import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
@@ -65,6 +66,8 @@ from ._ws_core import (
 )
 
 __all__ = ["asgi_app", "start_server", "webio_routes"]
+
+logger = logging.getLogger("pywebio_nb.platform")
 
 #: Where the frontend files are, below the path the routes are mounted at.
 STATIC_MOUNT = "/_pywebio_nb"
@@ -332,11 +335,26 @@ def _starter(app: Any, **uvicorn_settings: Any) -> Any:
 
         async def stop() -> None:
             server.should_exit = True
+            # The sessions were just closed, so their sockets may be closing
+            # already; uvicorn's websockets-sansio protocol raises InvalidState
+            # when asked to close one again, which would abort the shutdown.
+            for connection in list(server.server_state.connections):
+                connection.shutdown = _tolerant(connection.shutdown)  # type: ignore[method-assign]
             await server.shutdown(sockets=sockets)
 
         return stop
 
     return start
+
+
+def _tolerant(shutdown: Callable[[], None]) -> Callable[[], None]:
+    def call() -> None:
+        try:
+            shutdown()
+        except Exception as exc:  # already closing: nothing left to do
+            logger.debug("uvicorn connection shutdown: %s", exc)
+
+    return call
 
 
 def _uvicorn_settings(
