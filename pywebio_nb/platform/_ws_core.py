@@ -225,7 +225,7 @@ class AsyncWebSocketTransport(Transport):
 
     def request_flush(self) -> None:
         # Everything the app buffers until this callback runs travels in one frame.
-        self._loop.call_soon_threadsafe(self.session.flush)
+        self._call_soon(self.session.flush)
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
