@@ -27,6 +27,7 @@ import traceback
 import urllib.parse
 from typing import Any
 
+import tornado.ioloop
 import tornado.web
 import tornado.websocket
 from jupyter_core.utils import ensure_async
@@ -162,7 +163,9 @@ def _make_app_handler(
                 self._plain(404, "404: Not Found\n")
                 return
             try:
-                app = state.app(file)
+                # In a worker thread: executing a .py file (its imports) must not
+                # stall Jupyter's event loop, which serves every kernel's messages.
+                app = await tornado.ioloop.IOLoop.current().run_in_executor(None, state.app, file)
             except NotebookAppError as exc:
                 self._plain(500, f"{exc}\n")
                 return

@@ -14,6 +14,7 @@ all off.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.client
 import json
@@ -38,6 +39,7 @@ from _wsclient import TIMEOUT, Client, run, text_of
 
 VENV_BIN = pathlib.Path(sys.prefix) / "bin"
 START_TIMEOUT = 60.0
+BASE_URL = "/hub/user/ann/"
 
 APP_PY = """
 from pywebio_nb.input import input
@@ -93,10 +95,11 @@ class Jupyter:
     root: pathlib.Path
     proc: subprocess.Popen[bytes]
     log: pathlib.Path
+    base: str  # the server's base_url
 
     def url(self, path: str, token: bool = True) -> str:
-        sep = "&" if "?" in path else "?"
-        return f"http://127.0.0.1:{self.port}/{path}{sep + 'token=' + self.token if token else ''}"
+        query = ("&" if "?" in path else "?") + "token=" + self.token if token else ""
+        return f"http://127.0.0.1:{self.port}{self.base}{path}{query}"
 
     def ws_url(self, path: str, token: bool = True) -> str:
         return self.url(f"pywebio/apps/{path}?session=NEW", token).replace("http:", "ws:", 1)
@@ -117,7 +120,7 @@ def _ready(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def jupyter_server(base: pathlib.Path, *extra: str) -> Iterator[Jupyter]:
+def jupyter_server(base: pathlib.Path, *extra: str, base_url: str = "/") -> Iterator[Jupyter]:
     """``jupyter server`` with fresh config/data/runtime dirs; stopped by process group."""
     dirs = {k: base / k for k in ("config", "data", "runtime", "root")}
     for d in dirs.values():
@@ -141,6 +144,7 @@ def jupyter_server(base: pathlib.Path, *extra: str) -> Iterator[Jupyter]:
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={dirs['root']}",
+        f"--ServerApp.base_url={base_url}",
         *extra,
     ]
     if os.geteuid() == 0:
@@ -156,7 +160,7 @@ def jupyter_server(base: pathlib.Path, *extra: str) -> Iterator[Jupyter]:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    server = Jupyter(port, token, dirs["root"], proc, log)
+    server = Jupyter(port, token, dirs["root"], proc, log, base_url)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _ready(server.url("api/status")):
@@ -190,12 +194,15 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter]:
     (root / "notes.txt").write_text("not an app")
     (base / "outside.py").write_text(APP_PY)
     (root / "link.py").symlink_to(base / "outside.py")
-    with jupyter_server(base) as server:
+    # Under a base URL, as behind JupyterHub: every URL of the extension must follow it.
+    with jupyter_server(base, base_url=BASE_URL) as server:
         yield server
 
 
 def raw_get(server: Jupyter, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-    """GET ``path`` exactly as given (http.client does not normalize it)."""
+    """GET the server's base URL + ``path`` exactly as given (http.client does not
+    normalize it)."""
+    path = server.base + path.removeprefix("/")
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
         conn.putrequest("GET", path, skip_accept_encoding=True)
@@ -238,7 +245,10 @@ def test_everything_refused_without_credentials(jupyter: Jupyter) -> None:
         for suffix in ("", "?token=wrong"):
             status, body = raw_get(jupyter, f"/pywebio/apps/{path}{suffix}")
             assert status == 403, (path, suffix, status)
-        assert "Log in to Jupyter" in body and "next=%2Fpywebio%2Fapps%2F" in body
+        assert (
+            "Log in to Jupyter" in body and "next=%2Fhub%2Fuser%2Fann%2Fpywebio%2Fapps%2F" in body
+        )
+        assert f'href="{BASE_URL}login?next=' in body
     for path in ("/pywebio/static/page.js", "/pywebio/api/status"):
         assert raw_get(jupyter, path)[0] == 403, path
     for path in ("app.py", "sub/nb%20app.ipynb"):
@@ -251,12 +261,12 @@ def test_everything_refused_without_credentials(jupyter: Jupyter) -> None:
 def test_page_static_and_status_with_token(jupyter: Jupyter) -> None:
     status, page = raw_get(jupyter, f"/pywebio/apps/app.py?token={jupyter.token}")
     assert status == 200 and "<title>Greeter app</title>" in page
-    assert 'src="/pywebio/static/page.js?v=' in page
+    assert f'src="{BASE_URL}pywebio/static/page.js?v=' in page
     status, page = raw_get(jupyter, f"/pywebio/apps/sub/nb%20app.ipynb?token={jupyter.token}")
     assert status == 200 and "<title>Notebook greeter</title>" in page
     assert raw_get(jupyter, f"/pywebio/static/page.js?token={jupyter.token}")[0] == 200
     status, body = raw_get(jupyter, f"/pywebio/api/status?token={jupyter.token}")
-    assert status == 200 and json.loads(body)["apps_url"] == "/pywebio/apps/"
+    assert status == 200 and json.loads(body)["apps_url"] == f"{BASE_URL}pywebio/apps/"
 
 
 def test_py_app_over_the_protocol(jupyter: Jupyter) -> None:
@@ -361,6 +371,9 @@ def test_kernel_websocket_gets_tcp_nodelay(jupyter: Jupyter) -> None:
             url = jupyter.url(f"api/kernels/{kernel['id']}/channels").replace("http:", "ws:", 1)
             conn = await tornado.websocket.websocket_connect(url)
             conn.close()
+            # Until the server answered the close: an unclosed socket warns later.
+            while await asyncio.wait_for(conn.read_message(), TIMEOUT) is not None:
+                pass
 
         run(connect())
     finally:
@@ -378,3 +391,31 @@ def test_disabled_by_the_documented_flag(tmp_path: pathlib.Path) -> None:
         assert raw_get(off, f"/pywebio/apps/app.py?token={off.token}")[0] == 404
         assert raw_get(off, f"/pywebio/api/status?token={off.token}")[0] == 404
         assert raw_get(off, f"/api/status?token={off.token}")[0] == 200
+
+
+def test_edited_files_are_served_anew(jupyter: Jupyter) -> None:
+    script = jupyter.root / "edited.py"
+    nb = jupyter.root / "edited.ipynb"
+
+    def write(version: int) -> None:
+        script.write_text(
+            f"from pywebio_nb.output import put_text\ndef main():\n    put_text('py v{version}')\n"
+        )
+        nb.write_text(
+            notebook(code(f"from pywebio_nb.output import put_text\nput_text('nb v{version}')"))
+        )
+        for path in (script, nb):  # a later mtime even on a coarse clock
+            os.utime(path, ns=(time.time_ns(), time.time_ns() + version * 10**9))
+
+    async def texts() -> list[str]:
+        found = []
+        for path in ("edited.py", "edited.ipynb"):
+            client = await ws_connect(jupyter.ws_url(path))
+            found.append(await next_text(client))
+            await client.aclose()
+        return found
+
+    write(1)
+    assert run(texts()) == ["py v1", "nb v1"]
+    write(2)  # saved from Jupyter's editor: the next visitor gets the new version
+    assert run(texts()) == ["py v2", "nb v2"]
