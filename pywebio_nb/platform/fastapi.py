@@ -34,12 +34,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from ._apps import (
@@ -110,7 +111,7 @@ def _make_routes(config: WebIOConfig, max_payload: int) -> list[BaseRoute]:
     return [
         Route("/", page),
         WebSocketRoute("/", session_socket),
-        Mount(STATIC_MOUNT, app=StaticFiles(directory=STATIC_PATH), name="pywebio_nb_static"),
+        Mount(STATIC_MOUNT, app=_frontend_files(), name="pywebio_nb_static"),
     ]
 
 
@@ -130,6 +131,24 @@ def _closed_by_peer(message: Any) -> bool:
     if code == NO_STATUS_RECEIVED:
         return "reason" in message
     return True
+
+
+def _frontend_files() -> ASGIApp:
+    """pywebio_nb's frontend files, compressed, versioned URLs (``?v=``) cached for long."""
+    files = StaticFiles(directory=STATIC_PATH)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        versioned = b"v=" in scope.get("query_string", b"")
+
+        async def send_cached(message: Message) -> None:
+            if versioned and message["type"] == "http.response.start":
+                # The URL changes with the file's content (static_file_url).
+                MutableHeaders(scope=message)["Cache-Control"] = "public, max-age=31536000"
+            await send(message)
+
+        await files(scope, receive, send_cached)
+
+    return GZipMiddleware(app, minimum_size=1000)
 
 
 async def _serve_socket(
@@ -278,8 +297,6 @@ def _asgi_app(
     app = Starlette(
         debug=debug,
         routes=routes,
-        # Compresses the page and the frontend files; WebSocket frames are untouched.
-        middleware=[Middleware(GZipMiddleware, minimum_size=1000)],
         lifespan=lifespan,
     )
     return app, config

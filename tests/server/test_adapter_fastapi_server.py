@@ -202,3 +202,21 @@ def test_webio_routes_enforce_the_payload_limit_under_any_asgi_server(backend: B
         run(body())
     finally:
         server.stop()
+
+
+def test_frontend_files_are_compressed_and_versioned_urls_cached(started: Any) -> None:
+    import gzip
+    import urllib.request
+
+    server = started(lambda: None)
+    base = f"http://127.0.0.1:{server.port}/_pywebio_nb/page.js"
+    raw = get(server, "/_pywebio_nb/page.js")[1].encode()
+    request = urllib.request.Request(base + "?v=123", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000"
+        body = response.read()
+    assert gzip.decompress(body) == raw and len(body) < len(raw) / 2
+    with urllib.request.urlopen(base, timeout=TIMEOUT) as response:  # not versioned
+        assert "max-age" not in (response.headers["Cache-Control"] or "")
+        assert response.headers["ETag"]
