@@ -24,6 +24,8 @@ In your own aiohttp application::
 from __future__ import annotations
 
 import asyncio
+import mimetypes
+import pathlib
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -201,7 +203,32 @@ def static_routes(prefix: str = STATIC_URL_PREFIX) -> list[web.AbstractRouteDef]
     """
     if not (prefix.startswith("/") and prefix.endswith("/")):
         raise ValueError(f"static prefix must start and end with '/', got {prefix!r}")
-    return [web.static(prefix.rstrip("/"), STATIC_PATH)]
+    return [web.get(prefix + "{name:.+}", _frontend_file)]
+
+
+_STATIC_ROOT = pathlib.Path(STATIC_PATH).resolve()
+
+
+async def _frontend_file(request: web.Request) -> web.StreamResponse:
+    """One frontend file: compressed, and cached for long under a versioned URL (``?v=``)."""
+    name = request.match_info["name"]
+    parts = name.split("/")
+    # Only plain names below the static directory (no "..", no absolute paths).
+    if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
+        raise web.HTTPNotFound()
+    path = _STATIC_ROOT.joinpath(*parts)
+    if not (path.is_file() and path.resolve().is_relative_to(_STATIC_ROOT)):
+        raise web.HTTPNotFound()
+    body = await asyncio.to_thread(path.read_bytes)
+    response = web.Response(
+        body=body,
+        content_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+    )
+    if "v" in request.query:  # the URL changes with the content (static_file_url)
+        response.headers["Cache-Control"] = "public, max-age=31536000"
+    if len(body) >= 1000:
+        response.enable_compression()
+    return response
 
 
 def _make_app(

@@ -11,6 +11,7 @@ its frontend files, origin refusal, the payload limit, reconnect
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import threading
 import urllib.error
@@ -41,6 +42,8 @@ __all__ = [
     "test_a_second_connection_supersedes_the_first",
     "test_an_unknown_session_is_refused",
     "test_bytes_travel_as_binary_frames_both_ways",
+    "test_frontend_files_are_compressed_and_versioned_urls_cached",
+    "test_frontend_files_stay_in_their_directory",
     "test_input_callback_and_output",
     "test_origins",
     "test_session_info",
@@ -363,3 +366,39 @@ def test_a_clean_close_ends_the_session_at_once(started: Any, code: int | None) 
 
     run(body())
     assert deferred.is_set()
+
+
+def test_frontend_files_are_compressed_and_versioned_urls_cached(started: Any) -> None:
+    server = started(lambda: None)
+    base = f"http://127.0.0.1:{server.port}/_pywebio_nb/page.js"
+    raw = get(server, "/_pywebio_nb/page.js")[1].encode()
+    request = urllib.request.Request(base + "?v=123", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000"
+        assert "javascript" in response.headers["Content-Type"]
+        body = response.read()
+    assert gzip.decompress(body) == raw and len(body) < len(raw) / 2
+    with urllib.request.urlopen(base, timeout=TIMEOUT) as response:  # not versioned
+        assert "max-age" not in (response.headers["Cache-Control"] or "")
+    status, css, headers = get(server, "/_pywebio_nb/themes/dark.css")
+    assert status == 200 and "text/css" in headers["Content-Type"] and css
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_pywebio_nb/../platform/aiohttp.py",
+        "/_pywebio_nb/..%2Fplatform%2Faiohttp.py",
+        "/_pywebio_nb/%2e%2e/platform/aiohttp.py",
+        "/_pywebio_nb/chunks/..%2F..%2Fplatform%2Ffastapi.py",
+        "/_pywebio_nb/%2Fetc%2Fpasswd",
+        "/_pywebio_nb//etc/passwd",
+        "/_pywebio_nb/chunks",
+        "/_pywebio_nb/nope.js",
+    ],
+)
+def test_frontend_files_stay_in_their_directory(started: Any, path: str) -> None:
+    server = started(lambda: None)
+    status, body, _ = get(server, path)
+    assert status == 404, (status, body[:200])

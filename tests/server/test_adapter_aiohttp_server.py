@@ -20,6 +20,8 @@ from _adapter_cases import (  # noqa: F401 - the shared tests, collected here
     test_a_second_connection_supersedes_the_first,
     test_an_unknown_session_is_refused,
     test_bytes_travel_as_binary_frames_both_ways,
+    test_frontend_files_are_compressed_and_versioned_urls_cached,
+    test_frontend_files_stay_in_their_directory,
     test_input_callback_and_output,
     test_origins,
     test_session_info,

@@ -27,6 +27,8 @@ from _adapter_cases import (  # noqa: F401 - the shared tests, collected here
     test_a_second_connection_supersedes_the_first,
     test_an_unknown_session_is_refused,
     test_bytes_travel_as_binary_frames_both_ways,
+    test_frontend_files_are_compressed_and_versioned_urls_cached,
+    test_frontend_files_stay_in_their_directory,
     test_input_callback_and_output,
     test_origins,
     test_session_info,
@@ -202,21 +204,3 @@ def test_webio_routes_enforce_the_payload_limit_under_any_asgi_server(backend: B
         run(body())
     finally:
         server.stop()
-
-
-def test_frontend_files_are_compressed_and_versioned_urls_cached(started: Any) -> None:
-    import gzip
-    import urllib.request
-
-    server = started(lambda: None)
-    base = f"http://127.0.0.1:{server.port}/_pywebio_nb/page.js"
-    raw = get(server, "/_pywebio_nb/page.js")[1].encode()
-    request = urllib.request.Request(base + "?v=123", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-        assert response.headers["Content-Encoding"] == "gzip"
-        assert response.headers["Cache-Control"] == "public, max-age=31536000"
-        body = response.read()
-    assert gzip.decompress(body) == raw and len(body) < len(raw) / 2
-    with urllib.request.urlopen(base, timeout=TIMEOUT) as response:  # not versioned
-        assert "max-age" not in (response.headers["Cache-Control"] or "")
-        assert response.headers["ETag"]
