@@ -39,6 +39,7 @@ from .. import __version__
 from ..platform._apps import AppFunc
 from ..platform._notebook_app import NotebookAppCache, NotebookAppError
 from ..platform._page import STATIC_PATH
+from ..platform._server import process_mode
 from ..platform.path_deploy import _AppLoader, _NotServable, _RequestConfig, _segments
 from ..platform.tornado import _HandlerConfig, webio_handler
 from ._nodelay import NoDelayState, enable_kernel_nodelay
@@ -240,6 +241,10 @@ class StatusHandler(APIHandler):
 
 def load(serverapp: Any) -> None:
     """Register the handlers on ``serverapp``'s web app and enable TCP_NODELAY."""
+    # This process serves apps now: PyWebIO calls made outside any session (a thread
+    # an app started without register_thread) raise SessionNotFoundException rather
+    # than starting script mode's own server inside Jupyter.
+    process_mode.claim("server")
     web_app = serverapp.web_app
     base_url: str = web_app.settings.get("base_url", "/")
     root = pathlib.Path(web_app.settings.get("server_root_dir") or serverapp.root_dir)

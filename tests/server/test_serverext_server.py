@@ -51,6 +51,28 @@ def main():
     put_text("hello " + name)
 """
 
+# A thread the app did not register has no session: the API must say so, not start
+# script mode's own server inside the Jupyter process.
+THREAD_APP = """
+import threading
+from pywebio_nb.output import put_text
+
+def main():
+    seen = []
+
+    def work():
+        try:
+            put_text("from an unregistered thread").show()  # show(): raise here
+            seen.append("sent")
+        except Exception as exc:
+            seen.append(type(exc).__name__)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    put_text("thread: " + seen[0])
+"""
+
 
 def code(source: str, tags: Sequence[str] = ()) -> dict[str, Any]:
     return {
@@ -189,6 +211,7 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter]:
     (root / "async.ipynb").write_text(NB_ASYNC)
     (root / "magic.ipynb").write_text(NB_MAGIC)
     (root / "nomain.py").write_text("x = 1\n")
+    (root / "thread_app.py").write_text(THREAD_APP)
     (root / "_private.py").write_text(APP_PY)
     (root / ".hidden.py").write_text(APP_PY)
     (root / "notes.txt").write_text("not an app")
@@ -419,3 +442,11 @@ def test_edited_files_are_served_anew(jupyter: Jupyter) -> None:
     assert run(texts()) == ["py v1", "nb v1"]
     write(2)  # saved from Jupyter's editor: the next visitor gets the new version
     assert run(texts()) == ["py v2", "nb v2"]
+
+
+def test_unregistered_thread_gets_no_session(jupyter: Jupyter) -> None:
+    async def body() -> str:
+        client = await ws_connect(jupyter.ws_url("thread_app.py"))
+        return await next_text(client)
+
+    assert run(body()) == "thread: SessionNotFoundException"
