@@ -100,20 +100,17 @@ def resolve_app_file(root: pathlib.Path, raw_path: str) -> pathlib.Path:
     return real
 
 
-class _ForbiddenPage:
-    """403 for a page request: a short page linking to Jupyter's login (then back here)."""
-
-    @staticmethod
-    def body(handler: JupyterHandler) -> str:
-        login = handler.settings.get("login_url") or url_path_join(handler.base_url, "login")
-        target = urllib.parse.quote(handler.request.uri or "", safe="")
-        return (
-            "<!doctype html><title>403: Forbidden</title>"
-            '<body style="font-family:sans-serif;padding:1em 2em">'
-            "<h3>403: Forbidden</h3><p>This pywebio_nb app is served by a Jupyter server "
-            "and needs its authentication.</p>"
-            f'<p><a href="{html.escape(login)}?next={target}">Log in to Jupyter</a></p>'
-        )
+def _forbidden_page(handler: JupyterHandler) -> str:
+    """The 403 page of an app URL: a link to Jupyter's login, which comes back here."""
+    login = handler.settings.get("login_url") or url_path_join(handler.base_url, "login")
+    target = urllib.parse.quote(handler.request.uri or "", safe="")
+    return (
+        "<!doctype html><title>403: Forbidden</title>"
+        '<body style="font-family:sans-serif;padding:1em 2em">'
+        "<h3>403: Forbidden</h3><p>This pywebio_nb app is served by a Jupyter server "
+        "and needs its authentication.</p>"
+        f'<p><a href="{html.escape(login)}?next={target}">Log in to Jupyter</a></p>'
+    )
 
 
 def _make_app_handler(
@@ -136,7 +133,7 @@ def _make_app_handler(
                 and self.request.headers.get("Upgrade", "").lower() != "websocket"
             ):
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(_ForbiddenPage.body(self))
+                self.finish(_forbidden_page(self))
                 return
             super().write_error(status_code, **kwargs)
 
