@@ -59,7 +59,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, cast
 
 from ..protocol import Command, make_command
 from ..session._blobs import CHUNK_SIZE, Blob
@@ -108,6 +108,11 @@ DEFAULT_LIMITS = Limits()
 
 #: Requests a saved notebook cannot answer: left out of the snapshot.
 _LIVE_ONLY = frozenset({"run_script", "pin_value", "pin_wait"})
+#: Output types the snapshot keeps as they are (nothing nested, nothing to clean).
+_AS_IS = frozenset({"text", "code", "link", "processbar", "loading", "buttons"})
+#: The snapshot's JSON is at most this many times the size of the root's text/html
+#: (``text/html`` is the terser of the two), so a small page skips the exact count.
+_JSON_PER_HTML = 8
 
 
 # ------------------------------------------------------------------ sanitizing
@@ -718,6 +723,8 @@ def _texts(spec: Any, out: list[str]) -> None:
 def _for_file(value: Any, budget: _BlobBudget) -> Any:
     """``value`` ready to be saved (copied where changed, else itself): html/markdown
     sanitized, passwords blank, blobs that are not saved replaced by a note."""
+    if isinstance(value, dict) and value.get("type") in _AS_IS:
+        return value  # the common case (a put_text loop) costs one lookup
     if isinstance(value, list):
         new_list = [_for_file(item, budget) for item in value]
         return value if all(a is b for a, b in zip(new_list, value, strict=True)) else new_list
@@ -755,10 +762,24 @@ def snapshot_data(
     commands: Sequence[Command],
     blobs: Iterable[Blob] = (),
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    count_size: bool = True,
 ) -> dict[str, Any] | None:
-    """The :data:`SNAPSHOT_MIME` entry of a root (see the module doc), or None past the bound."""
+    """The :data:`SNAPSHOT_MIME` entry of a root (see the module doc), or None past the bound.
+
+    ``count_size=False`` skips serializing it to check ``limits.snapshot_chars`` (for a
+    caller that knows it is far below).
+    """
     budget = _BlobBudget(blobs, limits)
-    kept = [_for_file(c, budget) for c in commands if c["command"] not in _LIVE_ONLY]
+    kept: list[Command] = []
+    for command in commands:
+        if command["command"] in _LIVE_ONLY:
+            continue
+        spec = command["spec"]
+        saved = _for_file(spec, budget)
+        if saved is not spec:
+            command = cast(Command, {**command, "spec": saved})
+        kept.append(command)
     blob_commands: list[Command] = []
     buffers: list[str] = []
     for blob in budget.kept.values():
@@ -774,7 +795,7 @@ def snapshot_data(
     }
     if sum(len(b) for b in buffers) > limits.snapshot_chars:
         return None
-    if len(json.dumps(data["commands"], default=str)) > limits.snapshot_chars:
+    if count_size and len(json.dumps(data["commands"], default=str)) > limits.snapshot_chars:
         return None
     return data
 
@@ -786,11 +807,13 @@ def display_entries(
     limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """``text/plain``, ``text/html`` and (within bounds) the snapshot of a root."""
+    page = render_html(commands, blobs, limits)
     entries: dict[str, Any] = {
         "text/plain": plain_text(commands, root_id, limits),
-        "text/html": render_html(commands, blobs, limits),
+        "text/html": page,
     }
-    snapshot = snapshot_data(root_id, commands, blobs, limits)
+    count = len(page) * _JSON_PER_HTML > limits.snapshot_chars
+    snapshot = snapshot_data(root_id, commands, blobs, limits, count_size=count)
     if snapshot is not None:
         entries[SNAPSHOT_MIME] = snapshot
     return entries

@@ -103,9 +103,11 @@ class DisplayRefresher:
     dict update: nothing is rendered on the hot path of a ``put_*`` loop). A
     background thread then refreshes the root — ``publish(root_id)`` renders
     it and sends ``update_display_data`` — once it has been quiet for
-    ``QUIET`` seconds, never sooner than ``MIN_INTERVAL`` after its previous
-    refresh, and at the latest ``MAX_DELAY`` after its first unsaved change
-    (a root that changes all the time is still saved that often). When a cell
+    ``QUIET`` seconds, never sooner than ``MIN_INTERVAL`` (nor than
+    ``COST_FACTOR`` times what its previous refresh took: a big root costs at
+    most a few percent of a core) after its previous refresh, and otherwise at
+    the latest ``MAX_DELAY`` after its first unsaved change (a root that
+    changes all the time is still saved that often). When a cell
     ends, :meth:`refresh_now` refreshes every changed root at once, in the
     cell's own thread, so the saved notebook holds the final content before
     the cell's reply.
@@ -115,8 +117,10 @@ class DisplayRefresher:
     MIN_INTERVAL = 0.5
     #: Seconds without a change before a refresh (a burst settles first).
     QUIET = 0.1
-    #: Seconds a change waits at most, however busy the root.
+    #: Seconds a change waits at most, however busy the root (unless its refresh is slow).
     MAX_DELAY = 3.0
+    #: A refresh that took t seconds is followed by none for ``COST_FACTOR * t``.
+    COST_FACTOR = 20.0
 
     def __init__(self, publish: Callable[[str], None]) -> None:
         self._publish = publish
@@ -125,6 +129,7 @@ class DisplayRefresher:
         # root -> (monotonic time of its first unsaved change, of its last change)
         self._changed: dict[str, tuple[float, float]] = {}
         self._last: dict[str, float] = {}
+        self._cost: dict[str, float] = {}  # seconds the root's last refresh took
         self._thread: threading.Thread | None = None
         self._stopped = False
 
@@ -158,7 +163,8 @@ class DisplayRefresher:
             self._cond.notify()
 
     def _due(self, root_id: str, first: float, last: float) -> float:
-        earliest = self._last.get(root_id, 0.0) + self.MIN_INTERVAL
+        pause = max(self.MIN_INTERVAL, self.COST_FACTOR * self._cost.get(root_id, 0.0))
+        earliest = self._last.get(root_id, 0.0) + pause
         return max(earliest, min(last + self.QUIET, first + self.MAX_DELAY))
 
     def _run(self) -> None:
@@ -183,7 +189,9 @@ class DisplayRefresher:
     def _refresh(self, roots: list[str]) -> None:
         with self._publishing:
             for root_id in roots:
+                start = time.monotonic()
                 try:
                     self._publish(root_id)
                 except Exception:
                     logger.exception("refreshing the saved display of %s failed", root_id)
+                self._cost[root_id] = time.monotonic() - start

@@ -446,3 +446,25 @@ def test_refresh_now_publishes_every_changed_root_in_the_caller() -> None:
         assert len(recorder.calls) == 2
     finally:
         refresher.stop()
+
+
+def test_refresher_spaces_out_slow_refreshes() -> None:
+    recorder = Recorder()
+
+    def slow(root_id: str) -> None:
+        threading.Event().wait(0.05)  # stands for rendering a big root
+        recorder(root_id)
+
+    refresher = DisplayRefresher(slow)
+    refresher.MIN_INTERVAL = refresher.QUIET = refresher.MAX_DELAY = 0.01
+    refresher.COST_FACTOR = 10.0  # 0.05 s of work -> at least 0.5 s of rest
+    try:
+        end = time.monotonic() + 1.3
+        while time.monotonic() < end:
+            refresher.changed("cell-1")
+            threading.Event().wait(0.005)
+        times = [t for _, t in recorder.calls]
+        assert 2 <= len(times) <= 3, times
+        assert all(b - a >= 0.5 for a, b in itertools.pairwise(times))
+    finally:
+        refresher.stop()
