@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup js lab demo test lint jstest bench chromium clean
+.PHONY: setup js labextension lab demo test lint jstest bench chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,11 +27,27 @@ js/node_modules/.package-lock.json: js/package-lock.json
 js: js/node_modules/.package-lock.json
 	cd js && npm run build
 
-$(VENV)/.pkg: pyproject.toml $(VENV)/.deps
+$(VENV)/.pkg: pyproject.toml $(VENV)/.deps jupyter-config/jupyter_server_config.d/pywebio_nb.json
 	$(BIN)/pip install -q --no-build-isolation --no-deps -e .
 	touch $@
 
-setup: $(VENV)/.deps js $(VENV)/.pkg
+# The prebuilt JupyterLab / Notebook 7 extension (labextension/; it bundles js/'s renderer),
+# rebuilt when its sources change (~10 s); the editable install's JupyterLab sees it through
+# a link in the venv, as `jupyter labextension develop` would make.
+LABEXT := pywebio_nb/labextension
+labextension/node_modules/.package-lock.json: labextension/package-lock.json
+	cd labextension && npm ci --no-audit --no-fund
+	touch $@
+
+$(LABEXT)/package.json: labextension/node_modules/.package-lock.json js/node_modules/.package-lock.json $(wildcard labextension/*.json labextension/*.mjs labextension/src/*.ts labextension/snapshot/*.ts labextension/style/*) $(shell find js/src js/build.mjs -type f)
+	cd labextension && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build
+
+$(VENV)/share/jupyter/labextensions/pywebio-nb: | $(VENV)/.pkg
+	mkdir -p $(dir $@) && rm -rf $@ && ln -s $(CURDIR)/$(LABEXT) $@
+
+labextension: $(LABEXT)/package.json $(VENV)/share/jupyter/labextensions/pywebio-nb
+
+setup: $(VENV)/.deps js $(VENV)/.pkg labextension
 
 $(VENV6)/.deps: requirements/ipykernel6.txt
 	$(PY) -m venv $(VENV6)
@@ -58,6 +74,7 @@ lint: setup
 	$(BIN)/python scripts/gen_protocol_ts.py --check
 	cd js && npm run -s typecheck
 	cd js && npm run -s lint
+	cd labextension && npm run -s typecheck && npm run -s lint
 
 # Vitest (jsdom): the renderer against the shared conformance table, the anywidget entry
 # against a mock model, sanitizing. A few seconds.
@@ -79,4 +96,4 @@ bench: setup chromium $(VENVB)/.deps
 	$(BIN)/python bench/bench_upload.py
 
 clean:
-	rm -rf $(VENV) $(VENV6) $(VENVB) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks pywebio_nb/static/themes test-artifacts
+	rm -rf $(VENV) $(VENV6) $(VENVB) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks pywebio_nb/static/themes test-artifacts labextension/node_modules labextension/lib $(LABEXT)
