@@ -42,8 +42,8 @@ more entries beside the widget view (see ``_widget.CellRoot``):
     ``limits.blob_bytes``, or past ``limits.total_blob_bytes`` for the root, is
     not included: the image or file spec that shows it becomes a ``text``
     output saying "not saved" (so the renderer never waits for missing
-    bytes). A snapshot whose JSON would exceed ``limits.snapshot_chars`` is
-    left out altogether (:func:`snapshot_data` returns None); the
+    bytes). A snapshot whose commands' JSON would exceed ``limits.snapshot_chars``
+    is left out altogether (:func:`snapshot_data` returns None); the
     ``text/html`` stays.
 
 Both are pure functions of the commands and the blobs they name; the kernel
@@ -95,11 +95,12 @@ class Limits:
     #: Bytes of one image or file embedded (as a data: URI, or snapshot buffers).
     blob_bytes: int = 2 << 20
     #: Bytes of all the blobs one root embeds.
-    total_blob_bytes: int = 8 << 20
+    total_blob_bytes: int = 4 << 20
     #: Characters of ``text/html`` after which the remaining outputs are left out.
-    html_chars: int = 4_000_000
-    #: Characters of the snapshot's JSON (buffers included) past which it is left out.
-    snapshot_chars: int = 16_000_000
+    html_chars: int = 2_000_000
+    #: Characters of the snapshot's commands as JSON past which it is left out (its
+    #: buffers are bounded by ``total_blob_bytes``).
+    snapshot_chars: int = 8_000_000
     #: Characters of ``text/plain``.
     plain_chars: int = 2_000
 
@@ -209,6 +210,7 @@ _CSS = """
 .pwnb-static .pwnb-item>label{display:block;font-weight:500}
 .pwnb-static .pwnb-help{font-size:.85em;opacity:.75}
 .pwnb-static progress{width:100%;max-width:30em}
+.pwnb-static .pwnb-link,.pwnb-static .pwnb-file,.pwnb-static img{margin-right:.5em}
 """.replace("\n ", "").replace("\n", "")
 
 # Values that go into an inline style: CSS lengths and grid track lists only
@@ -793,8 +795,6 @@ def snapshot_data(
         "commands": blob_commands + kept,
         "buffers": buffers,
     }
-    if sum(len(b) for b in buffers) > limits.snapshot_chars:
-        return None
     if count_size and len(json.dumps(data["commands"], default=str)) > limits.snapshot_chars:
         return None
     return data
