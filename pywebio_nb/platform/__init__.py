@@ -10,6 +10,7 @@ title, description, theme, injected JS and CSS.
 from __future__ import annotations
 
 from ._config import config
+from ._event_loop import run_event_loop
 from .path_deploy import path_deploy, path_deploy_http
 from .tornado import start_server, static_route, webio_handler
 
@@ -17,6 +18,7 @@ __all__ = [
     "config",
     "path_deploy",
     "path_deploy_http",
+    "run_event_loop",
     "start_server",
     "static_route",
     "webio_handler",

@@ -1,0 +1,160 @@
+"""Run a WSGI app (the Flask and Django adapters) on a threaded server.
+
+HTTP polling holds a request open for up to ``POLL_SECONDS`` (a long poll),
+so a WSGI server must give every request its own thread; a server with a few
+worker threads would stall once as many pages poll. The standard library's
+``wsgiref`` server with ``ThreadingMixIn`` does that, and is what Django's
+``runserver`` uses; Flask's ``app.run`` (Werkzeug) runs threaded by default.
+
+:func:`start_wsgi_in_thread` serves an app from a daemon thread and returns a
+:class:`WsgiServerHandle` (tests, benchmarks, notebooks);
+:func:`serve_wsgi` does what ``start_server`` does with it: claim server mode,
+start the ``remote_access`` tunnel, print the URL and block until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import logging
+import socketserver
+import threading
+from collections.abc import Callable
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from ._server import _wait_in_foreground, kernel_shell, process_mode
+from ._tunnel import Tunnel, resolve_tunnel_cmd
+
+__all__ = ["WsgiServerHandle", "serve_wsgi", "start_wsgi_in_thread"]
+
+logger = logging.getLogger("pywebio_nb.platform")
+
+WsgiApp = Callable[..., Any]
+
+
+class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True  # a long poll in flight must not keep the process alive
+    allow_reuse_address = True
+
+
+class _Handler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+
+class WsgiServerHandle:
+    """A WSGI server running in a background thread; ``stop()`` ends it.
+
+    ``url`` and ``port`` say where it listens; ``public_url`` is the tunnel's
+    URL with ``remote_access=True``. ``on_shutdown`` (given to
+    :func:`start_wsgi_in_thread`) runs when it stops: the adapters close their
+    sessions there.
+    """
+
+    def __init__(self, server: WSGIServer, host: str, on_shutdown: Callable[[], None] | None):
+        self._server = server
+        self.host = host
+        self.port = int(server.server_address[1])
+        self.public_url: str | None = None
+        self._tunnel: Tunnel | None = None
+        self._on_shutdown = on_shutdown
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="pywebio-nb-wsgi", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host = self.host if self.host not in ("", "0.0.0.0", "::") else "localhost"
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Block until the server stops."""
+        self._thread.join()
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the server, its tunnel and its sessions; calling it again does nothing."""
+        tunnel, self._tunnel = self._tunnel, None
+        if tunnel is not None:
+            tunnel.stop()
+        if not self._thread.is_alive():
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout)
+        if self._on_shutdown is not None:
+            self._on_shutdown()
+
+    def __enter__(self) -> WsgiServerHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<WsgiServerHandle {self.url} {'running' if self.running else 'stopped'}>"
+
+
+def start_wsgi_in_thread(
+    app: WsgiApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    on_shutdown: Callable[[], None] | None = None,
+) -> WsgiServerHandle:
+    """Serve ``app`` from a daemon thread, one thread per request; returns once it listens."""
+    server = make_server(
+        host or "0.0.0.0", port, app, server_class=_ThreadingWSGIServer, handler_class=_Handler
+    )
+    handle = WsgiServerHandle(server, host, on_shutdown)
+    handle._thread.start()
+    return handle
+
+
+def serve_wsgi(
+    app: WsgiApp,
+    *,
+    host: str,
+    port: int,
+    remote_access: bool = False,
+    on_shutdown: Callable[[], None] | None = None,
+    run: Callable[[], None] | None = None,
+) -> WsgiServerHandle | None:
+    """What ``start_server`` does: serve ``app`` until Ctrl-C (in a kernel: return the handle).
+
+    ``run``: the framework's own blocking server (Flask's ``app.run``) used
+    instead of the threaded ``wsgiref`` server outside kernels.
+    """
+    if not process_mode.claim("server"):
+        raise RuntimeError(
+            "this process already runs in script mode (PyWebIO functions were called "
+            "outside any app): start the server before calling any of them"
+        )
+    command = resolve_tunnel_cmd(None) if remote_access else None
+    if run is not None and kernel_shell() is None and command is None:
+        print(f"Serving on http://{host or 'localhost'}:{port}/", flush=True)
+        try:
+            run()
+        finally:
+            if on_shutdown is not None:
+                on_shutdown()
+        return None
+    handle = start_wsgi_in_thread(app, host=host, port=port, on_shutdown=on_shutdown)
+    try:
+        if command is not None:
+            handle._tunnel = Tunnel.start(command, handle.port)
+            handle.public_url = handle._tunnel.url
+        if kernel_shell() is not None:
+            print(f"Serving on {handle.url}", flush=True)
+            return handle
+        print(f"Serving on {handle.url}", flush=True)
+        if handle.public_url is not None:
+            print(f"Public URL: {handle.public_url}", flush=True)
+        _wait_in_foreground(handle)  # type: ignore[arg-type]
+    except BaseException:
+        handle.stop()
+        raise
+    handle.stop()
+    return None

@@ -1,0 +1,187 @@
+"""Scenarios every HTTP-polling adapter (Flask, Django) must pass, driven like the page.
+
+Each test module starts its framework's server (the manual's integration example,
+unchanged except imports, and ``wsgi_app``) and calls these with the URL of the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import tornado.httpclient
+from test_tornado_http_server import HttpClient, _texts
+
+from pywebio_nb.input import NUMBER, input, input_group
+from pywebio_nb.output import put_buttons, put_text
+from pywebio_nb.session import run_asyncio_coroutine
+
+TIMEOUT = 10.0
+
+
+class UrlClient(HttpClient):
+    """The polling client of the Tornado tests, on any URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = tornado.httpclient.HTTPClient()
+        self.session_id = "NEW"
+        self.applied = 0
+        self.commands: list[dict[str, Any]] = []
+        self.blobs: dict[str, bytearray] = {}
+        self.status = 0
+
+
+def fetch(url: str, **kwargs: Any) -> tornado.httpclient.HTTPResponse:
+    client = tornado.httpclient.HTTPClient()
+    try:
+        return client.fetch(url, raise_error=False, request_timeout=TIMEOUT, **kwargs)
+    finally:
+        client.close()
+
+
+# ------------------------------------------------------------------ the apps
+def task_func() -> None:
+    """Input round trip, a callback, output: what every adapter test drives."""
+    info = input_group("who", [input("name", name="name"), input("age", name="age", type=NUMBER)])
+    put_text(f"hello {info['name']}, {info['age']}")
+    put_buttons(["again"], onclick=lambda _: put_text("clicked"))
+
+
+async def coroutine_task() -> None:
+    """The manual's coroutine integration example (4.7.3), plus an input."""
+    put_text("Hello ...")
+    await run_asyncio_coroutine(asyncio.sleep(0.01))
+    put_text("... World!")
+    name = await input("name")
+    put_text(f"bye {name}")
+
+
+def echo() -> None:
+    put_text(f"got {input('data')}")
+
+
+# ------------------------------------------------------------- the scenarios
+def _name(form: dict[str, Any]) -> str:
+    return str(form["spec"]["inputs"][0]["name"])
+
+
+def page_and_frontend(app_url: str, static_url: str) -> None:
+    """The page says it speaks HTTP, and the frontend it loads is served."""
+    page = fetch(app_url)
+    assert page.code == 200
+    html = page.body.decode()
+    assert 'id="pywebio-nb-root" data-transport="http"' in html
+    assert "/_pywebio_nb/page.js" in html
+    script = fetch(static_url)
+    assert script.code == 200, script.code
+    assert len(script.body) > 10_000
+
+
+def round_trip_callback_output(app_url: str) -> None:
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        event = {"event": "from_submit", "task_id": form["task_id"]}
+        assert client.send({**event, "data": {"name": "ada", "age": 36}}) == 204
+        buttons = None
+        for _ in range(20):
+            found = [
+                c
+                for c in client.poll()
+                if c["command"] == "output" and c["spec"].get("type") == "buttons"
+            ]
+            if found:
+                buttons = found[0]
+                break
+        assert buttons is not None
+        assert "hello ada, 36" in _texts(client.commands)
+        callback = {"event": "callback", "task_id": buttons["spec"]["callback_id"], "data": 0}
+        assert client.send(callback) == 204
+        for _ in range(20):
+            if "clicked" in _texts(client.commands):
+                break
+            client.poll()
+        assert _texts(client.commands) == ["hello ada, 36", "clicked"]
+    finally:
+        client.close()
+
+
+def coroutine_app(app_url: str) -> None:
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        assert client.submit(form, "coro") == 204
+        client.until("close_session")
+        assert _texts(client.commands) == ["Hello ...", "... World!", "bye coro"]
+    finally:
+        client.close()
+
+
+def origin_refused(app_url: str) -> None:
+    """A page of another origin can neither start, poll nor post to a session."""
+    evil = {"Origin": "http://evil.example"}
+    assert fetch(app_url, headers={"webio-session-id": "NEW", **evil}).code == 403
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        event = {"event": "from_submit", "task_id": form["task_id"], "data": {_name(form): "evil"}}
+        body = json.dumps([event]).encode()
+        posted = client._fetch("POST", body, **{"Content-Type": "application/json"}, **evil)
+        assert posted.code == 403
+        assert client._fetch("GET", None, **evil).code == 403
+        assert client.submit(form, "mine") == 204
+        client.until("close_session")
+        assert _texts(client.commands) == ["got mine"]
+    finally:
+        client.close()
+
+
+def payload_limit(app_url: str) -> None:
+    """Served with max_payload_size='4K': a bigger body is 413, the session goes on."""
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        big = {
+            "event": "from_submit",
+            "task_id": form["task_id"],
+            "data": {_name(form): "y" * 8192},
+        }
+        body = json.dumps([big]).encode()
+        posted = client._fetch("POST", body, **{"Content-Type": "application/json"})
+        assert posted.code == 413, posted.code
+        assert client.submit(form, "small") == 204
+        client.until("close_session")
+        assert _texts(client.commands) == ["got small"]
+    finally:
+        client.close()
+
+
+def unknown_session_gone(app_url: str) -> None:
+    client = UrlClient(app_url)
+    try:
+        client.session_id = "forged"
+        client.poll()
+        assert client.status == 410
+        assert client.send({"event": "callback", "task_id": "x", "data": 1}) == 410
+    finally:
+        client.close()
+
+
+def expiry(app_url: str, deferred: threading.Event) -> None:
+    """Served with a tiny session_expire_seconds: an idle session is closed."""
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        client.until("input_group")
+        assert deferred.wait(TIMEOUT), "the idle session was not closed"
+        client.poll()
+        assert client.status == 410
+    finally:
+        client.close()
