@@ -216,7 +216,17 @@ _CSS = """
 # Values that go into an inline style: CSS lengths and grid track lists only
 # (no ';', ':', quotes, braces or angle brackets can pass).
 _CSS_LENGTH = re.compile(r"[0-9.]+(px|%|em|rem|vw|vh|pt)?|auto")
-_CSS_TRACKS = re.compile(r"[0-9a-zA-Z.%()\s,+\-*/]{1,200}")
+_CSS_TRACK_TOKEN = re.compile(
+    r"\s+|[0-9.]+(?:px|%|em|rem|fr|vw|vh|pt|ch)?|auto|min-content|max-content"
+    r"|repeat\(|minmax\(|fit-content\(|calc\(|\)|,|[+*/-]"
+)
+
+
+def _css_tracks(value: Any) -> bool:
+    """Whether ``value`` is a grid track list made of known tokens only (linear time)."""
+    return isinstance(value, str) and 0 < len(value) <= 200 and not _CSS_TRACK_TOKEN.sub("", value)
+
+
 _GRID_SPAN = re.compile(r"grid-(row|column)-start:\s*span\s+([0-9]{1,4})")
 _IMAGE_MIME = re.compile(r"image/(png|jpeg|gif|webp|bmp|avif|svg\+xml)")
 _SAFE_URL = re.compile(r"(https?:|mailto:|[^:]*$)", re.IGNORECASE)
@@ -425,7 +435,7 @@ class _Writer:
         kind = "row" if spec.get("type") == "row" else "column"
         size = spec.get("size")
         style = ""
-        if isinstance(size, str) and _CSS_TRACKS.fullmatch(size):
+        if _css_tracks(size):
             prop = "grid-template-columns" if kind == "row" else "grid-template-rows"
             style = f' style="{prop}:{_attr(size)}"'
         self.emit(f'<div class="pwnb-{kind}"{style}>')
@@ -442,7 +452,7 @@ class _Writer:
             ("cell_heights", "grid-template-rows"),
         ):
             value = spec.get(key)
-            if isinstance(value, str) and _CSS_TRACKS.fullmatch(value):
+            if _css_tracks(value):
                 style.append(f"{prop}:{_attr(value)}")
         style.append("grid-auto-flow:" + ("column" if spec.get("direction") == "column" else "row"))
         self.emit(f'<div class="pwnb-grid" style="{";".join(style)}">')
