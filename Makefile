@@ -58,13 +58,17 @@ $(VENV6)/.deps: requirements/ipykernel6.txt
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's nginx for tests/server/test_nginx_server.py, which runs its own from a temporary directory.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 demo: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python examples/demo.py
 
-test: setup $(VENV6)/.deps chromium lint jstest
+test: setup $(VENV6)/.deps chromium nginx lint jstest
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: setup
