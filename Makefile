@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup js labextension lab demo test lint jstest bench chromium clean
+.PHONY: setup js labextension lab demo test lint jstest bench chromium nginx clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
