@@ -39,7 +39,7 @@ from pywebio_nb.protocol import make_command, scope_selector  # noqa: E402
 from pywebio_nb.session._page_model import PageModel  # noqa: E402
 
 N = 10_000
-REPS = 7
+REPS = 15
 
 
 def offline() -> None:

@@ -19,6 +19,7 @@ callback or a thread changes it later.
 
 from __future__ import annotations
 
+import gc
 import logging
 import pathlib
 import threading
@@ -190,8 +191,17 @@ class DisplayRefresher:
         with self._publishing:
             for root_id in roots:
                 start = time.monotonic()
+                # A refresh makes many short-lived objects (a copy of the root's specs,
+                # its HTML): without the cyclic GC running meanwhile they die young
+                # instead of being promoted, and later put_* loops pay no full
+                # collections for them (refcounting frees them all; none is cyclic).
+                collecting = gc.isenabled()
+                gc.disable()
                 try:
                     self._publish(root_id)
                 except Exception:
                     logger.exception("refreshing the saved display of %s failed", root_id)
+                finally:
+                    if collecting:
+                        gc.enable()
                 self._cost[root_id] = time.monotonic() - start
