@@ -149,7 +149,7 @@ def execute_notebook(
     error: BaseException | None = None
     try:
         client.execute()
-    except CellExecutionError as exc:
+    except (CellExecutionError, TimeoutError) as exc:  # CellTimeoutError is a TimeoutError
         error = exc
     finally:
         if frontend is not None:

@@ -12,6 +12,7 @@ import json
 import pathlib
 import subprocess
 import sys
+import time
 from typing import Any
 
 import nbformat
@@ -144,8 +145,10 @@ def test_a_mapping_and_a_function_answer_by_label() -> None:
 
 def test_a_missing_answer_names_the_input_and_the_cell() -> None:
     nb = notebook(IMPORTS, "a = input('First')", "b = input('Second name')", "print('never')")
+    started = time.monotonic()
     with pytest.raises(NotebookTestError, match=r"input 'Second name' in cell 2"):
-        run_notebook(nb, ["one"])
+        run_notebook(nb, ["one"], timeout=120)
+    assert time.monotonic() - started < 60  # the kernel was interrupted, no cell timeout
     with pytest.raises(NotebookTestError, match=r"no answer for input 'First' in cell 1.*'First'"):
         run_notebook(nb, {"Second name": "x"})
 
