@@ -8,7 +8,9 @@ command per frame, pywebio_nb a list of commands per frame; both are read).
 
 Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app:
 
-* output throughput: ``put_text(i)`` ``--texts`` times, texts/s received;
+* output throughput: ``put_text(i)`` ``--texts`` times, texts/s received, and
+  the time from opening the connection to the first text received (an async
+  app that loops without awaiting must still show progress early);
 * input round trip: ``from_submit`` sent -> the next ``input_group`` received;
 * callback latency: a ``callback`` event (a button click) sent -> the one
   ``output`` command the callback produces received;
@@ -168,18 +170,23 @@ def _median_p90(samples: list[float]) -> tuple[float, float]:
 
 
 # --------------------------------------------------------------- measures
-async def throughput(port: int, app: str, count: int) -> float:
+async def throughput(port: int, app: str, count: int) -> tuple[float, float]:
+    """(texts/s, ms from the connection's opening to the first text received)."""
+    opened = time.perf_counter()
     client = await Client.open(port, app)
     start = time.perf_counter()
     texts = 0
+    first_ms = 0.0
     while texts < count:
         batch = await client.commands()
         if not batch:
             raise RuntimeError(f"closed after {texts} of {count} texts")
+        if texts == 0:
+            first_ms = (time.perf_counter() - opened) * 1000
         texts += sum(1 for c in batch if _is_text(c))
     seconds = time.perf_counter() - start
     client.close()
-    return count / seconds
+    return count / seconds, first_ms
 
 
 async def input_round_trip(port: int, app: str, count: int) -> tuple[float, float]:
@@ -306,7 +313,9 @@ async def measure(python: str, impl: str, options: Options) -> Results:
         figures["rss_start_kib"] = (await settled_stats(port))["rss_kib"]
         for kind, suffix in (("thread", ""), ("coroutine", "_async")):
             print(f"  {impl}: {kind} app ...", flush=True)
-            figures[f"texts/s {kind}"] = await throughput(port, "texts" + suffix, options.texts)
+            figures[f"texts/s {kind}"], figures[f"first text {kind}"] = await throughput(
+                port, "texts" + suffix, options.texts
+            )
             figures[f"input {kind}"] = await input_round_trip(
                 port, "inputs" + suffix, options.inputs
             )
@@ -347,6 +356,16 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
                 f"{a[key]:,.0f}",
                 f"{b[key]:,.0f}",
                 _ratio(a[key], b[key], True),
+            )
+        )
+    for kind in ("thread", "coroutine"):
+        key = f"first text {kind}"
+        rows.append(
+            (
+                f"first text seen while the {kind} app loops (ms)",
+                f"{a[key]:.1f}",
+                f"{b[key]:.1f}",
+                _ratio(a[key], b[key], False),
             )
         )
     for label, prefix in (("input round trip", "input"), ("callback latency", "click")):

@@ -35,6 +35,7 @@ import logging
 import queue
 import secrets
 import threading
+import time
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Hashable, Sequence
@@ -101,6 +102,20 @@ class Transport(ABC):
         batch, as binary data (comm buffers, binary frames), never as JSON text.
         The session passes ``blobs`` only when there are some.
         """
+
+    def deliver_numbered(
+        self, root_id: str, seq: int, batch: list[Command], blobs: Sequence[Blob] = ()
+    ) -> None:
+        """Send batch number ``seq`` of ``root_id`` (a session with a replay log).
+
+        A transport that can lose messages on the way puts ``seq`` on the wire
+        (the notebook comm) so its frontend can see a gap; by default the
+        number stays implicit (a WebSocket keeps order) and this is :meth:`deliver`.
+        """
+        if blobs:
+            self.deliver(root_id, batch, blobs)
+        else:
+            self.deliver(root_id, batch)
 
     def before_wait(self, root_id: str) -> None:  # noqa: B027 - optional hook
         """Called once a request for ``root_id`` is sent, before the session waits.
@@ -255,6 +270,16 @@ class Session:
     PAGE_ROOT = "page"
     #: Callback worker threads per session (thread and kernel sessions).
     CALLBACK_WORKERS = 8
+    #: Output is batched until the transport's scheduled flush runs. An app that
+    #: outputs in a long loop can keep that flush from running (a coroutine that
+    #: never yields; a thread holding the GIL), so :meth:`send` also flushes by
+    #: itself once the oldest buffered command waited this long (seconds) or
+    #: ``HOLD_COMMANDS`` piled up. None: only the transport flushes (a notebook
+    #: kernel, whose transport paces what it sends for IOPub's sake).
+    HOLD_SECONDS: float | None = None
+    HOLD_COMMANDS = 5000
+    #: The clock is read every this many buffered commands (it costs more than the rest).
+    _CLOCK_EVERY = 32
 
     def __init__(self, transport: Transport, *, info: Any = None) -> None:
         self.transport = transport
@@ -286,6 +311,7 @@ class Session:
         self._coalesced: dict[Hashable, tuple[int, Command]] = {}
         self._executor: CallbackWorkers | None = None
         self._serial_executor: CallbackWorkers | None = None
+        self._held_since = 0.0  # when the buffer's oldest command was buffered
         transport.attach(self)
 
     # ---------------------------------------------------------------- state
@@ -350,11 +376,22 @@ class Session:
                 self._drop_coalesced(coalesce_key, root)
                 self._coalesced[coalesce_key] = (id(self._buffer), command)
             self._buffer.append((root, command))
+            held = len(self._buffer)
             if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
                 for blob in self.blobs.take_referenced(command.get("spec")):
                     self._blob_outbox.append((root, blob))
         if first:
+            if self.HOLD_SECONDS is not None:
+                self._held_since = time.perf_counter()
             self.transport.request_flush()
+        elif self.HOLD_SECONDS is not None and (
+            held >= self.HOLD_COMMANDS
+            or (
+                held % self._CLOCK_EVERY == 0
+                and time.perf_counter() - self._held_since >= self.HOLD_SECONDS
+            )
+        ):
+            self.flush()
 
     def _drop_coalesced(self, key: Hashable, root: str) -> None:
         """Remove the buffered command last sent with ``key`` (the lock is held).
@@ -403,8 +440,9 @@ class Session:
 
     def _deliver(self, root: str, batch: list[Command], blobs: list[Blob] | None) -> None:
         if self.replay is not None:  # numbered: the frontend counts the same way
-            self.replay.record(root, batch, blobs or ())
-        if blobs:
+            seq = self.replay.record(root, batch, blobs or ())
+            self.transport.deliver_numbered(root, seq, batch, blobs or ())
+        elif blobs:
             self.transport.deliver(root, batch, blobs)
         else:
             self.transport.deliver(root, batch)
@@ -424,10 +462,7 @@ class Session:
                 self.transport = transport
                 transport.attach(self)
             for entry in self._catch_up(root, applied):
-                if entry.blobs:
-                    transport.deliver(root, entry.batch, entry.blobs)
-                else:
-                    transport.deliver(root, entry.batch)
+                transport.deliver_numbered(root, entry.seq, entry.batch, entry.blobs)
         return True
 
     def catch_up(self, applied: int, root_id: str | None = None) -> list[Delivered]:
@@ -736,6 +771,8 @@ class Session:
 
 class ThreadSession(Session):
     """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
+
+    HOLD_SECONDS = 0.005
 
     def __init__(
         self,

@@ -63,7 +63,16 @@ class _AsyncMailbox(Mailbox):
 
 
 class CoroutineSession(Session):
-    """Runs ``async def`` apps; interactive calls must be awaited."""
+    """Runs ``async def`` apps; interactive calls must be awaited.
+
+    Output is batched until the app yields to the event loop, which then sends
+    the batch. An app that outputs in a long loop without awaiting would hold
+    everything until the loop ends, so ``send`` also flushes by itself once the
+    oldest buffered command waited ``HOLD_SECONDS`` (see :class:`Session`): the
+    browser sees progress within a few milliseconds and the batches stay large.
+    """
+
+    HOLD_SECONDS = 0.005
 
     def __init__(
         self,

@@ -396,17 +396,25 @@ def test_a_snapshot_redraws_pins_with_their_current_values(run_app: Any) -> None
 # --------------------------------------------------------------- pin_on_change
 def test_pin_on_change_callbacks_run_in_order_until_cleared(run_app: Any) -> None:
     calls: list[Any] = []
-    done = threading.Event()
+    first_done, second_done = threading.Event(), threading.Event()
+
+    def first(value: Any) -> None:
+        calls.append(("first", value))
+        if value == 7:
+            first_done.set()
 
     def app() -> None:
         put_slider("s", value=1)
-        pin_on_change("s", lambda v: calls.append(("first", v)), init_run=True)
-        pin_on_change("s", lambda v: (calls.append(("second", v)), done.set()), serial_mode=True)
+        pin_on_change("s", first, init_run=True)
+        pin_on_change(
+            "s", lambda v: (calls.append(("second", v)), second_done.set()), serial_mode=True
+        )
 
     run = run_app(app)
     run.join()
     change(run, "s", 7)
-    assert done.wait(TIMEOUT)
+    # The two callbacks run on different workers: wait for both.
+    assert first_done.wait(TIMEOUT) and second_done.wait(TIMEOUT)
     assert calls[0] == ("first", 1)  # init_run, before any change
     assert ("first", 7) in calls and ("second", 7) in calls
     run.session.dispatch({"event": "pin_change", "task_id": None, "data": {"name": "s"}})
