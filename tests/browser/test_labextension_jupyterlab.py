@@ -12,16 +12,21 @@ The saved notebooks are written by hand (see ``_labextension.py``).
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from typing import Any
 
+import nbformat
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
     JupyterServer,
     check_page_errors,
     console_log,
     lab_server,
     open_notebook,
+    run_all,
     run_cell,
+    wait_for_all_executed,
     wait_for_execution_count,
 )
 from _labextension import (  # noqa: F401  (fixtures are used by name)
@@ -152,4 +157,57 @@ def test_live_widget_is_not_replaced(
     expect(output).to_have_attribute("data-pywebio-nb-shown", "live")
     expect(output.get_by_role("button", name="live button")).to_be_enabled()
     assert "stale snapshot" not in snapshot_text(page)
+    check_page_errors(page)
+
+
+REAL_CELLS = [
+    "from pywebio_nb.output import put_buttons, put_text",
+    'put_text("live text")\nput_buttons(["Press"], onclick=lambda _: put_text("pressed"))',
+]
+
+
+def test_real_output_live_then_saved_and_reopened(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
+    """pywebio_nb's own cell root: live and interactive while its kernel runs; after save,
+    kernel shutdown and reopening, drawn from the saved snapshot, read-only."""
+    name = lab_server.write_notebook("real", REAL_CELLS)
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    wait_for_all_executed(page)
+    output = page.locator(SNAPSHOT_OUTPUT).first
+    expect(output).to_have_attribute("data-pywebio-nb-shown", "live", timeout=20_000)
+    output.get_by_role("button", name="Press").click()
+    expect(output.get_by_text("pressed")).to_be_visible()
+    # the display is refreshed with the new content (update_display_data), then saved
+    path = lab_server.root / name
+
+    def saved_texts() -> str:
+        outputs = nbformat.read(str(path), as_version=4).cells[1].outputs
+        return json.dumps([o.get("data", {}).get(SNAPSHOT_MIME) for o in outputs])
+
+    deadline = time.monotonic() + 20
+    while True:
+        # awaited: the file is written when the command resolves
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        if "pressed" in saved_texts():
+            break
+        assert time.monotonic() < deadline, f"never saved with the click's output: {saved_texts()}"
+    kernel_id = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id"
+    )
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    request = page.context.request
+    kernels = request.get(f"{lab_server.base_url}/api/kernels?token={lab_server.token}").json()
+    assert kernel_id not in [k["id"] for k in kernels]
+    # reopened in a fresh page: a new kernel, without the cell root's widget model
+    page.goto("about:blank")
+    open_notebook(page, lab_server.notebook_url(name))
+    output = page.locator(SNAPSHOT_OUTPUT).first
+    expect(output).to_have_attribute("data-pywebio-nb-settled", "true", timeout=20_000)
+    expect(output).to_have_attribute("data-pywebio-nb-shown", "snapshot")
+    shadow = output.locator(".pywebio-nb-snapshot")
+    expect(shadow.get_by_text("live text")).to_be_visible()
+    expect(shadow.get_by_text("pressed")).to_be_visible()
+    expect(shadow.get_by_role("button", name="Press")).to_be_disabled()
     check_page_errors(page)
