@@ -99,6 +99,98 @@ async def ws_round_trips(server: ServerHandle, count: int) -> list[float]:
     return samples
 
 
+# ------------------------------------------------------------------ HTTP polling client
+class _Poller:
+    """Speaks HTTP polling as the page does: one poll in flight, events as POST bodies."""
+
+    def __init__(self, server: ServerHandle) -> None:
+        import tornado.httpclient
+
+        self.url = f"http://127.0.0.1:{server.port}/"
+        self.http = tornado.httpclient.AsyncHTTPClient(force_instance=True)
+        self.session = "NEW"
+        self.applied = 0
+
+    async def start(self) -> None:
+        response = await self.http.fetch(self.url, headers={"webio-session-id": "NEW"})
+        self.session = response.headers["webio-session-id"]
+
+    async def poll(self) -> list[dict[str, Any]]:
+        import struct
+
+        headers = {"webio-session-id": self.session, "webio-ack": str(self.applied)}
+        response = await self.http.fetch(
+            self.url, headers=headers, request_timeout=60, raise_error=False
+        )
+        if response.code == 410:  # the session ended (as the page reads it)
+            return [{"command": "close_session", "task_id": None, "spec": None}]
+        body, offset, batch = response.body, 0, []
+        while offset < len(body):
+            kind, length = struct.unpack_from(">BI", body, offset)
+            if kind == 0:
+                commands = json.loads(body[offset + 5 : offset + 5 + length])
+                if commands and commands[0]["command"] == "resync":  # we lagged: a snapshot
+                    self.applied = commands[0]["spec"]["seq"]
+                else:
+                    self.applied += 1
+                batch.extend(commands)
+            offset += 5 + length
+        return batch
+
+    async def post(self, event: dict[str, Any]) -> None:
+        await self.http.fetch(
+            self.url,
+            method="POST",
+            body=json.dumps([event]),
+            headers={"webio-session-id": self.session, "Content-Type": "application/json"},
+        )
+
+
+async def http_throughput(server: ServerHandle, count: int) -> tuple[float, int, int]:
+    """(seconds from the new session to the last text, responses, texts) over HTTP polling."""
+    client = _Poller(server)
+    start = time.perf_counter()
+    await client.start()
+    end = start
+    responses = texts = 0
+    last = str(count - 1)  # the app's texts are 0 .. count-1; a resync may skip some
+    while True:
+        batch = await client.poll()
+        responses += 1
+        outputs = [c["spec"].get("content") for c in batch if c["command"] == "output"]
+        if last in outputs and end == start:
+            end = time.perf_counter()
+            texts = count
+        if any(c["command"] == "close_session" for c in batch):
+            break
+    client.http.close()
+    return end - start, responses, texts
+
+
+async def http_round_trips(server: ServerHandle, count: int) -> list[float]:
+    """Seconds from posting from_submit to the poll (already in flight) bringing the next form."""
+    client = _Poller(server)
+    await client.start()
+    samples: list[float] = []
+    sent_at: float | None = None
+    pending = asyncio.ensure_future(client.poll())
+    while True:
+        batch = await pending
+        pending = asyncio.ensure_future(client.poll())  # as the page: always one poll out
+        for command in batch:
+            if command["command"] == "input_group":
+                if sent_at is not None:
+                    samples.append(time.perf_counter() - sent_at)
+                event = {"event": "from_submit", "task_id": command["task_id"]}
+                sent_at = time.perf_counter()
+                await client.post({**event, "data": {"data": "x"}})
+        if any(c["command"] == "close_session" for c in batch):
+            break
+    pending.cancel()
+    client.http.close()
+    return samples
+
+
 @dataclass
 class Client:
     """How to measure a protocol: ``throughput(server, n)`` and ``round_trips(server, n)``."""
@@ -110,6 +202,7 @@ class Client:
 #: protocol -> how to measure it
 CLIENTS: dict[str, Client] = {
     "websocket": Client(ws_throughput, ws_round_trips),
+    "http": Client(http_throughput, http_round_trips),
 }
 
 
@@ -132,6 +225,24 @@ def _fastapi(app: Callable[[], Any]) -> ServerHandle:
     return _start_server_in_thread(app, host="127.0.0.1")
 
 
+def _tornado_http(app: Callable[[], Any]) -> ServerHandle:
+    from pywebio_nb.platform.tornado_http import _start_server_in_thread
+
+    return _start_server_in_thread(app, host="127.0.0.1")
+
+
+def _flask(app: Callable[[], Any]) -> ServerHandle:
+    from pywebio_nb.platform.flask import _start_server_in_thread
+
+    return _start_server_in_thread(app, host="127.0.0.1")  # type: ignore[return-value]
+
+
+def _django(app: Callable[[], Any]) -> ServerHandle:
+    from pywebio_nb.platform.django import _start_server_in_thread
+
+    return _start_server_in_thread(app, host="127.0.0.1")  # type: ignore[return-value]
+
+
 @dataclass
 class Backend:
     name: str
@@ -145,6 +256,9 @@ BACKENDS: list[Backend] = [
     Backend("tornado", "websocket", "", _tornado),
     Backend("aiohttp", "websocket", "aiohttp", _aiohttp),
     Backend("fastapi", "websocket", "uvicorn", _fastapi),
+    Backend("tornado", "http", "", _tornado_http),  # the reference of the HTTP rows
+    Backend("flask", "http", "flask", _flask),
+    Backend("django", "http", "django", _django),
 ]
 
 
