@@ -57,8 +57,9 @@ class WsgiServerHandle:
         self.public_url: str | None = None
         self._tunnel: Tunnel | None = None
         self._on_shutdown = on_shutdown
+        # serve_forever notices shutdown() between polls: 0.1 s keeps stop() quick.
         self._thread = threading.Thread(
-            target=server.serve_forever, name="pywebio-nb-wsgi", daemon=True
+            target=server.serve_forever, args=(0.1,), name="pywebio-nb-wsgi", daemon=True
         )
 
     @property

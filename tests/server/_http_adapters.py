@@ -163,6 +163,27 @@ def payload_limit(app_url: str) -> None:
         client.close()
 
 
+def lost_response_asked_again(app_url: str) -> None:
+    """The HTTP reconnect: a poll whose response never arrived (the next poll still
+    acknowledges the old count) gets the same batches again, and the session goes on."""
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        seen = client.applied
+        again = client.poll(ack=0)  # as if every response so far was lost
+        assert again
+        assert [c["command"] for c in again] == [
+            c["command"] for c in client.commands[: -len(again)]
+        ]
+        client.applied = seen
+        assert client.submit(form, "late") == 204
+        client.until("close_session")
+        assert _texts(client.commands) == ["got late"]
+    finally:
+        client.close()
+
+
 def unknown_session_gone(app_url: str) -> None:
     client = UrlClient(app_url)
     try:

@@ -93,6 +93,10 @@ def test_origin_refused(wsgi: Any) -> None:
     scenarios.origin_refused(wsgi(scenarios.echo))
 
 
+def test_a_lost_response_is_sent_again(wsgi: Any) -> None:
+    scenarios.lost_response_asked_again(wsgi(scenarios.echo))
+
+
 def test_payload_limit(wsgi: Any) -> None:
     scenarios.payload_limit(wsgi(scenarios.echo, max_payload_size="4K"))
 
