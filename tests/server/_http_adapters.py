@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import tornado.httpclient
@@ -206,3 +214,74 @@ def expiry(app_url: str, deferred: threading.Event) -> None:
         assert client.status == 410
     finally:
         client.close()
+
+
+# ------------------------------------------------------------- start_server
+START_SERVER_SCRIPT = """
+import sys
+from pywebio_nb.input import input
+from pywebio_nb.output import put_text
+from pywebio_nb.platform.{module} import start_server
+
+def main():
+    put_text("got " + input("data"))
+
+start_server(main, port=int(sys.argv[1]), host="127.0.0.1", static_dir=sys.argv[2],
+             max_payload_size="4K", session_expire_seconds=30)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def start_server_process(module: str, static_dir: pathlib.Path) -> Iterator[str]:
+    """``start_server`` of ``module`` as a user runs it: a process, in the foreground."""
+    port = free_port()
+    root = pathlib.Path(__file__).parents[2]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            START_SERVER_SCRIPT.format(module=module),
+            str(port),
+            str(static_dir),
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:  # bounded: until it listens, or it exited, or 20 s
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"start_server exited: {process.stderr.read() if process.stderr else ''}"
+                )
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("start_server did not listen within 20 s") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def start_server_serves(module: str, tmp_path: pathlib.Path) -> None:
+    """The page, the frontend, static_dir, a session, and max_payload_size took effect."""
+    (tmp_path / "hello.txt").write_text("static file")
+    with start_server_process(module, tmp_path) as url:
+        page_and_frontend(url, url + "_pywebio_nb/page.js")
+        assert fetch(url + "static/hello.txt").body == b"static file"
+        payload_limit(url)

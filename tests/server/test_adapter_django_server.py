@@ -127,3 +127,7 @@ def test_session_info_names_django(wsgi: Any) -> None:
         assert scenarios._texts(client.commands) == ["django http WSGIRequest"]
     finally:
         client.close()
+
+
+def test_start_server(tmp_path: Any) -> None:
+    scenarios.start_server_serves("django", tmp_path)

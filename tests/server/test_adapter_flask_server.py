@@ -151,3 +151,7 @@ def test_session_expiry(wsgi: Any) -> None:
 
     url = wsgi(app, session_expire_seconds=0.2, session_cleanup_interval=0.1)
     scenarios.expiry(url, deferred)
+
+
+def test_start_server(tmp_path: Any) -> None:
+    scenarios.start_server_serves("flask", tmp_path)
