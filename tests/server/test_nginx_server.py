@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -114,9 +115,9 @@ http {{
 """
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("nginx")
+@contextmanager
+def _cluster(tmp: pathlib.Path) -> Iterator[dict[str, Any]]:
+    """nginx running the recipe in front of a Tornado and an ASGI backend process."""
     backends: list[subprocess.Popen[str]] = []
     nginx: subprocess.Popen[str] | None = None
     try:
@@ -128,38 +129,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         (tmp / "nginx.conf").write_text(
             _nginx_conf(tmp, _render_recipe(port, tornado_port, asgi_port))
         )
-        check = subprocess.run(
-            [
-                NGINX or "nginx",
-                "-t",
-                "-p",
-                str(tmp),
-                "-e",
-                str(tmp / "error.log"),
-                "-c",
-                str(tmp / "nginx.conf"),
-            ],
-            capture_output=True,
-            text=True,
-        )
+        # -p/-e/-c: prefix, early error log and configuration all in the temporary dir.
+        command = [NGINX or "nginx", "-p", str(tmp), "-e", str(tmp / "error.log")]
+        command += ["-c", str(tmp / "nginx.conf")]
+        check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-        nginx = subprocess.Popen(
-            [
-                NGINX or "nginx",
-                "-p",
-                str(tmp),
-                "-e",
-                str(tmp / "error.log"),
-                "-c",
-                str(tmp / "nginx.conf"),
-            ],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        nginx = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         _wait_listening(port, nginx)
         yield {
             "port": port,
             "routes": {"a": ("tornado", tornado_process.pid), "b": ("asgi", asgi_process.pid)},
+            "processes": {"a": tornado_process, "b": asgi_process},
         }
     finally:
         if nginx is not None:
@@ -169,6 +149,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
                 nginx.stderr.close()
         for process in backends:
             _stop(process)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with _cluster(tmp_path_factory.mktemp("nginx")) as running:
+        yield running
 
 
 def _wait_listening(port: int, nginx: subprocess.Popen[str]) -> None:
@@ -317,3 +303,56 @@ def test_200_concurrent_sessions_stay_on_their_process(cluster: dict[str, Any]) 
     print(f"sessions per protocol/process: {served}")
     # Both processes took sessions of both protocols (nginx balanced the first loads).
     assert set(served) == {"ws/tornado", "ws/asgi", "http/tornado", "http/asgi"}, served
+
+
+def test_a_restarted_process_ends_its_sessions_and_a_reload_lands_elsewhere(
+    tmp_path: pathlib.Path,
+) -> None:
+    """What docs/deploy.md says happens when the process holding a page's session goes."""
+
+    async def body(running: dict[str, Any]) -> None:
+        port = running["port"]
+        http = tornado.httpclient.AsyncHTTPClient(force_instance=True)
+        try:
+            route = await _load_page(http, f"http://127.0.0.1:{port}/ws/")
+            cookie = {"Cookie": f"pywebio_route={route}"}
+            # A WebSocket session and an HTTP-polling session on that route's process.
+            conn = await tornado.websocket.websocket_connect(
+                tornado.httpclient.HTTPRequest(
+                    f"ws://127.0.0.1:{port}/ws/?session=NEW", headers=cookie
+                )
+            )
+            first = json.loads(await asyncio.wait_for(conn.read_message(), TIMEOUT))
+            ws_session = next(c["spec"] for c in first if c["command"] == "set_session_id")
+            url = f"http://127.0.0.1:{port}/http/"
+            started = await http.fetch(url, headers={**cookie, "webio-session-id": "NEW"})
+            http_session = started.headers["webio-session-id"]
+
+            _stop(running["processes"][route])  # the process goes (a restart, a crash)
+
+            assert await asyncio.wait_for(conn.read_message(), TIMEOUT) is None
+            conn.close()
+            # The page reconnects to its session: nginx falls back to the other
+            # process, which does not know it: 4404, "session ended".
+            again = await tornado.websocket.websocket_connect(
+                tornado.httpclient.HTTPRequest(
+                    f"ws://127.0.0.1:{port}/ws/?session={ws_session}&ack=1", headers=cookie
+                )
+            )
+            assert await asyncio.wait_for(again.read_message(), TIMEOUT) is None
+            again.close()
+            assert again.close_code == 4404
+            poll = await http.fetch(
+                url,
+                headers={**cookie, "webio-session-id": http_session, "webio-ack": "1"},
+                raise_error=False,
+            )
+            assert poll.code == 410
+            # A reload: served by the other process, and the cookie now names it.
+            reload = await http.fetch(f"http://127.0.0.1:{port}/ws/", headers=cookie)
+            assert _route(reload) != route
+        finally:
+            http.close()
+
+    with _cluster(tmp_path) as running:
+        asyncio.run(body(running))
