@@ -69,7 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-payload-size", default="200M", help="largest WebSocket message (default 200M)"
     )
     parser.add_argument("--static-dir", default=None, help="a directory served at /static/")
-    parser.add_argument("-d", "--debug", action="store_true", help="Tornado debug mode")
+    parser.add_argument(
+        "-d",
+        "--debug",
+        action="store_true",
+        help="Tornado debug mode: restart when the app file, the notebook or a module changes",
+    )
     parser.add_argument("--open", action="store_true", help="open the app in a web browser")
 
 
@@ -80,11 +85,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"pywebio-nb serve: {args.target!r} is not a file", file=sys.stderr)
         return 2
     # The app's own modules are importable, as when it runs from its directory.
-    sys.path.insert(0, str(path.resolve().parent))
+    target = path.resolve()
+    sys.path.insert(0, str(target.parent))
+    if args.debug:
+        # Debug mode restarts the server when a source file changes: the notebook
+        # (or app file) too. The restart re-executes this command line in the
+        # current directory, so it must name the file absolutely.
+        import tornado.autoreload
+
+        tornado.autoreload.watch(str(target))
+        sys.argv = [str(target) if arg == args.target else arg for arg in sys.argv]
     if path.suffix == ".ipynb":
         # A notebook's kernel runs in the notebook's directory: relative paths
         # in its cells (data files) mean the same here.
-        os.chdir(path.resolve().parent)
+        os.chdir(target.parent)
         path = pathlib.Path(path.name)
     try:
         app = load_app(path)

@@ -11,7 +11,9 @@ import json
 import os
 import pathlib
 import re
+import select
 import signal
+import socket
 import subprocess
 import sys
 import types
@@ -48,10 +50,10 @@ def write_notebook(path: pathlib.Path, *cells: dict[str, Any], nbformat: int = 4
 
 
 @contextlib.contextmanager
-def serve(*args: str, cwd: pathlib.Path) -> Iterator[types.SimpleNamespace]:
-    """``python -m pywebio_nb serve ARGS --port 0``; yields an object with the port."""
+def serve(*args: str, cwd: pathlib.Path, port: int = 0) -> Iterator[types.SimpleNamespace]:
+    """``python -m pywebio_nb serve ARGS --port PORT``; yields an object with the port."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pywebio_nb", "serve", *args, "--port", "0"],
+        [sys.executable, "-m", "pywebio_nb", "serve", *args, "--port", str(port)],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -155,6 +157,39 @@ def test_notebook_loader_refuses_other_formats(tmp_path: pathlib.Path) -> None:
     (tmp_path / "junk.ipynb").write_text("{not json")
     with pytest.raises(NotebookAppError, match=r"junk\.ipynb: not a readable notebook"):
         load_notebook_app(tmp_path / "junk.ipynb")
+
+
+def test_debug_mode_serves_the_edited_notebook(tmp_path: pathlib.Path) -> None:
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+
+    def write(version: int) -> None:
+        write_notebook(
+            nb_dir / "nb.ipynb",
+            code(f"from pywebio_nb.output import put_text\nput_text('version {version}')"),
+        )
+
+    async def text() -> str:
+        client = await Client.connect(server)  # type: ignore[arg-type]
+        found = await next_text(client)
+        await client.aclose()
+        return found
+
+    write(1)
+    # A relative path from another directory: the restart must still find the file.
+    with socket.socket() as probe:  # a fixed port: the restarted server binds it again
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    with serve("nbs/nb.ipynb", "--debug", cwd=tmp_path, port=port) as server:
+        assert run(text()) == "version 1"
+        write(2)
+        # The restarted process prints its URL again once it listens (same port).
+        assert server.proc.stdout is not None
+        ready, _, _ = select.select([server.proc.stdout], [], [], 30)
+        assert ready, "the server did not restart after the notebook changed"
+        line = server.proc.stdout.readline()
+        assert line.startswith(f"Serving on http://127.0.0.1:{server.port}/"), line
+        assert run(text()) == "version 2"
 
 
 def test_serve_refuses_before_listening(tmp_path: pathlib.Path) -> None:
