@@ -88,6 +88,8 @@ POLL_SECONDS = 20.0
 #: Defaults of the manual (``tornado_http``).
 DEFAULT_SESSION_EXPIRE_SECONDS = 60.0
 DEFAULT_SESSION_CLEANUP_INTERVAL = 120.0
+#: Longest an ended session waits for its page to fetch what it said last.
+CLOSED_GRACE_SECONDS = 10.0
 #: Record kinds of a poll's response.
 KIND_BATCH = 0
 KIND_BLOB = 1
@@ -235,9 +237,14 @@ class HttpCore:
         for session_id in self.sessions.ids():
             session = self.sessions.get(session_id)
             idle = now - self.last_seen.get(session_id, now)
-            if self.polling.get(session_id) or (
-                idle < self.expire_seconds and not (session is not None and session.closed)
-            ):
+            closed = session is None or session.closed
+            # A session that just ended still owes its page the last batches (and
+            # close_session): its next poll is due in milliseconds, so keep it a
+            # little; the poll that finds nothing more ends it (410).
+            limit = (
+                min(self.expire_seconds, CLOSED_GRACE_SECONDS) if closed else self.expire_seconds
+            )
+            if self.polling.get(session_id) or idle < limit:
                 continue
             if session is not None and not session.closed:
                 logger.info("session %s: no request for %.0f s, closing", session_id, idle)
