@@ -79,6 +79,7 @@ __all__ = [
     "HttpResponse",
     "encode_records",
     "handle_blocking",
+    "read_body",
 ]
 
 logger = logging.getLogger("pywebio_nb.platform")
@@ -413,6 +414,23 @@ class HttpCore:
     def _bad_request(message: str) -> HttpResponse:
         logger.warning("HTTP event request refused: %s", message)
         return _text(400, message)
+
+
+def read_body(read: Callable[[int], bytes], limit: int) -> bytes:
+    """A WSGI request body, read until its end or one byte past ``limit``.
+
+    ``read(n)`` may return fewer bytes than asked (a raw stream, a chunked
+    body), so it is called until it returns nothing.
+    """
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = read(limit + 1 - size)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
 
 
 def handle_blocking(core: HttpCore, request: HttpRequest) -> HttpResponse:

@@ -39,7 +39,7 @@ import django.urls
 import django.views.static
 from django.core.handlers.wsgi import WSGIHandler
 
-from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking
+from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking, read_body
 from ._page import STATIC_PATH
 from ._wsgi import WsgiServerHandle, serve_wsgi, start_wsgi_in_thread
 
@@ -103,7 +103,7 @@ def webio_view(
                 return _response(refused)
             # request.read, not request.body: no copy, and Django's own
             # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) does not apply to our events.
-            body = request.read(core.max_payload_size + 1)
+            body = read_body(request.read, core.max_payload_size)
             refused = core.too_large(len(body))
             if refused is not None:
                 return _response(refused)

@@ -32,7 +32,7 @@ from typing import Any
 
 import flask
 
-from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking
+from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking, read_body
 from ._page import STATIC_PATH
 from ._wsgi import WsgiServerHandle, serve_wsgi, start_wsgi_in_thread
 
@@ -108,8 +108,8 @@ def _view(core: HttpCore, cdn: bool | str) -> ViewFunc:
             refused = core.too_large(request.content_length)
             if refused is not None:
                 return _response(refused)
-            # Read at most one byte past the limit (a chunked body has no length).
-            body = request.stream.read(core.max_payload_size + 1)
+            # At most one byte past the limit (a chunked body has no length).
+            body = read_body(request.stream.read, core.max_payload_size)
             refused = core.too_large(len(body))
             if refused is not None:
                 return _response(refused)

@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -65,6 +66,14 @@ async def coroutine_task() -> None:
     put_text("... World!")
     name = await input("name")
     put_text(f"bye {name}")
+
+
+def upload_back() -> None:
+    from pywebio_nb.input import file_upload
+    from pywebio_nb.output import put_file
+
+    upload = file_upload("file")
+    put_file("back.bin", upload["content"])
 
 
 def echo() -> None:
@@ -188,6 +197,32 @@ def lost_response_asked_again(app_url: str) -> None:
         assert client.submit(form, "late") == 204
         client.until("close_session")
         assert _texts(client.commands) == ["got late"]
+    finally:
+        client.close()
+
+
+def upload_round_trip(app_url: str) -> None:
+    """A 1.28 MB file up in two binary chunks (octet-stream POSTs) and back as a blob."""
+    payload = bytes(range(256)) * 5000
+    client = UrlClient(app_url)
+    try:
+        client.start()
+        form = client.until("input_group")
+        chunk_size = 1 << 20
+        for offset in range(0, len(payload), chunk_size):
+            data = {"name": _name(form), "blob": "b1", "offset": offset, "size": len(payload)}
+            event = {"event": "upload_chunk", "task_id": form["task_id"], "data": data}
+            header = json.dumps({**event, "data": {**data, "buffer": 0}}).encode()
+            frame = struct.pack(">I", len(header)) + header + payload[offset : offset + chunk_size]
+            posted = client._fetch("POST", frame, **{"Content-Type": "application/octet-stream"})
+            assert posted.code == 204, posted.code
+        value = [{"blob": "b1", "filename": "x.bin", "mime_type": "", "last_modified": 1.0}]
+        assert client.submit(form, value) == 204
+        client.until("close_session")
+        (output,) = [
+            c for c in client.commands if c["command"] == "output" and c["spec"]["type"] == "file"
+        ]
+        assert bytes(client.blobs[output["spec"]["content"]["blob"]]) == payload
     finally:
         client.close()
 

@@ -138,6 +138,10 @@ def test_a_lost_response_is_sent_again(wsgi: Any) -> None:
     scenarios.lost_response_asked_again(wsgi(scenarios.echo))
 
 
+def test_a_file_uploaded_in_chunks_and_downloaded(wsgi: Any) -> None:
+    scenarios.upload_round_trip(wsgi(scenarios.upload_back))
+
+
 def test_payload_limit(wsgi: Any) -> None:
     scenarios.payload_limit(wsgi(scenarios.echo, max_payload_size="4K"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 from pywebio_nb.output import put_text
 from pywebio_nb.platform._http_core import HttpCore, HttpRequest, HttpResponse
@@ -50,3 +51,17 @@ def test_an_over_limit_body_is_413_and_an_unknown_method_405() -> None:
         assert (await core.handle(HttpRequest("PUT", headers, {}))).status == 405
 
     asyncio.run(body())
+
+
+def test_read_body_reads_short_reads_to_the_end_and_stops_past_the_limit() -> None:
+    import io
+
+    from pywebio_nb.platform._http_core import read_body
+
+    def dribble(data: bytes) -> Callable[[int], bytes]:
+        stream = io.BytesIO(data)
+        return lambda n: stream.read(min(n, 3))  # a raw stream: short reads
+
+    assert read_body(dribble(b"0123456789"), 100) == b"0123456789"
+    assert read_body(dribble(b"0123456789"), 10) == b"0123456789"
+    assert read_body(dribble(b"0123456789"), 4) == b"01234"  # one byte past: refused
