@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import traceback
 import types
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -220,3 +221,13 @@ def test_cli_lists_registered_subcommands(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as info:
         _cli.main(["no-such-command"])
     assert info.value.code == 2
+
+
+def test_tracebacks_name_the_cell_and_show_its_line(tmp_path: pathlib.Path) -> None:
+    app = load_notebook_app(
+        write_notebook(tmp_path / "err.ipynb", code("x = 1"), code("y = 2\nz = x / 0"))
+    )
+    with pytest.raises(ZeroDivisionError) as info:
+        app()  # no PyWebIO call in these cells: runs without a session
+    text = "".join(traceback.format_exception(info.value))
+    assert 'File "<err.ipynb cell 2>", line 2' in text and "z = x / 0" in text
