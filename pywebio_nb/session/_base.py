@@ -489,6 +489,9 @@ class Session:
             batch: list[Command] = [make_command("resync", {"seq": seq})]
             batch += self.page.snapshot(root)
             batch += self.page.open_requests(root)
+            if self._closed and root == self.PAGE_ROOT:
+                # A page that fell behind a session that already ended learns it here.
+                batch.append(make_command("close_session"))
             blobs = self.blobs.referenced(batch)
         if log is not None:
             log.record(root, batch, blobs)

@@ -220,6 +220,24 @@ def test_resume_of_a_closed_session_is_refused() -> None:
     assert not session.resume(MemoryTransport(), 0)
 
 
+def test_a_resync_of_an_ended_session_says_it_ended() -> None:
+    """A polling page that fell too far behind a session that then closed gets the
+    snapshot and the end together (a replay would carry the close_session batch)."""
+    session = _session(max_commands=2)
+
+    def outputs() -> None:
+        for i in range(5):
+            put_text(f"t{i}")
+
+    run_in_session(session, outputs)
+    session.flush()
+    session.close()
+    (entry,) = session.catch_up(0)
+    names = [c["command"] for c in entry.batch]
+    assert names[0] == "resync" and names[-1] == "close_session"
+    assert [c["spec"]["content"] for c in entry.batch[1:-1]] == [f"t{i}" for i in range(5)]
+
+
 def test_without_a_replay_log_resume_sends_a_snapshot() -> None:
     session = ThreadSession(lambda: None, MemoryTransport())
     run_in_session(session, lambda: put_text("hello"))
