@@ -139,85 +139,10 @@ export interface CodeOutputSpec {
   rows?: number;
 }
 
-/** ``download``: the browser saves ``content`` as a file called ``name``. Extension: ``content`` is a :class:`~._outputs_media.BlobRef` whose bytes travel beside the command as ``blob`` chunks (binary WebSocket frames, comm buffers), where PyWebIO sends a base64 string inside the JSON. */
-export interface DownloadSpec {
-  name: string;
-  content: BlobRef;
-}
-
-/** ``file_upload()``: choose files (sizes in bytes). */
-export interface FileInputSpec {
-  label?: string;
-  name?: string;
-  value?: unknown;
-  placeholder?: string;
-  required?: boolean;
-  readonly?: boolean;
-  disabled?: boolean;
-  onchange?: boolean;
-  onblur?: boolean;
-  auto_focus?: boolean;
-  help_text?: string;
-  type: "file";
-  accept?: string;
-  multiple?: boolean;
-  max_size?: number;
-  max_total_size?: number;
-}
-
-/** ``put_file``: a link that saves the bytes of ``content`` as a file called ``name``. ``label`` is the link's text (the file name when absent). The bytes travel as a blob (an additive extension; PyWebIO asks the server for them on click). */
-export interface FileOutputSpec {
-  style?: string;
-  scope?: string;
-  position?: number;
-  click_callback_id?: string;
-  container_selector?: string;
-  container_dom_id?: string;
-  type: "file";
-  name: string;
-  content: BlobRef;
-  label?: string;
-}
-
-/** ``put_html``: raw HTML (sanitized when ``sanitize``). */
-export interface HtmlOutputSpec {
-  style?: string;
-  scope?: string;
-  position?: number;
-  click_callback_id?: string;
-  container_selector?: string;
-  container_dom_id?: string;
-  type: "html";
-  content: string;
-  sanitize?: boolean;
-}
-
-/** ``put_image``: an image from a URL (``src`` a string) or from bytes (a :class:`BlobRef`). ``title`` is the image's alternative text; ``width``/``height`` are CSS lengths (``'30px'``, ``'10%'``). PyWebIO sends an ``html`` output with an ``<img>`` tag; this typed spec is an additive extension. */
-export interface ImageOutputSpec {
-  style?: string;
-  scope?: string;
-  position?: number;
-  click_callback_id?: string;
-  container_selector?: string;
-  container_dom_id?: string;
-  type: "image";
-  src: string | BlobRef;
-  title?: string;
-  width?: string;
-  height?: string;
-}
-
 /** A button shown to the right of a text input (``input(action=...)``). */
 export interface InputActionSpec {
   label: string;
   callback_id: string;
-}
-
-/** ``input_event`` data: ``event_name`` is ``blur`` or ``change``. */
-export interface InputEventData {
-  event_name: string;
-  name: string;
-  value: unknown;
 }
 
 /** ``input()``: one line of text; ``type`` picks the HTML input type. */
@@ -295,6 +220,26 @@ export interface RadioInputSpec {
   inline?: boolean;
 }
 
+/** ``file_upload()``: choose files (sizes in bytes). */
+export interface FileInputSpec {
+  label?: string;
+  name?: string;
+  value?: unknown;
+  placeholder?: string;
+  required?: boolean;
+  readonly?: boolean;
+  disabled?: boolean;
+  onchange?: boolean;
+  onblur?: boolean;
+  auto_focus?: boolean;
+  help_text?: string;
+  type: "file";
+  accept?: string;
+  multiple?: boolean;
+  max_size?: number;
+  max_total_size?: number;
+}
+
 /** ``slider()``: a range input; ``float`` says whether the value is a float. */
 export interface SliderInputSpec {
   label?: string;
@@ -322,6 +267,47 @@ export interface InputGroupSpec {
   cancelable?: boolean;
 }
 
+export interface InputGroupCommand {
+  task_id: string | null;
+  command: "input_group";
+  spec: InputGroupSpec;
+}
+
+/** Fields of an input item to change; other item fields may appear too. */
+export interface UpdateInputAttributes {
+  valid_status?: boolean | number;
+  value?: unknown;
+  label?: string;
+  placeholder?: string;
+  invalid_feedback?: string;
+  invalid_feedback_key?: string;
+  invalid_feedback_args?: Array<unknown>;
+  valid_feedback?: string;
+  help_text?: string;
+  options?: Array<OptionSpec>;
+  disabled?: boolean;
+  readonly?: boolean;
+}
+
+/** ``update_input``: change an item of the form shown for this task. */
+export interface UpdateInputSpec {
+  target_name: string;
+  target_value?: string;
+  attributes: UpdateInputAttributes;
+}
+
+export interface UpdateInputCommand {
+  task_id: string | null;
+  command: "update_input";
+  spec: UpdateInputSpec;
+}
+
+export interface DestroyFormCommand {
+  task_id: string | null;
+  command: "destroy_form";
+  spec: null;
+}
+
 /** ``put_text``: plain text, never parsed as HTML. */
 export interface TextOutputSpec {
   style?: string;
@@ -346,6 +332,19 @@ export interface MarkdownOutputSpec {
   type: "markdown";
   content: string;
   options?: Record<string, unknown>;
+  sanitize?: boolean;
+}
+
+/** ``put_html``: raw HTML (sanitized when ``sanitize``). */
+export interface HtmlOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "html";
+  content: string;
   sanitize?: boolean;
 }
 
@@ -402,6 +401,35 @@ export interface WidgetOutputSpec {
   type: "widget";
   template: string;
   data: Record<string, unknown>;
+}
+
+/** ``put_file``: a link that saves the bytes of ``content`` as a file called ``name``. ``label`` is the link's text (the file name when absent). The bytes travel as a blob (an additive extension; PyWebIO asks the server for them on click). */
+export interface FileOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "file";
+  name: string;
+  content: BlobRef;
+  label?: string;
+}
+
+/** ``put_image``: an image from a URL (``src`` a string) or from bytes (a :class:`BlobRef`). ``title`` is the image's alternative text; ``width``/``height`` are CSS lengths (``'30px'``, ``'10%'``). PyWebIO sends an ``html`` output with an ``<img>`` tag; this typed spec is an additive extension. */
+export interface ImageOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "image";
+  src: string | BlobRef;
+  title?: string;
+  width?: string;
+  height?: string;
 }
 
 /** A pin widget (``pywebio.pin``): a form item outside any form. */
@@ -463,6 +491,19 @@ export interface GridOutputSpec {
   direction?: "row" | "column";
 }
 
+/** ``put_row`` / ``put_column``: ``contents`` in one CSS grid line. ``size`` is the CSS ``grid-template-columns`` (row) or ``grid-template-rows`` (column) value, one width per item, e.g. ``"1fr 10px 1fr"``. Extension: PyWebIO sends these as ``custom_widget`` templates; here they are typed outputs (a gap is an empty ``html`` output). */
+export interface LayoutOutputSpec {
+  style?: string;
+  scope?: string;
+  position?: number;
+  click_callback_id?: string;
+  container_selector?: string;
+  container_dom_id?: string;
+  type: "row" | "column";
+  contents?: Array<OutputSpec>;
+  size?: string;
+}
+
 /** ``put_scrollable``: a box around ``contents`` that scrolls past ``max_height``. A missing height bound means no bound; ``keep_bottom`` keeps the box scrolled to the bottom as content is added (until the user scrolls up). */
 export interface ScrollableOutputSpec {
   style?: string;
@@ -519,17 +560,10 @@ export interface TableOutputSpec {
   span?: Record<string, Record<string, number>>;
 }
 
-/** ``put_row`` / ``put_column``: ``contents`` in one CSS grid line. ``size`` is the CSS ``grid-template-columns`` (row) or ``grid-template-rows`` (column) value, one width per item, e.g. ``"1fr 10px 1fr"``. Extension: PyWebIO sends these as ``custom_widget`` templates; here they are typed outputs (a gap is an empty ``html`` output). */
-export interface LayoutOutputSpec {
-  style?: string;
-  scope?: string;
-  position?: number;
-  click_callback_id?: string;
-  container_selector?: string;
-  container_dom_id?: string;
-  type: "row" | "column";
-  contents?: Array<OutputSpec>;
-  size?: string;
+export interface OutputCommand {
+  task_id: string | null;
+  command: "output";
+  spec: OutputSpec;
 }
 
 /** ``output_ctl``: scope control; exactly one operation per command. ``set_scope`` (with ``container``, ``position``, ``if_exist``) creates a scope; ``clear``/``remove``/``scroll_to`` name a scope by selector; ``clear_before``/``clear_after`` remove the siblings of a scope on one side; ``clear_range`` ``[first, last]`` removes the siblings strictly between two scopes; ``loose`` lets a scope shrink again: it drops the height that ``set_scope(if_exist="blank")`` kept, and changes nothing else. */
@@ -547,41 +581,10 @@ export interface OutputCtlSpec {
   remove?: string;
 }
 
-/** ``pin_onchange``: set or clear the change callback of a pin widget. */
-export interface PinOnChangeSpec {
-  name: string;
-  callback_id?: string | null;
-  clear?: boolean;
-}
-
-/** ``pin_update``: change attributes of a pin widget. Extension: ``attributes`` ``{"expired": true}`` makes the widget expire (a newer widget of that name was output, possibly in another notebook cell's root): the renderer replaces it by a notice, and it reports no more changes. */
-export interface PinUpdateSpec {
-  name: string;
-  attributes: Record<string, unknown>;
-}
-
-/** ``pin_value``: ask for the value of a pin widget (reply: js_yield). */
-export interface PinValueSpec {
-  name: string;
-}
-
-/** ``pin_wait``: wait for any of ``names`` to change (reply: js_yield). */
-export interface PinWaitSpec {
-  names: Array<string>;
-  timeout: number | null;
-}
-
-/** Extension ``ping``: the frontend answers with a ``pong`` carrying ``id``. */
-export interface PingSpec {
-  id: string;
-}
-
-/** Extension ``pong`` data: echoes the ``id`` of the ping. The frontend also describes the browser that shows it (for ``session.info`` in a notebook): ``user_agent`` (``navigator.userAgent``), ``language`` (``navigator.language``) and ``origin`` (``location.origin``). */
-export interface PongData {
-  id: string;
-  user_agent?: string;
-  language?: string;
-  origin?: string;
+export interface OutputCtlCommand {
+  task_id: string | null;
+  command: "output_ctl";
+  spec: OutputCtlSpec;
 }
 
 /** ``popup``: show a modal dialog; its body is the scope ``dom_id``. A new popup replaces the one the root shows; ``title`` is text. */
@@ -594,9 +597,31 @@ export interface PopupSpec {
   dom_id?: string;
 }
 
-/** Extension ``resync``: the batch it starts rebuilds the root from scratch. Sent to a frontend that comes back (a reconnected server page) when the batches it missed are no longer kept (see ``session._replay``): clear everything the root shows (scopes, popup, forms), apply the rest of the batch, and count this batch as number ``seq`` from then on. */
-export interface ResyncSpec {
-  seq: number;
+export interface PopupCommand {
+  task_id: string | null;
+  command: "popup";
+  spec: PopupSpec;
+}
+
+export interface ClosePopupCommand {
+  task_id: string | null;
+  command: "close_popup";
+  spec: null;
+}
+
+/** ``toast``: show a notification; ``color`` is a CSS colour. ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it. */
+export interface ToastSpec {
+  content: string;
+  duration?: number;
+  position?: "left" | "center" | "right";
+  color?: string;
+  callback_id?: string | null;
+}
+
+export interface ToastCommand {
+  task_id: string | null;
+  command: "toast";
+  spec: ToastSpec;
 }
 
 /** ``run_script``: run JavaScript code; ``eval`` asks for a js_yield reply. */
@@ -604,6 +629,38 @@ export interface RunScriptSpec {
   code: string;
   args?: Record<string, unknown>;
   eval?: boolean;
+}
+
+export interface RunScriptCommand {
+  task_id: string | null;
+  command: "run_script";
+  spec: RunScriptSpec;
+}
+
+/** ``download``: the browser saves ``content`` as a file called ``name``. Extension: ``content`` is a :class:`~._outputs_media.BlobRef` whose bytes travel beside the command as ``blob`` chunks (binary WebSocket frames, comm buffers), where PyWebIO sends a base64 string inside the JSON. */
+export interface DownloadSpec {
+  name: string;
+  content: BlobRef;
+}
+
+export interface DownloadCommand {
+  task_id: string | null;
+  command: "download";
+  spec: DownloadSpec;
+}
+
+/** Extension ``set_processbar``: set the value (and label) of the bars called ``name``. PyWebIO does this with a ``run_script`` snippet; a command of its own lets the page model record the bar's latest value (for a reload or an export) and lets the session coalesce a burst of updates of one bar into the last. ``label`` None shows the percentage. */
+export interface SetProcessbarSpec {
+  name: string;
+  value: number;
+  label?: string | null;
+}
+
+/** Extension: update a progress bar (see :class:`SetProcessbarSpec`). */
+export interface SetProcessbarCommand {
+  task_id: string | null;
+  command: "set_processbar";
+  spec: SetProcessbarSpec;
 }
 
 /** ``set_env``: configure the session's page (the keys of the manual's ``set_env``). ``http_pull_interval`` is read by the HTTP transport, not the renderer. */
@@ -619,125 +676,15 @@ export interface SetEnvSpec {
   output_max_width?: string;
 }
 
-/** Extension ``set_processbar``: set the value (and label) of the bars called ``name``. PyWebIO does this with a ``run_script`` snippet; a command of its own lets the page model record the bar's latest value (for a reload or an export) and lets the session coalesce a burst of updates of one bar into the last. ``label`` None shows the percentage. */
-export interface SetProcessbarSpec {
-  name: string;
-  value: number;
-  label?: string | null;
-}
-
-/** ``toast``: show a notification; ``color`` is a CSS colour. ``duration`` is in milliseconds (0: until closed), as PyWebIO sends it. */
-export interface ToastSpec {
-  content: string;
-  duration?: number;
-  position?: "left" | "center" | "right";
-  color?: string;
-  callback_id?: string | null;
-}
-
-/** Fields of an input item to change; other item fields may appear too. */
-export interface UpdateInputAttributes {
-  valid_status?: boolean | number;
-  value?: unknown;
-  label?: string;
-  placeholder?: string;
-  invalid_feedback?: string;
-  invalid_feedback_key?: string;
-  invalid_feedback_args?: Array<unknown>;
-  valid_feedback?: string;
-  help_text?: string;
-  options?: Array<OptionSpec>;
-  disabled?: boolean;
-  readonly?: boolean;
-}
-
-/** ``update_input``: change an item of the form shown for this task. */
-export interface UpdateInputSpec {
-  target_name: string;
-  target_value?: string;
-  attributes: UpdateInputAttributes;
-}
-
-/** Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads. The chunk's bytes are ``buffer``, an index into the binary buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this event (index 0): a frame is ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the browser chose for the file (the ``from_submit`` value names it), ``offset`` where the chunk goes, ``size`` the file's size. Chunks come in order, at most 1 MB each, all before the ``from_submit`` that names them. */
-export interface UploadChunkData {
-  name: string;
-  blob: string;
-  offset: number;
-  size: number;
-  buffer: number;
-}
-
-export interface InputGroupCommand {
-  task_id: string | null;
-  command: "input_group";
-  spec: InputGroupSpec;
-}
-
-export interface UpdateInputCommand {
-  task_id: string | null;
-  command: "update_input";
-  spec: UpdateInputSpec;
-}
-
-export interface DestroyFormCommand {
-  task_id: string | null;
-  command: "destroy_form";
-  spec: null;
-}
-
-export interface OutputCommand {
-  task_id: string | null;
-  command: "output";
-  spec: OutputSpec;
-}
-
-export interface OutputCtlCommand {
-  task_id: string | null;
-  command: "output_ctl";
-  spec: OutputCtlSpec;
-}
-
-export interface PopupCommand {
-  task_id: string | null;
-  command: "popup";
-  spec: PopupSpec;
-}
-
-export interface ClosePopupCommand {
-  task_id: string | null;
-  command: "close_popup";
-  spec: null;
-}
-
-export interface ToastCommand {
-  task_id: string | null;
-  command: "toast";
-  spec: ToastSpec;
-}
-
-export interface RunScriptCommand {
-  task_id: string | null;
-  command: "run_script";
-  spec: RunScriptSpec;
-}
-
-export interface DownloadCommand {
-  task_id: string | null;
-  command: "download";
-  spec: DownloadSpec;
-}
-
-/** Extension: update a progress bar (see :class:`SetProcessbarSpec`). */
-export interface SetProcessbarCommand {
-  task_id: string | null;
-  command: "set_processbar";
-  spec: SetProcessbarSpec;
-}
-
 export interface SetEnvCommand {
   task_id: string | null;
   command: "set_env";
   spec: SetEnvSpec;
+}
+
+/** ``pin_value``: ask for the value of a pin widget (reply: js_yield). */
+export interface PinValueSpec {
+  name: string;
 }
 
 export interface PinValueCommand {
@@ -746,16 +693,35 @@ export interface PinValueCommand {
   spec: PinValueSpec;
 }
 
+/** ``pin_update``: change attributes of a pin widget. Extension: ``attributes`` ``{"expired": true}`` makes the widget expire (a newer widget of that name was output, possibly in another notebook cell's root): the renderer replaces it by a notice, and it reports no more changes. */
+export interface PinUpdateSpec {
+  name: string;
+  attributes: Record<string, unknown>;
+}
+
 export interface PinUpdateCommand {
   task_id: string | null;
   command: "pin_update";
   spec: PinUpdateSpec;
 }
 
+/** ``pin_wait``: wait for any of ``names`` to change (reply: js_yield). */
+export interface PinWaitSpec {
+  names: Array<string>;
+  timeout: number | null;
+}
+
 export interface PinWaitCommand {
   task_id: string | null;
   command: "pin_wait";
   spec: PinWaitSpec;
+}
+
+/** ``pin_onchange``: set or clear the change callback of a pin widget. */
+export interface PinOnChangeSpec {
+  name: string;
+  callback_id?: string | null;
+  clear?: boolean;
 }
 
 export interface PinOnChangeCommand {
@@ -776,6 +742,11 @@ export interface CloseSessionCommand {
   spec: null;
 }
 
+/** Extension ``ping``: the frontend answers with a ``pong`` carrying ``id``. */
+export interface PingSpec {
+  id: string;
+}
+
 /** Extension: handshake probe (notebook transport). */
 export interface PingCommand {
   task_id: string | null;
@@ -790,11 +761,68 @@ export interface BlobCommand {
   spec: BlobSpec;
 }
 
+/** Extension ``resync``: the batch it starts rebuilds the root from scratch. Sent to a frontend that comes back (a reconnected server page) when the batches it missed are no longer kept (see ``session._replay``): clear everything the root shows (scopes, popup, forms), apply the rest of the batch, and count this batch as number ``seq`` from then on. */
+export interface ResyncSpec {
+  seq: number;
+}
+
 /** Extension: rebuild the root from the rest of the batch (see :class:`ResyncSpec`). */
 export interface ResyncCommand {
   task_id: string | null;
   command: "resync";
   spec: ResyncSpec;
+}
+
+/** Extension ``logbox``: append ``text`` to the logbox called ``name`` (``pywebio_nb.battery.put_logbox``); with ``clear`` empty it first. PyWebIO's battery runs a ``run_script`` snippet per append; one small command lets a burst of appends travel in a few batches and lets the renderer scroll once per frame instead of once per line. */
+export interface LogboxSpec {
+  name: string;
+  text: string;
+  clear?: boolean;
+}
+
+/** Extension: append to a logbox (see :class:`LogboxSpec`). */
+export interface LogboxCommand {
+  task_id: string | null;
+  command: "logbox";
+  spec: LogboxSpec;
+}
+
+/** Extension: the content of one kernel -> frontend Jupyter comm message. PyWebIO's WebSocket frames carry a bare list of commands; IOPub can drop messages (past its rate limit), so on the comm each message says which batch it belongs to: ``seq`` numbers the batches of one cell root 1, 2, 3, ... (``session._replay``), ``commands`` is the batch. A frontend that sees a number jump asks the kernel to ``resume`` (it replays or resyncs). A batch whose blob chunks need several messages is sent as ``parts`` messages numbered ``part`` 0 .. parts-1, all with its ``seq``; the earlier ones carry ``blob`` commands only, the last one the batch (the buffers of a message are the chunks its ``blob`` commands index). Without ``parts`` the message is the whole batch. */
+export interface CommBatch {
+  seq: number;
+  commands: Array<InputGroupCommand | UpdateInputCommand | DestroyFormCommand | OutputCommand | OutputCtlCommand | PopupCommand | ClosePopupCommand | ToastCommand | RunScriptCommand | DownloadCommand | SetProcessbarCommand | SetEnvCommand | PinValueCommand | PinUpdateCommand | PinWaitCommand | PinOnChangeCommand | SetSessionIdCommand | CloseSessionCommand | PingCommand | BlobCommand | ResyncCommand | LogboxCommand>;
+  part?: number;
+  parts?: number;
+}
+
+/** ``input_event`` data: ``event_name`` is ``blur`` or ``change``. */
+export interface InputEventData {
+  event_name: string;
+  name: string;
+  value: unknown;
+}
+
+/** Extension ``pong`` data: echoes the ``id`` of the ping. The frontend also describes the browser that shows it (for ``session.info`` in a notebook): ``user_agent`` (``navigator.userAgent``), ``language`` (``navigator.language``) and ``origin`` (``location.origin``). */
+export interface PongData {
+  id: string;
+  user_agent?: string;
+  language?: string;
+  origin?: string;
+}
+
+/** Extension ``resume`` data: a view of cell root ``root`` applied its batches 1..``applied`` and needs what follows (0: it has nothing, e.g. after a reload). */
+export interface ResumeData {
+  root: string;
+  applied: number;
+}
+
+/** Extension ``upload_chunk`` data: one chunk of a file a ``file`` item uploads. The chunk's bytes are ``buffer``, an index into the binary buffers of the same Jupyter comm message, or, on a WebSocket, the bytes after the JSON header of the binary frame that carries this event (index 0): a frame is ``u32 big-endian header length | UTF-8 JSON of this event | chunk``, as the ``blob`` command's frames. ``name`` is the form item, ``blob`` an id the browser chose for the file (the ``from_submit`` value names it), ``offset`` where the chunk goes, ``size`` the file's size. Chunks come in order, at most 1 MB each, all before the ``from_submit`` that names them. */
+export interface UploadChunkData {
+  name: string;
+  blob: string;
+  offset: number;
+  size: number;
+  buffer: number;
 }
 
 export interface InputEventEvent {
@@ -874,6 +902,13 @@ export interface AckEvent {
   data: AckData;
 }
 
+/** Extension (notebook transport): a cell root's view (re)appeared without the history (page reload, second tab) or saw a gap in the batch numbers (``CommBatch.seq``); the kernel answers with the missed batches or a ``resync`` batch (``Session.catch_up``). */
+export interface ResumeEvent {
+  task_id: string | null;
+  event: "resume";
+  data: ResumeData;
+}
+
 /** Every OutputSpec, tagged by `type`. */
 export type OutputSpec =
   | TextOutputSpec
@@ -938,7 +973,8 @@ export type Command =
   | CloseSessionCommand
   | PingCommand
   | BlobCommand
-  | ResyncCommand;
+  | ResyncCommand
+  | LogboxCommand;
 
 export type Event =
   | InputEventEvent
@@ -950,13 +986,14 @@ export type Event =
   | PinChangeEvent
   | PopupClosedEvent
   | UploadChunkEvent
-  | AckEvent;
+  | AckEvent
+  | ResumeEvent;
 
 /** Every command name. */
-export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob", "resync"] as const;
+export const COMMAND_NAMES = ["input_group", "update_input", "destroy_form", "output", "output_ctl", "popup", "close_popup", "toast", "run_script", "download", "set_processbar", "set_env", "pin_value", "pin_update", "pin_wait", "pin_onchange", "set_session_id", "close_session", "ping", "blob", "resync", "logbox"] as const;
 
 /** Every event name. */
-export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong", "pin_change", "popup_closed", "upload_chunk", "ack"] as const;
+export const EVENT_NAMES = ["input_event", "callback", "from_submit", "from_cancel", "js_yield", "pong", "pin_change", "popup_closed", "upload_chunk", "ack", "resume"] as const;
 
 export type CommandName = Command["command"];
 

@@ -32,7 +32,8 @@ bar's value and the session coalesce a burst of updates into the last one); the
 ``pin_change`` event, sent for every user change of a pin widget, so the
 session keeps pin values (reads need no ``pin_value`` round trip) and runs
 ``pin_wait_change`` / ``pin_on_change`` itself; ``pin_update`` attributes
-``{"expired": true}`` for a pin widget a newer one of its name replaced.
+``{"expired": true}`` for a pin widget a newer one of its name replaced; the
+``logbox`` command (battery's ``logbox_append``, a script per call in PyWebIO).
 
 ``js/src/protocol.gen.ts`` is generated from this package by
 ``python scripts/gen_protocol_ts.py``; a test fails when the committed file
@@ -54,7 +55,9 @@ from ._commands import (
     COMMAND_NAMES,
     BlobSpec,
     Command,
+    CommBatch,
     DownloadSpec,
+    LogboxSpec,
     OutputCtlSpec,
     PingSpec,
     PinOnChangeSpec,
@@ -85,6 +88,7 @@ from ._events import (
     Event,
     InputEventData,
     PongData,
+    ResumeData,
     UploadChunkData,
     loads_event,
     parse_event,
@@ -152,6 +156,7 @@ __all__ = [
     "ButtonsOutputSpec",
     "CheckboxInputSpec",
     "CodeOutputSpec",
+    "CommBatch",
     "Command",
     "DownloadSpec",
     "Event",
@@ -166,6 +171,7 @@ __all__ = [
     "LayoutOutputSpec",
     "LinkOutputSpec",
     "LoadingOutputSpec",
+    "LogboxSpec",
     "MarkdownOutputSpec",
     "MessageOutputSpec",
     "OptionSpec",
@@ -183,6 +189,7 @@ __all__ = [
     "ProcessbarOutputSpec",
     "ProtocolError",
     "RadioInputSpec",
+    "ResumeData",
     "ResyncSpec",
     "RunScriptSpec",
     "ScopeOutputSpec",

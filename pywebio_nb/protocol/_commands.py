@@ -23,8 +23,10 @@ from ._outputs_media import BlobRef
 __all__ = [
     "COMMAND_NAMES",
     "BlobSpec",
+    "CommBatch",
     "Command",
     "DownloadSpec",
+    "LogboxSpec",
     "OutputCtlSpec",
     "PinOnChangeSpec",
     "PinUpdateSpec",
@@ -214,6 +216,20 @@ class ResyncSpec(TypedDict):
     seq: int
 
 
+class LogboxSpec(TypedDict, total=False):
+    """Extension ``logbox``: append ``text`` to the logbox called ``name``
+    (``pywebio_nb.battery.put_logbox``); with ``clear`` empty it first.
+
+    PyWebIO's battery runs a ``run_script`` snippet per append; one small
+    command lets a burst of appends travel in a few batches and lets the
+    renderer scroll once per frame instead of once per line.
+    """
+
+    name: Required[str]
+    text: Required[str]
+    clear: bool
+
+
 class InputGroupCommand(_Envelope):
     command: Literal["input_group"]
     spec: InputGroupSpec
@@ -327,6 +343,13 @@ class ResyncCommand(_Envelope):
     spec: ResyncSpec
 
 
+class LogboxCommand(_Envelope):
+    """Extension: append to a logbox (see :class:`LogboxSpec`)."""
+
+    command: Literal["logbox"]
+    spec: LogboxSpec
+
+
 Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     InputGroupCommand,
     UpdateInputCommand,
@@ -349,10 +372,32 @@ Command = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     PingCommand,
     BlobCommand,
     ResyncCommand,
+    LogboxCommand,
 ]
 
 #: Every command name, in the order of :data:`Command`.
 COMMAND_NAMES: Final[tuple[str, ...]] = _tags(Command, "command")
+
+
+class CommBatch(TypedDict, total=False):
+    """Extension: the content of one kernel -> frontend Jupyter comm message.
+
+    PyWebIO's WebSocket frames carry a bare list of commands; IOPub can drop
+    messages (past its rate limit), so on the comm each message says which
+    batch it belongs to: ``seq`` numbers the batches of one cell root 1, 2, 3,
+    ... (``session._replay``), ``commands`` is the batch. A frontend that sees
+    a number jump asks the kernel to ``resume`` (it replays or resyncs). A
+    batch whose blob chunks need several messages is sent as ``parts``
+    messages numbered ``part`` 0 .. parts-1, all with its ``seq``; the earlier
+    ones carry ``blob`` commands only, the last one the batch (the buffers of
+    a message are the chunks its ``blob`` commands index). Without ``parts``
+    the message is the whole batch.
+    """
+
+    seq: Required[int]
+    commands: Required[list[Command]]
+    part: int
+    parts: int
 
 
 # One overload per command: mypy checks the spec against the command's name.
@@ -440,6 +485,10 @@ def make_command(
 def make_command(
     name: Literal["blob"], spec: BlobSpec, task_id: str | None = None
 ) -> BlobCommand: ...
+@overload
+def make_command(
+    name: Literal["logbox"], spec: LogboxSpec, task_id: str | None = None
+) -> LogboxCommand: ...
 def make_command(name: str, spec: Any = None, task_id: str | None = None) -> Command:
     """Build a command envelope; mypy checks ``spec`` against the command ``name``.
 

@@ -27,6 +27,7 @@ __all__ = [
     "PinChangeData",
     "PongData",
     "PopupClosedData",
+    "ResumeData",
     "UploadChunkData",
     "loads_event",
     "parse_event",
@@ -42,6 +43,14 @@ class AckData(TypedDict, total=False):
 
     seq: Required[int]
     root: str
+
+
+class ResumeData(TypedDict):
+    """Extension ``resume`` data: a view of cell root ``root`` applied its batches
+    1..``applied`` and needs what follows (0: it has nothing, e.g. after a reload)."""
+
+    root: str
+    applied: int
 
 
 class InputEventData(TypedDict):
@@ -141,6 +150,16 @@ class PongEvent(_Envelope):
     data: PongData
 
 
+class ResumeEvent(_Envelope):
+    """Extension (notebook transport): a cell root's view (re)appeared without the
+    history (page reload, second tab) or saw a gap in the batch numbers
+    (``CommBatch.seq``); the kernel answers with the missed batches or a
+    ``resync`` batch (``Session.catch_up``)."""
+
+    event: Literal["resume"]
+    data: ResumeData
+
+
 class PopupClosedEvent(_Envelope):
     """Extension: the user closed the popup (its close button, Esc, a click on the
     backdrop). PyWebIO has no such event; it lets the page model forget the popup.
@@ -184,6 +203,7 @@ Event = Union[  # noqa: UP007 - a runtime alias the TS generator reads
     PopupClosedEvent,
     UploadChunkEvent,
     AckEvent,
+    ResumeEvent,
 ]
 
 
@@ -192,7 +212,10 @@ EVENT_NAMES: Final[tuple[str, ...]] = _tags(Event, "event")
 #: Events that extend PyWebIO's protocol: the session core hands them to its
 #: transport (``Transport.on_event``), whose runtime defined them. The
 #: ``popup_closed`` extension is not one of them: the session core handles it.
-EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(PongEvent, "event")
+EXTENSION_EVENT_NAMES: Final[tuple[str, ...]] = _tags(
+    Union[PongEvent, ResumeEvent],  # noqa: UP007 - as Event
+    "event",
+)
 
 
 #: Deepest nesting of arrays and objects accepted in a message from a client
@@ -277,6 +300,14 @@ def parse_event(message: Any) -> Event:
         and isinstance(data.get("root", ""), str)
     ):
         raise ProtocolError("ack data must be an object with an integer 'seq'")
+    elif name == "resume" and not (
+        isinstance(data, dict)
+        and isinstance(data.get("root"), str)
+        and type(data.get("applied")) is int
+    ):
+        raise ProtocolError(
+            "resume data must be an object with a string 'root', an integer 'applied'"
+        )
     elif name == "pin_change" and not (
         isinstance(data, dict) and isinstance(data.get("name"), str)
     ):

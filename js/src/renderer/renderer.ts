@@ -22,6 +22,7 @@ import { h, isRecord } from "./dom";
 import { Env } from "./env";
 import { Forms } from "./forms";
 import { t } from "./i18n";
+import { logbox } from "./logbox";
 import { OUTPUT_RENDERERS, type OutputRenderers, renderOutputWith } from "./outputs";
 import { setProcessbar } from "./outputs/progress";
 import { Overlays } from "./overlays";
@@ -129,6 +130,7 @@ export class Renderer {
     blob: (c) => this.blobs.addChunk(c.spec, this.buffers[c.spec.buffer]),
     // The transport (page.ts) reads the batch number; here: start from an empty root.
     resync: () => this.clear(),
+    logbox: (c) => logbox(this.ctx, c.spec),
   };
 
   /** Empty the root: scopes, popup and forms (before a `resync` batch rebuilds it). */
