@@ -14,8 +14,9 @@
  * - the snapshot, drawn by pywebio_nb's real renderer, read-only, when there is no kernel,
  *   when the widget cannot be found ("model not found": a reopened notebook, a restarted
  *   kernel) or when the output is untrusted (widget views are not rendered for those).
- * While the widget is being looked up (a reloaded page whose kernel is connecting), the
- * snapshot stands in after a short delay and gives way to the widget when it comes.
+ * While the widget is being looked up on a page that has just loaded (its kernel still
+ * connecting), the snapshot stands in after a short delay and gives way to the widget
+ * when it comes (and leaves the page: the live form is then the only one).
  * Outside notebook panels (consoles, output views) the factory is ranked after the
  * widget's: there a trusted output shows the widget as before.
  */
@@ -49,6 +50,15 @@ interface Place {
   global: IRenderMimeRegistry;
 }
 
+/**
+ * Whether ipywidgets has registered its renderer bound to this notebook's widget manager
+ * (it replaces the application-wide placeholder in the notebook's rendermime).
+ */
+function boundRenderer({ panel, global }: Place): boolean {
+  const factory = panel.content.rendermime.getFactory(WIDGET_MIME);
+  return factory !== undefined && factory !== global.getFactory(WIDGET_MIME);
+}
+
 class SnapshotRenderer extends Panel implements IRenderMime.IRenderer {
   private readonly host = new Widget();
   private live: IRenderMime.IRenderer | null = null;
@@ -75,7 +85,12 @@ class SnapshotRenderer extends Panel implements IRenderMime.IRenderer {
     const place = this.place;
     try {
       if (!place || !model.trusted || model.data[WIDGET_MIME] === undefined) return await this.showSnapshot(data);
-      const standIn = window.setTimeout(() => void this.showSnapshot(data), STAND_IN_DELAY);
+      // A page that has just loaded waits for its kernel and ipywidgets: the snapshot
+      // stands in meanwhile. In a running session (ipywidgets ready) the widget comes at
+      // once, or its model is gone and the snapshot follows.
+      const standIn = boundRenderer(place)
+        ? undefined
+        : window.setTimeout(() => void this.showSnapshot(data), STAND_IN_DELAY);
       try {
         const live = await this.liveRenderer(place);
         if (!live || this.isDisposed) return await this.showSnapshot(data);
@@ -100,7 +115,8 @@ class SnapshotRenderer extends Panel implements IRenderMime.IRenderer {
     const live = this.live;
     if (!(live instanceof Panel) || live.widgets.length === 0) return false;
     this.observer?.disconnect();
-    this.host.hide();
+    // Gone from the page, not hidden: nothing may find two copies of a form.
+    this.host.dispose();
     live.show();
     this.node.dataset["pywebioNbShown"] = "live";
     return true;
@@ -111,16 +127,11 @@ class SnapshotRenderer extends Panel implements IRenderMime.IRenderer {
    * registered it for the notebook's kernel; null when there is no kernel (or no ipywidgets).
    */
   private async liveRenderer(place: Place): Promise<IRenderMime.IRenderer | null> {
-    const { panel, global } = place;
-    const session = panel.sessionContext;
+    const session = place.panel.sessionContext;
     await session.ready;
-    const bound = (): boolean => {
-      const factory = panel.content.rendermime.getFactory(WIDGET_MIME);
-      return factory !== undefined && factory !== global.getFactory(WIDGET_MIME);
-    };
     // ipywidgets registers its factory for the notebook once the session is ready and
     // its kernel connected; every status change of the kernel is a moment to look again.
-    while (!bound()) {
+    while (!boundRenderer(place)) {
       if (!session.session?.kernel || session.isDisposed || this.isDisposed) return null;
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -136,11 +147,11 @@ class SnapshotRenderer extends Panel implements IRenderMime.IRenderer {
         session.disposed.connect(done);
       });
     }
-    return panel.content.rendermime.createRenderer(WIDGET_MIME);
+    return place.panel.content.rendermime.createRenderer(WIDGET_MIME);
   }
 
   private async showSnapshot(data: unknown): Promise<void> {
-    if (this.drawn || this.isDisposed || this.node.dataset["pywebioNbShown"] === "live") return;
+    if (this.drawn || this.isDisposed || this.host.isDisposed) return;
     this.drawn = true;
     this.node.dataset["pywebioNbShown"] = "snapshot";
     try {

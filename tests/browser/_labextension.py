@@ -129,14 +129,6 @@ def write_saved_notebook(server: JupyterServer, stem: str, text: str, *, trusted
     return name
 
 
-def snapshot_text(page: Any) -> str:
-    return str(
-        page.locator(SNAPSHOT_OUTPUT).first.evaluate(
-            "(n) => n.querySelector('.pywebio-nb-snapshot').shadowRoot?.textContent ?? ''"
-        )
-    )
-
-
 def expect_read_only_snapshot(page: Any, text: str) -> None:
     """The snapshot shows ``text``, its image, a disabled button and a disabled form."""
     output = page.locator(SNAPSHOT_OUTPUT).first
