@@ -19,12 +19,18 @@ Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app
   the number of sessions (the server runs a full gc before each reading);
 * soak: ``--rounds`` rounds of ``--sessions`` sessions opened and closed on one
   server, RSS after each round once every session object is gone;
+* many sessions: ``--many`` concurrent sessions of the coroutine click app on a
+  fresh server, opened (each past its first output) then closed: the server's
+  peak RSS (``VmHWM``) and the CPU seconds it spent from the first connection
+  until it went idle after the last close (``/proc/<pid>/stat``);
 * page weight: a real Chromium (Playwright, ``/usr/bin/chromium``) loads the
   page until the app's first text shows; every HTTP request is counted with
   the bytes its response body took on the wire and what it would take
   gzip-compressed (the WebSocket is not counted).
 
 Run: ``.venv/bin/python bench/bench_compare.py [--pywebio-python .venv-bench/bin/python]``
+It ends with the README's table (one row per figure, both app kinds side by
+side), to paste as it is.
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ class Options:
     sessions: int = 1000
     rounds: int = 5
     page: bool = True
+    many: int = 10000
 
 
 @dataclass
@@ -76,6 +83,41 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+#: The pid of the server process listening on each port (see :func:`serve`).
+_server_pids: dict[int, int] = {}
+
+
+def _proc_status(pid: int, key: str) -> int:
+    """A ``kB`` figure of ``/proc/<pid>/status`` (``VmRSS``, ``VmHWM``), in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {key} in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process ``pid`` used so far (all its threads)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        # The command name (field 2) may hold spaces: split after its closing paren.
+        fields = stat.read().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+async def until_idle(pid: int, quiet: float = 0.02, step: float = 0.25) -> float:
+    """Wait until ``pid`` used under ``quiet`` CPU seconds in ``step`` s; its CPU seconds."""
+    deadline = time.monotonic() + TIMEOUT
+    last = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(step)
+        now = cpu_seconds(pid)
+        if now - last < quiet:
+            return now
+        last = now
+    return last
 
 
 @contextlib.contextmanager
@@ -98,8 +140,10 @@ def serve(python: str, impl: str, options: Options) -> Iterator[int]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{impl} server did not listen within {TIMEOUT} s") from None
                 time.sleep(0.05)
+        _server_pids[port] = process.pid
         yield port
     finally:
+        _server_pids.pop(port, None)
         process.terminate()
         try:
             process.wait(10)
@@ -277,6 +321,25 @@ async def soak(port: int, app: str, count: int, rounds: int) -> list[dict[str, i
     return readings
 
 
+async def many_sessions(port: int, app: str, count: int) -> dict[str, float]:
+    """``count`` concurrent sessions opened then closed: server peak RSS and CPU."""
+    pid = _server_pids[port]
+    await settled_stats(port)
+    await until_idle(pid)
+    start = cpu_seconds(pid)
+    started = time.perf_counter()
+    async with open_sessions(port, app, count):
+        opened = time.perf_counter() - started
+        rss = _proc_status(pid, "VmRSS")
+    cpu = await until_idle(pid) - start
+    return {
+        "peak_rss_mb": _proc_status(pid, "VmHWM") / 1024,
+        "open_rss_mb": rss / 1024,
+        "cpu_s": cpu,
+        "open_s": opened,
+    }
+
+
 async def page_weight(port: int) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
@@ -335,6 +398,10 @@ async def measure(python: str, impl: str, options: Options) -> Results:
     with serve(python, impl, options) as port:
         print(f"  {impl}: soak ...", flush=True)
         figures["soak"] = await soak(port, "click", options.sessions, options.rounds)
+    if options.many:
+        with serve(python, impl, options) as port:
+            print(f"  {impl}: {options.many} coroutine sessions ...", flush=True)
+            figures["many"] = await many_sessions(port, "click_async", options.many)
     return results
 
 
@@ -408,6 +475,28 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
                     _ratio(ap_[key], bp_[key], False),
                 )
             )
+    if "many" in a and "many" in b:
+        for label, key, fmt in (
+            ("peak RSS (MB)", "peak_rss_mb", "{:,.0f}"),
+            ("server CPU (s)", "cpu_s", "{:.1f}"),
+        ):
+            rows.append(
+                (
+                    f"{options.many:,} concurrent coroutine sessions: {label}",
+                    fmt.format(a["many"][key]),
+                    fmt.format(b["many"][key]),
+                    _ratio(a["many"][key], b["many"][key], False),
+                )
+            )
+    growth_a, growth_b = soak_growth(a["soak"]), soak_growth(b["soak"])
+    rows.append(
+        (
+            f"soak: RSS after round {options.rounds} vs round 1",
+            f"{growth_a:+.1f} %",
+            f"{growth_b:+.1f} %",
+            "",
+        )
+    )
     for impl in (ours, theirs):
         soak_mb = " -> ".join(f"{r['rss_kib'] / 1024:.1f}" for r in impl.figures["soak"])
         rows.append((f"soak RSS MB ({impl.name}; start, then after each round)", soak_mb, "", ""))
@@ -423,6 +512,99 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
         page = impl.figures.get("page")
         if page and page["failed"]:
             lines.append(f"({impl.name}: failed requests {page['failed']})")
+    return "\n".join(lines)
+
+
+def soak_growth(readings: list[dict[str, int]]) -> float:
+    """RSS after the last soak round against after round 1, in percent."""
+    first, last = readings[1 if len(readings) > 1 else 0]["rss_kib"], readings[-1]["rss_kib"]
+    return (last - first) / first * 100
+
+
+def _k(value: float) -> str:
+    return f"{value / 1000:.1f}k" if value >= 1000 else f"{value:.0f}"
+
+
+def readme_table(ours: Results, theirs: Results, options: Options) -> str:
+    """The README's table: one row per figure, thread / coroutine app side by side."""
+    a, b = ours.figures, theirs.figures
+    kinds = ("thread", "coroutine")
+
+    def pair(figures: dict[str, Any], key: str, fmt: Any) -> str:
+        return " / ".join(fmt(figures[f"{key} {kind}"]) for kind in kinds)
+
+    def ratios(key: str, higher: bool, pick: Any = lambda v: v) -> str:
+        return " / ".join(
+            _ratio(pick(a[f"{key} {k}"]), pick(b[f"{key} {k}"]), higher) for k in kinds
+        )
+
+    median = lambda v: v[0]  # noqa: E731 - (median, p90) pairs
+    rows = [
+        (
+            f"`put_text` throughput, {options.texts:,} in a loop (texts/s)",
+            pair(b, "texts/s", _k),
+            pair(a, "texts/s", _k),
+            ratios("texts/s", True),
+        ),
+        (
+            "first text seen while the app loops (ms)",
+            pair(b, "first text", lambda v: f"{v:.0f}"),
+            pair(a, "first text", lambda v: f"{v:.0f}"),
+            ratios("first text", False),
+        ),
+        (
+            "`input()` round trip, median (ms)",
+            pair(b, "input", lambda v: f"{v[0]:.2f}"),
+            pair(a, "input", lambda v: f"{v[0]:.2f}"),
+            ratios("input", False, median),
+        ),
+        (
+            "button click -> its output, median (ms)",
+            pair(b, "click", lambda v: f"{v[0]:.2f}"),
+            pair(a, "click", lambda v: f"{v[0]:.2f}"),
+            ratios("click", False, median),
+        ),
+        (
+            f"RSS per session, {options.sessions:,} concurrent (KiB)",
+            pair(b, "memory", lambda v: f"{v:.0f}"),
+            pair(a, "memory", lambda v: f"{v:.0f}"),
+            ratios("memory", False),
+        ),
+    ]
+    if "many" in a and "many" in b:
+        am, bm = a["many"], b["many"]
+        rows.append(
+            (
+                f"{options.many:,} concurrent async sessions: peak RSS, server CPU",
+                f"{bm['peak_rss_mb']:,.0f} MB, {bm['cpu_s']:.1f} s",
+                f"{am['peak_rss_mb']:,.0f} MB, {am['cpu_s']:.1f} s",
+                _ratio(am["peak_rss_mb"], bm["peak_rss_mb"], False)
+                + " / "
+                + _ratio(am["cpu_s"], bm["cpu_s"], False),
+            )
+        )
+    rows.append(
+        (
+            f"soak: RSS after {options.rounds} rounds of {options.sessions:,} sessions vs round 1",
+            f"{soak_growth(b['soak']):+.0f} %",
+            f"{soak_growth(a['soak']):+.0f} %",
+            "",
+        )
+    )
+    if "page" in a and "page" in b:
+        rows.append(
+            (
+                "page first load: requests, KB on the wire",
+                f"{b['page']['requests']}, {b['page']['wire_kb']:,.0f}",
+                f"{a['page']['requests']}, {a['page']['wire_kb']:,.0f}",
+                _ratio(a["page"]["wire_kb"], b["page"]["wire_kb"], False),
+            )
+        )
+    lines = [
+        "| figure (thread / async app) | PyWebIO 1.8.4 | pywebio_nb | pywebio_nb ahead |",
+        "|---|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -451,6 +633,7 @@ async def main(options: Options, pywebio_python: str, only: str | None) -> None:
             f"{options.sessions} sessions x {options.rounds} soak rounds; "
             f"loopback; {_machine()}; {time.strftime('%Y-%m-%d', time.gmtime())})"
         )
+        print("\nREADME table:\n" + readme_table(runs["pywebio_nb"], runs["pywebio"], options))
 
 
 if __name__ == "__main__":
@@ -463,8 +646,17 @@ if __name__ == "__main__":
     parser.add_argument("--sessions", type=int, default=Options.sessions)
     parser.add_argument("--rounds", type=int, default=Options.rounds)
     parser.add_argument("--no-page", action="store_true", help="skip the Chromium page load")
+    parser.add_argument(
+        "--many", type=int, default=Options.many, help="concurrent async sessions (0: skip)"
+    )
     args = parser.parse_args()
     opts = Options(
-        args.texts, args.inputs, args.clicks, args.sessions, args.rounds, not args.no_page
+        args.texts,
+        args.inputs,
+        args.clicks,
+        args.sessions,
+        args.rounds,
+        not args.no_page,
+        args.many,
     )
     asyncio.run(main(opts, args.pywebio_python, args.only))
