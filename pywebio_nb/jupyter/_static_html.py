@@ -249,6 +249,11 @@ def _text(value: Any) -> str:
     return html.escape(value if isinstance(value, str) else str(value), quote=False)
 
 
+def _list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else empty (a malformed spec draws nothing, never fails)."""
+    return value if isinstance(value, list) else []
+
+
 def _is_spec(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("type"), str)
 
@@ -342,7 +347,7 @@ class _Writer:
     def table(self, spec: dict[str, Any]) -> None:
         spans = spec.get("span") if isinstance(spec.get("span"), dict) else {}
         self.emit('<table class="pwnb-table">')
-        for r, row in enumerate(spec.get("data") or []):
+        for r, row in enumerate(_list(spec.get("data"))):
             self.emit("<tr>")
             for c, cell in enumerate(row if isinstance(row, list) else []):
                 tag = "th" if r == 0 else "td"
@@ -366,7 +371,7 @@ class _Writer:
         color = spec.get("color")
         color = color if color in ("info", "success", "warning", "danger") else "info"
         self.emit(f'<div class="pwnb-alert pwnb-alert-{color}" role="alert">')
-        self.children(spec.get("contents") or [])
+        self.children(_list(spec.get("contents")))
         self.emit("</div>")
 
     def link(self, spec: dict[str, Any]) -> None:
@@ -403,7 +408,7 @@ class _Writer:
 
     def buttons(self, spec: dict[str, Any]) -> None:
         self.emit('<div class="pwnb-buttons">')
-        for button in spec.get("buttons") or []:
+        for button in _list(spec.get("buttons")):
             if isinstance(button, dict):
                 label = _text(button.get("label", ""))
                 self.emit(f'<button type="button" class="pwnb-btn" disabled>{label}</button>')
@@ -412,7 +417,7 @@ class _Writer:
     # -------------------------------------------------------------- layout
     def scope(self, spec: dict[str, Any]) -> None:
         self.emit('<div class="pwnb-scope">')
-        self.children(spec.get("contents") or [])
+        self.children(_list(spec.get("contents")))
         self.emit("</div>")
 
     def scrollable(self, spec: dict[str, Any]) -> None:
@@ -428,7 +433,7 @@ class _Writer:
         if spec.get("keep_bottom"):
             classes += " pwnb-bottom"
         self.emit(f'<div class="{classes}" style="{";".join(style)}"><div>')
-        self.children(spec.get("contents") or [])
+        self.children(_list(spec.get("contents")))
         self.emit("</div></div>")
 
     def line(self, spec: dict[str, Any]) -> None:
@@ -439,7 +444,7 @@ class _Writer:
             prop = "grid-template-columns" if kind == "row" else "grid-template-rows"
             style = f' style="{prop}:{_attr(size)}"'
         self.emit(f'<div class="pwnb-{kind}"{style}>')
-        for child in spec.get("contents") or []:
+        for child in _list(spec.get("contents")):
             self.emit("<div>")
             self.output(child)
             self.emit("</div>")
@@ -456,7 +461,7 @@ class _Writer:
                 style.append(f"{prop}:{_attr(value)}")
         style.append("grid-auto-flow:" + ("column" if spec.get("direction") == "column" else "row"))
         self.emit(f'<div class="pwnb-grid" style="{";".join(style)}">')
-        for child in spec.get("contents") or []:
+        for child in _list(spec.get("contents")):
             cell_style = ""
             if isinstance(child, dict) and isinstance(child.get("style"), str):
                 spans = [f"grid-{a}-start:span {n}" for a, n in _GRID_SPAN.findall(child["style"])]
@@ -470,13 +475,13 @@ class _Writer:
         is_open = " open" if spec.get("open") else ""
         self.emit(f'<details class="pwnb-collapse"{is_open}>')
         self.emit(f"<summary>{_text(spec.get('title', ''))}</summary>")
-        self.children(spec.get("contents") or [])
+        self.children(_list(spec.get("contents")))
         self.emit("</details>")
 
     def tabs(self, spec: dict[str, Any]) -> None:
         # Every pane, each under its title: no script can switch tabs in a saved page.
         self.emit('<div class="pwnb-tabs">')
-        for tab in spec.get("tabs") or []:
+        for tab in _list(spec.get("tabs")):
             if not isinstance(tab, dict):
                 continue
             self.emit(f'<div class="pwnb-tab-title">{_text(tab.get("title", ""))}</div>')
@@ -537,7 +542,7 @@ class _Writer:
         label = spec.get("label")
         if isinstance(label, str) and label:
             self.emit(f"<h5>{_text(label)}</h5>")
-        for item in spec.get("inputs") or []:
+        for item in _list(spec.get("inputs")):
             if isinstance(item, dict):
                 self.input_item(item)
         self.emit(
@@ -572,7 +577,7 @@ class _Writer:
                     f"{_text(option.get('label', ''))}</label> "
                 )
         elif kind == "actions":
-            for button in item.get("buttons") or []:
+            for button in _list(item.get("buttons")):
                 if isinstance(button, dict):
                     label_text = _text(button.get("label", ""))
                     self.emit(
@@ -609,7 +614,7 @@ class _Writer:
 
 def _options(item: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
     """The options of a choice widget and whether each is chosen (by value, else flags)."""
-    options = [o for o in item.get("options") or [] if isinstance(o, dict)]
+    options = [o for o in _list(item.get("options")) if isinstance(o, dict)]
     if "value" in item:
         value = item["value"]
         chosen = value if isinstance(value, list) else [value]
@@ -720,10 +725,10 @@ def _texts(spec: Any, out: list[str]) -> None:
         if kind in ("text", "markdown", "code") and isinstance(spec.get("content"), str):
             out.append(spec["content"])
         elif kind == "table":
-            for row in spec.get("data") or []:
+            for row in _list(spec.get("data")):
                 _texts(row, out)
         elif kind == "tabs":
-            for tab in spec.get("tabs") or []:
+            for tab in _list(spec.get("tabs")):
                 if isinstance(tab, dict):
                     _texts(tab.get("content"), out)
         for key in ("contents",):

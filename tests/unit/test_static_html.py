@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pywebio_nb import pin
 from pywebio_nb.input import input as pw_input
@@ -471,3 +473,45 @@ def test_refresher_spaces_out_slow_refreshes() -> None:
         assert all(b - a >= 0.5 for a, b in itertools.pairwise(times))
     finally:
         refresher.stop()
+
+
+# ------------------------------------------------------------------ fuzzing
+_TOKENS = [*"<>\"'&=/:;() \n", "script", "onerror", "javascript:", "a"]
+_HOSTILE = st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join)
+_NUMBERS = st.one_of(st.integers(-5, 5), st.floats(allow_nan=False))
+_VALUES = st.one_of(_HOSTILE, _NUMBERS, st.none(), st.booleans())
+_KINDS = [
+    "text", "markdown", "html", "code", "table", "message", "link", "processbar", "loading",
+    "widget", "buttons", "scope", "scrollable", "row", "column", "grid", "collapse", "tabs",
+    "image", "file", "pin",
+]  # fmt: skip
+_KEYS = [
+    "content", "contents", "data", "title", "name", "url", "label", "value", "size", "style",
+    "cell_widths", "width", "src", "tabs", "buttons", "input", "options", "span", "language",
+    "placeholder", "help_text", "rows", "min_value", "color", "inline", "open",
+]  # fmt: skip
+
+
+def _specs(depth: int) -> st.SearchStrategy[Any]:
+    leaf = st.fixed_dictionaries(
+        {"type": st.sampled_from(_KINDS)},
+        optional={key: _VALUES for key in _KEYS},
+    )
+    if depth == 0:
+        return leaf
+    inner = st.one_of(_VALUES, _specs(depth - 1), st.lists(_specs(depth - 1), max_size=3))
+    return st.fixed_dictionaries(
+        {"type": st.sampled_from(_KINDS)}, optional={key: inner for key in _KEYS}
+    )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs=st.lists(_specs(2), max_size=4), use_nh3=st.booleans())
+def test_any_spec_renders_inert(specs: list[Any], use_nh3: bool) -> None:
+    """Whatever shape a spec has (wrong types included), rendering never fails and
+    nothing in it becomes a script, an event handler or a script URL."""
+    commands = [make_command("output", spec) for spec in specs]
+    assert_inert(render_html(commands, use_nh3=use_nh3))
+    data = snapshot_data("r", commands)
+    assert data is not None
+    json.dumps(data, default=str)
