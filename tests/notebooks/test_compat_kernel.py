@@ -1,7 +1,8 @@
 """``import pywebio`` apps unchanged, in a notebook: after ``pywebio_nb.compat.install()``
 in a cell, the manual's BMI, a pin app, a battery app and a coroutine app written against
-``pywebio`` run in later cells of a real kernel (a minimal frontend answers them), and
-``install()`` refuses in a kernel where a (fake) real ``pywebio`` is importable."""
+``pywebio`` run in later cells of a real kernel (a minimal frontend answers them) and as
+a saved notebook under nbclient; ``install()`` refuses in a kernel where a (fake) real
+``pywebio`` is importable; a logbox shown in one cell gets appends from later cells."""
 
 from __future__ import annotations
 
@@ -98,6 +99,29 @@ def test_coroutine_app(kernel: KernelDriver) -> None:
     shown(kernel, apps.COROUTINE_TEXT)
 
 
+def test_a_notebook_of_pywebio_apps_runs_under_nbclient(tmp_path: Path) -> None:
+    """The same apps as a saved notebook run top to bottom (nbclient + scripted frontend)."""
+    import nbformat
+    from scripted_frontend import run_notebook
+
+    cells = [
+        "import pywebio_nb.compat\npywebio_nb.compat.install()",
+        apps.BMI,
+        "bmi()",
+        apps.COROUTINE,
+        "await coro_app()",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    path = tmp_path / "pywebio_apps.ipynb"
+    nbformat.write(notebook, path)
+    answers = [*apps.BMI_ANSWERS, apps.COROUTINE_ANSWER]
+    nb, script = run_notebook(str(path), [("submit", {"data": a}) for a in answers])
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert errors == []
+    assert script.texts() == [apps.BMI_TEXT, apps.COROUTINE_TEXT]
+    assert not script.steps
+
+
 def test_refused_in_a_kernel_with_a_real_pywebio(tmp_path: Path) -> None:
     (tmp_path / "pywebio").mkdir()
     (tmp_path / "pywebio" / "__init__.py").write_text("")
@@ -119,12 +143,12 @@ def test_logbox_appends_from_a_later_cell_reach_the_cell_that_shows_it(
     kernel: KernelDriver,
 ) -> None:
     ok(kernel, "from pywebio_battery import put_logbox, logbox_append\nput_logbox('cells')")
+    box = 'data-logbox="cells"'
     shown_in = kernel.pump_until(
-        lambda: next((m for m, c in every(kernel, "output") if "data-logbox=" in repr(c)), None)
+        lambda: next((m for m, c in every(kernel, "output") if box in repr(c)), None)
     )
     ok(kernel, "for i in range(500):\n    logbox_append('cells', f'{i}\\n')")
     expected = "".join(f"{i}\n" for i in range(500))
-    kernel.pump_until(
-        lambda: "".join(c["spec"]["text"] for _, c in every(kernel, "logbox")) == expected
-    )
-    assert {m for m, _ in every(kernel, "logbox")} == {shown_in}
+    appends = lambda: [(m, c) for m, c in every(kernel, "logbox") if c["spec"]["name"] == "cells"]  # noqa: E731
+    kernel.pump_until(lambda: "".join(c["spec"]["text"] for _, c in appends()) == expected)
+    assert {m for m, _ in appends()} == {shown_in}

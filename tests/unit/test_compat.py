@@ -90,3 +90,19 @@ def test_the_battery_submodules_of_pywebio_battery(alias: None) -> None:
 
     assert confirm is pywebio_nb.battery.confirm
     assert get_query is pywebio_nb.battery.get_query
+
+
+@pytest.mark.parametrize("name", ["aiohttp", "fastapi", "flask", "django"])
+def test_the_framework_adapters_map_by_name(alias: None, name: str) -> None:
+    import importlib
+
+    ours = importlib.import_module(f"pywebio_nb.platform.{name}")
+    assert importlib.import_module(f"pywebio.platform.{name}") is ours
+
+
+def test_pywebio_utils_is_pywebio_nb_utils(alias: None) -> None:
+    from pywebio.utils import pyinstaller_datas  # type: ignore[import-not-found]
+
+    import pywebio_nb.utils
+
+    assert pyinstaller_datas is pywebio_nb.utils.pyinstaller_datas
