@@ -96,6 +96,7 @@ class _Installation:
         self._count = 0
         self._router: _Router | None = None
         self._original_start: Callable[..., None] | None = None
+        self._start: Callable[..., None] | None = None
 
     def acquire(self) -> None:
         with self._lock:
@@ -105,7 +106,8 @@ class _Installation:
             self._router = _Router(sys.stdout)
             sys.stdout = self._router
             self._original_start = threading.Thread.start
-            threading.Thread.start = _make_start(self._original_start)  # type: ignore[method-assign]
+            self._start = _make_start(self._original_start)
+            threading.Thread.start = self._start  # type: ignore[method-assign]
 
     def release(self) -> None:
         with self._lock:
@@ -115,10 +117,11 @@ class _Installation:
             if sys.stdout is self._router and self._router is not None:
                 sys.stdout = self._router.fallback
             # else: someone replaced sys.stdout meanwhile; leave theirs in place
-            if self._original_start is not None:
+            # Only undo our own wrapper: one installed over it later stays.
+            if self._original_start is not None and threading.Thread.start is self._start:
                 threading.Thread.start = self._original_start  # type: ignore[method-assign]
             self._router = None
-            self._original_start = None
+            self._original_start = self._start = None
 
 
 def _make_start(original: Callable[..., None]) -> Callable[..., None]:

@@ -578,3 +578,24 @@ def test_coroutine_session_awaits_basic_auth() -> None:
         session.close()
         loop.close()
     assert results == ["ada"]
+
+
+def test_a_thread_start_wrapper_installed_later_is_left_in_place(run_app: Any) -> None:
+    original = threading.Thread.start
+    holder: list[Any] = []
+
+    def app() -> None:
+        with redirect_stdout():
+            ours = threading.Thread.start
+
+            def theirs(thread: threading.Thread) -> None:
+                ours(thread)
+
+            threading.Thread.start = theirs  # type: ignore[method-assign]
+            holder.append(theirs)
+
+    try:
+        run_app(app).join()
+        assert threading.Thread.start is holder[0]
+    finally:
+        threading.Thread.start = original  # type: ignore[method-assign]
