@@ -3,6 +3,8 @@ pywebio (importable, or already imported)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import pywebio_nb.compat as compat
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -106,3 +110,33 @@ def test_pywebio_utils_is_pywebio_nb_utils(alias: None) -> None:
     import pywebio_nb.utils
 
     assert pyinstaller_datas is pywebio_nb.utils.pyinstaller_datas
+
+
+def _run_compat(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pywebio_nb.compat", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_python_m_compat_runs_a_module_with_its_arguments(tmp_path: Path) -> None:
+    (tmp_path / "myapp").mkdir()
+    (tmp_path / "myapp" / "__init__.py").write_text("")
+    (tmp_path / "myapp" / "main.py").write_text(
+        "import sys, pywebio, pywebio_battery\n"
+        "print(__name__, pywebio.__spec__.name, pywebio_battery.__name__, sys.argv[1:])\n"
+    )
+    done = _run_compat(["-m", "myapp.main", "--port", "1"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "__main__ pywebio_nb pywebio_nb.battery ['--port', '1']"
+
+
+def test_python_m_compat_usage(tmp_path: Path) -> None:
+    assert _run_compat([], tmp_path).returncode == 2
+    missing = _run_compat(["nope.py"], tmp_path)
+    assert missing.returncode == 2 and "no such file: nope.py" in missing.stderr
+    assert "usage:" in _run_compat(["--help"], tmp_path).stdout
