@@ -246,6 +246,24 @@ async function report(metafile) {
   return problems;
 }
 
+/**
+ * Chart libraries that no Python package ships (pyecharts and cutecharts name a CDN):
+ * pinned npm copies, copied as they are into static/lib/, served by pywebio_nb.charts
+ * only when a chart uses them (never part of the page's first load).
+ */
+const VENDORED_LIBRARIES = {
+  "echarts/dist/echarts.min.js": "echarts.min.js",
+  "chart.xkcd/dist/chart.xkcd.min.js": "chart.xkcd.min.js",
+};
+
+async function copyVendoredLibraries() {
+  const dir = join(outdir, "lib");
+  await mkdir(dir, { recursive: true });
+  for (const [from, to] of Object.entries(VENDORED_LIBRARIES)) {
+    await writeFile(join(dir, to), await readFile(join(here, "node_modules", from)));
+  }
+}
+
 async function main() {
   if (watch) {
     for (const options of targets) {
@@ -263,6 +281,7 @@ async function main() {
       problems.push(...(await report(result.metafile)));
     }
     await buildThemes();
+    await copyVendoredLibraries();
     // Chunk names carry a content hash: drop the chunks of earlier builds, after this
     // build wrote its own (a page being served meanwhile never misses a chunk).
     const chunks = join(outdir, "chunks");

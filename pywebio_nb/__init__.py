@@ -33,6 +33,12 @@ else:
 
     _register_session_finder(_script_mode_session)
 
+# bokeh's output_notebook(notebook_type='pywebio'): registered when bokeh.io.notebook is
+# imported (a meta path finder), so importing pywebio_nb never imports bokeh.
+from .charts._bokeh import install_bokeh_hook as _install_bokeh_hook  # noqa: E402
+
+_install_bokeh_hook()
+
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     """Where Jupyter Server finds pywebio_nb's server extension (:mod:`pywebio_nb.serverext`)."""

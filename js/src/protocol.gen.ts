@@ -335,7 +335,7 @@ export interface MarkdownOutputSpec {
   sanitize?: boolean;
 }
 
-/** ``put_html``: raw HTML (sanitized when ``sanitize``). */
+/** ``put_html``: raw HTML (sanitized when ``sanitize``). Extension: ``libs`` names the JavaScript libraries the HTML's scripts use (``pywebio_nb.charts``), by name: ``{"src": BlobRef | str, "global_name": str}``; ``src`` is the library's bytes (notebook) or its URL relative to the frontend files (server page). ``<script data-pywebio-lib="NAME">`` placeholders and ``require(["NAME"], ...)`` load them, locally. */
 export interface HtmlOutputSpec {
   style?: string;
   scope?: string;
@@ -346,6 +346,7 @@ export interface HtmlOutputSpec {
   type: "html";
   content: string;
   sanitize?: boolean;
+  libs?: Record<string, Record<string, unknown>>;
 }
 
 /** ``put_link``: a hyperlink; ``name`` is its text (never HTML). ``url`` is the target (``put_link(app=...)`` becomes ``?app=NAME``); ``new_window`` opens it in a new browsing context. */

@@ -12,7 +12,14 @@ import textwrap
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ..protocol import CodeOutputSpec, LinkOutputSpec, OutputSpec, scope_dom_id, scope_selector
+from ..protocol import (
+    CodeOutputSpec,
+    HtmlOutputSpec,
+    LinkOutputSpec,
+    OutputSpec,
+    scope_dom_id,
+    scope_selector,
+)
 from ..session._context import get_current_session
 from ._core import Output, _ctl, _output, _to_spec, new_scope_name
 
@@ -123,17 +130,24 @@ def put_html(
     """Output HTML.
 
     :param html: an HTML string; an object with ``__html__()`` or
-        ``_repr_html_()`` (a chart, a DataFrame, ...) is accepted too.
+        ``_repr_html_()`` (a chart, a DataFrame, ...) is accepted too, and a
+        plotly ``Figure``.
     :param sanitize: filter the HTML with DOMPurify first (scripts, event
         handlers and ``javascript:`` URLs are removed). Unsanitized HTML runs
-        its ``<script>`` elements.
+        its ``<script>`` elements in order, as they load.
     :param scope, position: as for :func:`put_text`.
+
+    Chart libraries the HTML loads from a CDN (plotly, Bokeh, ECharts,
+    chart.xkcd; ``require([...])`` included) are loaded from this machine
+    instead, once (``pywebio_nb.charts``, docs/charts.md).
     """
-    if hasattr(html, "__html__"):
-        html = html.__html__()
-    elif hasattr(html, "_repr_html_"):
-        html = html._repr_html_()
-    return _output({"type": "html", "content": str(html), "sanitize": sanitize}, scope, position)
+    from ..charts._html import html_with_libraries
+
+    content, libs = html_with_libraries(html, sanitize)
+    spec: HtmlOutputSpec = {"type": "html", "content": content, "sanitize": sanitize}
+    if libs:
+        spec["libs"] = libs
+    return _output(spec, scope, position)
 
 
 def put_code(

@@ -28,6 +28,7 @@ from ._config import PageConfig, page_config_of
 
 __all__ = [
     "STATIC_PATH",
+    "FrontendFileHandler",
     "render_app_page",
     "render_index_page",
     "render_page",
@@ -69,6 +70,37 @@ _SHADOW_STYLES_SCRIPT = (
     'else document.addEventListener("DOMContentLoaded",add);'
     "</script>"
 )
+
+
+class FrontendFileHandler(tornado.web.StaticFileHandler):
+    """The frontend files (``STATIC_PATH``), and ``lib/<name>.js``: a chart library.
+
+    A library (``pywebio_nb.charts``) lives in the installed package that
+    ships it (plotly.js inside plotly, BokehJS inside bokeh) or in
+    ``static/lib/``; only registered names are served, never another path.
+    Cached like every versioned static file (``?v=``) and gzipped by the
+    application's ``compress_response``.
+    """
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        library = _library_path(path)
+        return library if library is not None else super().get_absolute_path(root, path)
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        if absolute_path == _library_path(self.path_args[0] if self.path_args else ""):
+            return absolute_path
+        return super().validate_absolute_path(root, absolute_path)
+
+
+def _library_path(path: str) -> str | None:
+    """The file of a registered chart library for ``lib/<name>.js``, else None."""
+    if not (path.startswith("lib/") and path.endswith(".js")) or "/" in path[4:]:
+        return None
+    from ..charts._libs import library_file
+
+    found = library_file(path[4:-3])
+    return None if found is None else str(found)
 
 
 def _attr(value: str) -> str:

@@ -18,6 +18,7 @@ server in the background for tests and benchmarks.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,7 +37,7 @@ from ._apps import (
 )
 from ._info import session_info_from_request
 from ._origin import make_origin_check
-from ._page import STATIC_PATH, render_app_page, render_index_page
+from ._page import STATIC_PATH, FrontendFileHandler, render_app_page, render_index_page
 from ._server import ServerHandle, make_application, serve, start_in_thread
 from ._sessions import DEFAULT_RECONNECT_TIMEOUT, SessionManager
 from ._ws_core import SESSION_GONE, WebIOConfig, WebIOConnection
@@ -120,12 +121,18 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             # Tornado tears a connection down with _abort() both after a close
             # frame and when the socket failed; only the latter is a drop that
             # the page may come back from (a page that leaves sends a close frame).
-            abort = protocol._abort
+            # Weak references: the protocol holds this wrapper, which must not
+            # hold the protocol or the handler (a cycle for the cyclic GC).
+            abort = type(protocol)._abort
+            protocol_ref, handler_ref = weakref.ref(protocol), weakref.ref(self)
 
             def aborted() -> None:
-                if not protocol.client_terminated:
-                    self._dropped = True
-                abort()
+                protocol, handler = protocol_ref(), handler_ref()
+                if protocol is None:
+                    return
+                if handler is not None and not protocol.client_terminated:
+                    handler._dropped = True
+                abort(protocol)
 
             protocol._abort = aborted  # type: ignore[method-assign]
         return protocol
@@ -206,7 +213,8 @@ def static_route(
     """
     if not (prefix.startswith("/") and prefix.endswith("/")):
         raise ValueError(f"static prefix must start and end with '/', got {prefix!r}")
-    return (prefix + "(.*)", tornado.web.StaticFileHandler, {"path": STATIC_PATH})
+    # FrontendFileHandler also serves the chart libraries (lib/<name>.js, pywebio_nb.charts).
+    return (prefix + "(.*)", FrontendFileHandler, {"path": STATIC_PATH})
 
 
 def _make_application(

@@ -53,11 +53,19 @@ class MarkdownOutputSpec(_OutputBase, total=False):
 
 
 class HtmlOutputSpec(_OutputBase, total=False):
-    """``put_html``: raw HTML (sanitized when ``sanitize``)."""
+    """``put_html``: raw HTML (sanitized when ``sanitize``).
+
+    Extension: ``libs`` names the JavaScript libraries the HTML's scripts use
+    (``pywebio_nb.charts``), by name: ``{"src": BlobRef | str, "global_name":
+    str}``; ``src`` is the library's bytes (notebook) or its URL relative to
+    the frontend files (server page). ``<script data-pywebio-lib="NAME">``
+    placeholders and ``require(["NAME"], ...)`` load them, locally.
+    """
 
     type: Required[Literal["html"]]
     content: Required[str]
     sanitize: bool
+    libs: dict[str, dict[str, Any]]
 
 
 class CodeOutputSpec(_OutputBase, total=False):

@@ -9,6 +9,7 @@ import { Marked, type MarkedExtension } from "marked";
 import type { OutputOf, OutputType } from "../../protocol.gen";
 import type { RenderContext } from "../context";
 import { h, isRecord, str } from "../dom";
+import { activateHtml } from "../html_scripts";
 import { loadPrism } from "./lazy";
 import { renderProcessbar } from "./progress";
 import { renderTable } from "./table";
@@ -51,24 +52,15 @@ function renderMarkdown(spec: OutputOf<"markdown">): HTMLElement {
   return node;
 }
 
-/** Replace each <script> by a fresh copy so the browser runs it once connected. */
-function activateScripts(node: HTMLElement): void {
-  for (const old of Array.from(node.querySelectorAll("script"))) {
-    const fresh = document.createElement("script");
-    for (const attr of Array.from(old.attributes)) fresh.setAttribute(attr.name, attr.value);
-    fresh.text = old.text;
-    old.replaceWith(fresh);
-  }
-}
-
-function renderHtml(spec: OutputOf<"html">): HTMLElement {
+function renderHtml(spec: OutputOf<"html">, ctx: RenderContext): HTMLElement {
   const content = str(spec.content);
   const node = h("div", { class: "pywebio-html" });
   if (spec.sanitize) {
     node.innerHTML = DOMPurify.sanitize(content);
   } else {
     node.innerHTML = content;
-    activateScripts(node);
+    // Its scripts run in order once the node is in the page (charts: html_scripts.ts).
+    void activateHtml(node, spec, ctx);
   }
   return node;
 }
