@@ -3,8 +3,10 @@
 Every cell, thread and callback of the kernel shares it. Each cell execution
 that outputs gets its own *cell root* widget, displayed in that cell; named
 scopes are kernel-wide, so a command for scope ``x`` goes to the cell root that
-shows ``x`` (the page model knows). Commands are flushed on a short timer (and
-at once before a blocking wait) to stay far below Jupyter's IOPub rate limit.
+shows ``x`` (the page model knows). Commands are flushed when a callback or a
+burst ends, at once when nothing was sent lately, on a short timer during bursts,
+and before a blocking wait (:class:`KernelTransport`): far below Jupyter's IOPub
+rate limit, and no timer on a click's output.
 Blob bytes travel as comm message *buffers* (never base64 in the JSON), at
 most about ``CHUNK_SIZE`` bytes per message, each chunk announced by a ``blob``
 command in the same message's list; the last message also carries the batch.
@@ -25,7 +27,9 @@ the session core (``pywebio_nb.jupyter`` does it when imported).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import contextvars
+import functools
 import inspect
 import logging
 import os
@@ -33,7 +37,9 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Generator, Hashable, Sequence
+import time
+from collections.abc import Generator, Hashable, Iterator, Sequence
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any, cast
 
@@ -42,8 +48,11 @@ from ..protocol import Command, Event, SetEnvSpec, make_command
 from ..session._base import Exchange, Mailbox, Session, Transport
 from ..session._blobs import CHUNK_SIZE, Blob
 from ..session._context import root_var
+from ..session._replay import ReplayLog
 from ._pump import EventPump, UnsupportedKernel
-from ._widget import CellRoot
+from ._static_html import display_entries
+from ._widget import CellRoot, DisplayRefresher
+from ._wire import encode_batch
 
 __all__ = [
     "KernelSession",
@@ -51,6 +60,7 @@ __all__ = [
     "find_kernel_session",
     "kernel_session",
     "pack_blobs",
+    "track_thread_starts",
 ]
 
 logger = logging.getLogger("pywebio_nb.jupyter")
@@ -59,10 +69,26 @@ _ATTR = "_pywebio_nb_session"
 
 
 class KernelTransport(Transport):
-    """Delivers batches to cell-root widgets; flushes on a short timer."""
+    """Delivers batches to cell-root widgets; when to flush is its rule (below).
 
-    #: Seconds between a first buffered command and its flush (coalescing window).
-    FLUSH_DELAY = 0.016
+    The flush rule keeps Jupyter's IOPub budget without taxing single updates:
+
+    * a *burst* that ends with a flush of its own — a callback running on its
+      worker thread (:meth:`burst`), the main thread while a cell runs (the
+      cell's end flushes, and so does every blocking wait) — is sent when it
+      ends, or after ``FLUSH_INTERVAL`` if it runs longer (one batch per
+      interval while it goes on);
+    * anything else (a thread started in a cell, a comm handler) is sent at
+      once when nothing was flushed by the timer during the last
+      ``FLUSH_INTERVAL``, else when that interval is over: a lone update costs
+      no delay, a stream of them leaves at most one message per interval.
+
+    A click's output therefore leaves the kernel as the callback returns, in one
+    message, instead of waiting for a timer.
+    """
+
+    #: Seconds: the timer sends at most one batch per interval (coalescing window).
+    FLUSH_INTERVAL = 0.016
     #: Seconds a frontend has to answer the handshake ping.
     handshake_timeout = float(os.environ.get("PYWEBIO_NB_HANDSHAKE_TIMEOUT", "5"))
 
@@ -79,7 +105,12 @@ class KernelTransport(Transport):
         )
         #: The execute_request of the running (or last) cell.
         self.cell_parent: Any = None
-        self._wanted = threading.Event()
+        self._timer = threading.Condition()
+        #: monotonic time the timer flushes next (None: nothing is waiting)
+        self._due: float | None = None
+        #: monotonic time of the last flush that sent something (timer or burst end)
+        self._last_flush = 0.0
+        self._bursts = threading.local()  # per thread: how deep in burst() it is
         self._stopped = False
         self._thread: threading.Thread | None = None
         self._pongs: dict[str, Mailbox] = {}
@@ -87,23 +118,72 @@ class KernelTransport(Transport):
         self.browser: dict[str, Any] | None = None
 
     def request_flush(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="pywebio-nb-flush", daemon=True)
-            self._thread.start()
-        self._wanted.set()
+        """The buffer got its first command: arm the timer by the rule above."""
+        now = time.monotonic()
+        if self._in_burst():
+            due = now + self.FLUSH_INTERVAL  # a cap: the burst's end flushes sooner
+        else:
+            due = max(now, self._last_flush + self.FLUSH_INTERVAL)
+        with self._timer:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="pywebio-nb-flush", daemon=True
+                )
+                self._thread.start()
+            if self._due is None or due < self._due:
+                self._due = due
+                self._timer.notify()
+
+    def _in_burst(self) -> bool:
+        if getattr(self._bursts, "depth", 0):
+            return True
+        on_main = threading.current_thread() is threading.main_thread()
+        return on_main and bool(getattr(self.session, "_executing", False))
+
+    @contextlib.contextmanager
+    def burst(self) -> Iterator[None]:
+        """Mark the calling thread's commands as one burst, flushed when it ends.
+
+        Threads the code starts meanwhile are not part of it (thread-local).
+        """
+        self._bursts.depth = getattr(self._bursts, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            self._bursts.depth -= 1
+            if not self._bursts.depth:
+                self._flush_now()
+
+    def _flush_now(self) -> None:
+        if self.session._buffer:  # only a flush that sends starts a new interval
+            self._last_flush = time.monotonic()
+        self.session.flush()
 
     def _run(self) -> None:
         while not self._stopped:
-            self._wanted.wait()
-            self._wanted.clear()
-            # Let more commands join this batch; a blocking wait flushes sooner.
-            threading.Event().wait(self.FLUSH_DELAY)
+            with self._timer:
+                if self._due is None:
+                    self._timer.wait()
+                    continue
+                delay = self._due - time.monotonic()
+                if delay > 0:
+                    self._timer.wait(delay)  # woken early when the due time moves closer
+                    continue
+                self._due = None
             try:
-                self.session.flush()
+                self._flush_now()
             except Exception:
                 logger.exception("flushing PyWebIO output to the notebook failed")
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
+        """Unused: the kernel session keeps a replay log, so its batches are numbered."""
+        replay = self.session.replay
+        self.deliver_numbered(root_id, replay.last(root_id) if replay else 0, batch, blobs)
+
+    def deliver_numbered(
+        self, root_id: str, seq: int, batch: list[Command], blobs: Sequence[Blob] = ()
+    ) -> None:
+        """Send batch ``seq`` to its cell root's widget, numbered on the wire (``_wire``)."""
         widget = self.widgets.get(root_id)
         if widget is None:
             logger.warning("dropped %d commands for unknown cell root %s", len(batch), root_id)
@@ -113,20 +193,21 @@ class KernelTransport(Transport):
             messages[-1][0].extend(batch)  # the batch rides with the last chunks
         else:
             messages = [(list(batch), [])]
-        if self._parent_var is None or not self.cell_parent:
-            for content, buffers in messages:
-                widget.send(content, buffers or None)
-            return
-        token = self._parent_var.set(self.cell_parent)
+        parts = len(messages)
+        token = None
+        if self._parent_var is not None and self.cell_parent:
+            token = self._parent_var.set(self.cell_parent)
         try:
-            for content, buffers in messages:
-                widget.send(content, buffers or None)
+            for part, (commands, buffers) in enumerate(messages):
+                widget.send(encode_batch(seq, commands, part, parts), buffers or None)
         finally:
-            self._parent_var.reset(token)
+            if token is not None and self._parent_var is not None:
+                self._parent_var.reset(token)
 
     def close(self) -> None:
-        self._stopped = True
-        self._wanted.set()
+        with self._timer:
+            self._stopped = True
+            self._timer.notify()
 
     # ------------------------------------------------------------ handshake
     def before_wait(self, root_id: str) -> None:
@@ -153,8 +234,16 @@ class KernelTransport(Transport):
             session.close_mailbox(ping_id)
         widget.frontend_seen = True
 
+    #: A view missing more batches than this gets a snapshot (one ``resync``
+    #: message) instead of a replay: a long replay would spend the IOPub budget
+    #: (a reload restores every cell root of the notebook at once).
+    MAX_REPLAY = 16
+
     def on_event(self, event: Event) -> bool:
-        """A ``pong``: wake the handshake waiting for it."""
+        """A ``pong`` wakes the handshake waiting for it; a ``resume`` catches a view up."""
+        if event["event"] == "resume":
+            self._resume(event["data"]["root"], event["data"]["applied"])
+            return True
         if event["event"] != "pong":
             return False
         if isinstance(event["data"].get("user_agent"), str):
@@ -164,6 +253,92 @@ class KernelTransport(Transport):
         if mailbox is not None:
             mailbox.put(event)
         return True
+
+    def _resume(self, root_id: str, applied: int) -> None:
+        """A view of ``root_id`` has applied ``applied`` batches: send it what it misses.
+
+        The answer goes to every view of the comm (a comm has no per-view
+        address); the others ignore batches they applied already.
+        """
+        session = self.session
+        replay = session.replay
+        if root_id not in self.widgets or replay is None:
+            logger.info("ignored resume of unknown cell root %r", root_id)
+            return
+        if replay.last(root_id) - applied > self.MAX_REPLAY:
+            applied = -1  # older than anything kept: catch_up answers with a resync
+        session.resume(self, applied, root_id)
+
+
+@dataclass(eq=False)
+class _CellRun:
+    """One execution of a cell: its request, and its root once it output something."""
+
+    parent: Any
+    root: str | None = None
+
+
+_RUN_ATTR = "_pywebio_nb_origin"
+
+
+def _msg_id(parent: Any) -> str | None:
+    header = parent.get("header") if isinstance(parent, dict) else None
+    msg_id = header.get("msg_id") if isinstance(header, dict) else None
+    return msg_id if isinstance(msg_id, str) and msg_id else None
+
+
+def _origin_of_caller() -> Any:
+    """What a thread started now writes into: a root id (a callback's), a cell run,
+    the running cell's execute request (no session yet), or None."""
+    root = root_var.get()
+    if root is not None:
+        return root
+    thread = threading.current_thread()
+    if thread is not threading.main_thread():
+        return getattr(thread, _RUN_ATTR, None)
+    session = kernel_session()
+    if session is not None:
+        return session._run
+    from IPython import get_ipython
+
+    kernel = getattr(get_ipython(), "kernel", None)
+    get_parent = getattr(kernel, "get_parent", None)
+    if get_parent is None:
+        return None
+    try:
+        return get_parent("shell")
+    except TypeError:  # older signature without a channel
+        return get_parent()
+
+
+def track_thread_starts() -> None:
+    """Tag every thread started from now on with the cell it belongs to.
+
+    A thread started by a cell (or by a thread of it) writes into that cell,
+    also after the cell ended; one started by a callback writes where the
+    callback does. Python threads do not inherit context variables (before
+    3.14), so ``threading.Thread.start`` notes it on the thread object.
+    Installed once per kernel process, when the notebook runtime is imported
+    (before the cell's first thread can start).
+    """
+    original = threading.Thread.start
+    if getattr(original, "_pywebio_nb", False):
+        return
+
+    @functools.wraps(original)
+    def start(self: threading.Thread) -> None:
+        if not hasattr(self, _RUN_ATTR):
+            try:
+                origin = _origin_of_caller()
+            except Exception:  # never let the tag break a thread's start
+                logger.debug("could not tell which cell starts a thread", exc_info=True)
+                origin = None
+            if origin is not None:
+                setattr(self, _RUN_ATTR, origin)
+        original(self)
+
+    start._pywebio_nb = True  # type: ignore[attr-defined]
+    threading.Thread.start = start  # type: ignore[method-assign]
 
 
 def pack_blobs(
@@ -203,6 +378,9 @@ class KernelSession(Session):
         self.kernel = getattr(shell, "kernel", None)
         self.kernel_transport = KernelTransport(self.kernel)
         super().__init__(self.kernel_transport)
+        # Every cell root's batches are numbered and kept until its views
+        # acknowledge them: a reloaded page or a second tab catches up from here.
+        self.replay = ReplayLog()
         self.shell = shell
         self._remember_cell_parent()
         try:
@@ -215,9 +393,17 @@ class KernelSession(Session):
         if self.pump is not None:
             self.pump.cell_running = lambda: self._executing
             self.pump.install()
-        self._cell_root: str | None = None
+        #: The cell running (or the last one run): its root is made on its first output.
+        self._run = _CellRun(self.kernel_transport.cell_parent)
+        #: The last run of each cell, by the frontend's cell id: a re-run replaces it.
+        self._runs: dict[str, _CellRun] = {}
+        #: Runs by their execute request's msg_id (threads tagged before a run was known).
+        self._runs_by_msg: dict[str, _CellRun] = {}
+        self._note_run(self._run)
+        self._root_lock = threading.Lock()
         self._last_root: str | None = None
         self._roots = 0
+        track_thread_starts()
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
         # defer_call() functions run when the kernel shuts down: a shutdown_request
@@ -267,24 +453,112 @@ class KernelSession(Session):
 
     def _pre_run_cell(self, *_args: Any) -> None:
         self._executing = True
-        self._cell_root = None
         self._remember_cell_parent()
+        self._run = _CellRun(self.kernel_transport.cell_parent)
+        self._note_run(self._run)
+
+    def _note_run(self, run: _CellRun) -> None:
+        """Remember ``run`` as its cell's latest; the cell's previous root goes.
+
+        JupyterLab and Notebook 7 name the cell in the execute request
+        (``metadata.cellId``); re-running the cell clears its outputs there, so
+        its older root, with the callbacks registered for it, is retired.
+        """
+        msg_id = _msg_id(run.parent)
+        if msg_id is not None:
+            self._runs_by_msg.setdefault(msg_id, run)
+        metadata = run.parent.get("metadata") if isinstance(run.parent, dict) else None
+        cell_id = metadata.get("cellId") if isinstance(metadata, dict) else None
+        if not isinstance(cell_id, str) or not cell_id:
+            return
+        old = self._runs.get(cell_id)
+        self._runs[cell_id] = run
+        if old is not None and old is not run:
+            self._runs_by_msg.pop(_msg_id(old.parent) or "", None)
+            if old.root is not None:
+                self.retire_root(old.root)
+
+    def retire_root(self, root_id: str) -> None:
+        """Forget cell root ``root_id``: its widget (closed), callbacks, scopes and history.
+
+        Output still sent to it later (a thread of the old run) is dropped.
+        """
+        widget = self.kernel_transport.widgets.pop(root_id, None)
+        with self._lock:
+            for callback_id, callback in list(self._callbacks.items()):
+                if callback.context.get(root_var) == root_id:
+                    del self._callbacks[callback_id]
+            self.page.drop_root(root_id)
+        with self._flush_lock:
+            if self.replay is not None:
+                self.replay.forget(root_id)
+        if self._last_root == root_id:
+            self._last_root = None
+        if widget is not None:
+            widget.close()
 
     def _post_run_cell(self, *_args: Any) -> None:
         self._executing = False
         self.flush()
+        if self._displays is not None:  # the saved notebook gets the cell's final content
+            self._displays.refresh_now()
 
     def default_root(self) -> str:
+        """The root of the calling code: a callback's, else the cell run it belongs to.
+
+        The main thread belongs to the running cell; a thread to the cell run
+        that started it (see :func:`_track_thread_starts`), also after that
+        cell ended. A root is made (and displayed in its cell) on first use.
+        """
         root = root_var.get()
         if root is not None:
             return root
-        if threading.current_thread() is threading.main_thread():
-            if self._cell_root is None:
-                self._cell_root = self._new_root()
-            return self._cell_root
-        if self._last_root is None:
-            self._last_root = self._new_root()
-        return self._last_root
+        thread = threading.current_thread()
+        on_main = thread is threading.main_thread()
+        origin = self._run if on_main else getattr(thread, _RUN_ATTR, None)
+        if isinstance(origin, str):  # a thread a callback started: the callback's root
+            return origin
+        with self._root_lock:
+            run = origin if isinstance(origin, _CellRun) else self._run_of(origin)
+            if run is None:  # a thread started before this session existed
+                if self._last_root is None:
+                    self._last_root = self._new_root()
+                return self._last_root
+            if run.root is None:
+                run.root = self._new_root() if on_main else self._new_root_in(run)
+            return run.root
+
+    def _run_of(self, parent: Any) -> _CellRun | None:
+        """The run of the cell whose execute request is ``parent`` (None: unknown origin)."""
+        msg_id = _msg_id(parent)
+        if msg_id is None:
+            return None
+        run = self._runs_by_msg.get(msg_id)
+        if run is None:  # a cell that ran before this session existed
+            run = self._runs_by_msg[msg_id] = _CellRun(parent)
+        return run
+
+    def _new_root_in(self, run: _CellRun) -> str:
+        """Make a root from a thread, displayed in the cell of ``run`` (maybe ended)."""
+        display_pub = getattr(self.shell, "display_pub", None)
+        set_thread_parent = getattr(display_pub, "set_thread_parent", None)
+        if set_thread_parent is not None:  # ipykernel 7: this thread's parent only
+            token = set_thread_parent(run.parent)
+            try:
+                return self._new_root()
+            finally:
+                display_pub.reset_thread_parent(token)  # type: ignore[union-attr]
+        if display_pub is None or not isinstance(run.parent, dict):
+            return self._new_root()
+        # ipykernel 6: one parent for all threads, swapped for this display only.
+        from jupyter_client.session import extract_header
+
+        saved = display_pub.parent_header
+        display_pub.parent_header = extract_header(run.parent)
+        try:
+            return self._new_root()
+        finally:
+            display_pub.parent_header = saved
 
     def _new_root(self) -> str:
         from IPython.display import display
@@ -292,15 +566,66 @@ class KernelSession(Session):
         self._roots += 1
         root_id = f"cell-{self._roots}"
         widget = CellRoot(root_id, self.dispatch)
+        if self.save_static:
+            widget.static_entries = lambda: self.static_entries(root_id)
+            if self._displays is None:
+                self._displays = DisplayRefresher(self._publish_display)
         self.kernel_transport.widgets[root_id] = widget
         self._last_root = root_id
-        display(widget)  # type: ignore[no-untyped-call]
+        display(widget, display_id=widget.display_id)  # type: ignore[no-untyped-call]
         if self.env:  # set_env() is kernel-wide: every later cell output gets it too
             self.send(make_command("set_env", cast(SetEnvSpec, dict(self.env))), root_id)
         return root_id
 
     def widget(self, root_id: str) -> CellRoot:
         return self.kernel_transport.widgets[root_id]
+
+    # ------------------------------------------------------- saved displays
+    #: Whether cell roots carry a static copy (``text/html`` and a snapshot) in
+    #: their display, for saved notebooks; ``PYWEBIO_NB_STATIC_HTML=0`` turns it off.
+    save_static = os.environ.get("PYWEBIO_NB_STATIC_HTML", "1") != "0"
+    _displays: DisplayRefresher | None = None
+
+    def static_entries(self, root_id: str) -> dict[str, Any]:
+        """The display entries of ``root_id`` beside its widget view (see ``_static_html``).
+
+        The snapshot is taken under the session's lock (a copy of the page
+        model's specs); the rendering happens outside it.
+        """
+        with self._lock:
+            commands = self.page.snapshot(root_id) + self.page.open_requests(root_id)
+            blobs = self.blobs.referenced(commands)
+        return display_entries(root_id, commands, blobs)
+
+    def _publish_display(self, root_id: str) -> None:
+        """Send ``update_display_data`` with ``root_id``'s current display bundle.
+
+        Its parent is the running (or last) cell's request, as for the comm
+        messages: clients that follow the running cell (nbclient) keep it.
+        """
+        widget = self.kernel_transport.widgets.get(root_id)
+        bundle = widget._repr_mimebundle_() if widget is not None else None
+        if widget is None or bundle is None:
+            return
+        data, metadata = bundle
+        transient = {"display_id": widget.display_id}
+        kernel: Any = self.kernel
+        socket = getattr(kernel, "iopub_socket", None)
+        if socket is None:
+            from IPython.display import publish_display_data
+
+            publish_display_data(data, metadata, transient=transient, update=True)  # type: ignore[no-untyped-call]
+            return
+        content = {"data": data, "metadata": metadata, "transient": transient}
+        parent = self.kernel_transport.cell_parent or None
+        kernel.session.send(
+            socket, "update_display_data", content, parent=parent, ident=b"display_data"
+        )
+
+    def _deliver(self, root: str, batch: list[Command], blobs: list[Blob] | None) -> None:
+        super()._deliver(root, batch, blobs)
+        if self._displays is not None:  # one dict update per batch; rendering comes later
+            self._displays.changed(root)
 
     # ------------------------------------------------------------ commands
     def send(
@@ -320,19 +645,20 @@ class KernelSession(Session):
         the same in a cell. Its waits (``await pin.x``, ``await input()``) block
         this thread as any kernel thread's do.
         """
-        result = super().invoke_callback(callback, data)
-        if inspect.iscoroutine(result):
-            import asyncio
-            import traceback
+        with self.kernel_transport.burst():  # its output leaves as it returns
+            result = super().invoke_callback(callback, data)
+            if inspect.iscoroutine(result):
+                import asyncio
+                import traceback
 
-            from ..exceptions import SessionClosedException
+                from ..exceptions import SessionClosedException
 
-            try:
-                asyncio.run(result)
-            except SessionClosedException:
-                pass
-            except Exception:
-                self.report_error(traceback.format_exc())
+                try:
+                    asyncio.run(result)
+                except SessionClosedException:
+                    pass
+                except Exception:
+                    self.report_error(traceback.format_exc())
 
     # --------------------------------------------------------------- waits
     def awaiting(self) -> bool:

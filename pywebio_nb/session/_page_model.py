@@ -433,6 +433,14 @@ class PageModel:
             commands.append(make_command("popup", shown))
         return commands
 
+    def drop_root(self, root_id: str) -> None:
+        """Forget root ``root_id`` (a notebook cell re-run): its scopes, popup, requests."""
+        node = self.roots.pop(root_id, None)
+        if node is not None:
+            self._forget(node)
+        self._forget(self.popups.pop(root_id, None))
+        self.requests = {k: v for k, v in self.requests.items() if v[0] != root_id}
+
     def open_requests(self, root_id: str) -> list[Command]:
         """The unanswered requests (forms, ``eval_js``, pin waits) of ``root_id``, oldest first."""
         return [command for root, command in self.requests.values() if root == root_id]

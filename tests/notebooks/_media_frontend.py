@@ -13,6 +13,8 @@ from typing import Any
 import scripted_frontend
 from kernel_driver import KernelDriver
 
+from pywebio_nb.jupyter._wire import decode_batch
+
 
 class BlobChunks:
     """Blob chunks as a frontend receives them, with the size of every message."""
@@ -52,7 +54,8 @@ class BlobDriver(KernelDriver):
     def _handle(self, msg: dict[str, Any]) -> None:
         content = msg["content"]
         if msg["msg_type"] == "comm_msg" and content["data"].get("method") == "custom":
-            self.chunks.take(content["data"]["content"], msg.get("buffers") or [])
+            commands = decode_batch(content["data"]["content"]).commands
+            self.chunks.take(commands, msg.get("buffers") or [])
         super()._handle(msg)
 
 
@@ -63,11 +66,8 @@ def blob_widget_class(script: scripted_frontend.Script) -> type:
         def handle_msg(self, msg: dict[str, Any]) -> None:
             data = msg["content"].get("data", {})
             if data.get("method") == "custom":
-                commands = data["content"]
-                self.chunks.take(
-                    commands if isinstance(commands, list) else [commands],
-                    msg.get("buffers") or [],
-                )
+                commands = decode_batch(data["content"]).commands
+                self.chunks.take(commands, msg.get("buffers") or [])
             super().handle_msg(msg)
 
     BlobWidget.script = script

@@ -13,6 +13,8 @@ from typing import Any
 
 from jupyter_client.manager import start_new_kernel
 
+from pywebio_nb.jupyter._wire import decode_batch
+
 
 class KernelDriver:
     #: Which kernel variant this is (set by the ``driver`` fixture).
@@ -61,7 +63,7 @@ class KernelDriver:
             self.commands.setdefault(content["comm_id"], [])
         elif kind == "comm_msg" and content["data"].get("method") == "custom":
             comm_id = content["comm_id"]
-            for command in content["data"]["content"]:
+            for command in decode_batch(content["data"]["content"]).commands:
                 self.commands.setdefault(comm_id, []).append(command)
                 if command["command"] == "ping":
                     self.send_event(

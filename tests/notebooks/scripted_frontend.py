@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from pywebio_nb.jupyter._wire import decode_batch
+
 Step = tuple[str, Any]
 
 
@@ -171,10 +173,7 @@ class ScriptedWidget:
         data = msg["content"].get("data", {})
         if data.get("method") != "custom":
             return
-        commands = data["content"]
-        if isinstance(commands, dict):
-            commands = [commands]
-        for command in commands:
+        for command in decode_batch(data["content"]).commands:
             self.received.append(command)
             self.script.log.append((self, command))
             if command["command"] == "ping":

@@ -9,6 +9,8 @@ import pytest
 from _pin_frontend import change_pin
 from kernel_driver import KernelDriver
 
+from pywebio_nb.jupyter._wire import decode_batch
+
 
 def run_ok(driver: KernelDriver, code: str) -> None:
     reply = driver.reply(driver.execute(code))
@@ -139,7 +141,7 @@ class BrowserDriver(KernelDriver):
         content = msg["content"]
         if msg["msg_type"] == "comm_msg" and content["data"].get("method") == "custom":
             comm_id = content["comm_id"]
-            for command in content["data"]["content"]:
+            for command in decode_batch(content["data"]["content"]).commands:
                 self.commands.setdefault(comm_id, []).append(command)
                 if command["command"] == "ping" and self.browser is not None:
                     data = {"id": command["spec"]["id"], **self.browser}

@@ -32,6 +32,7 @@ from _media_frontend import BlobChunks
 from _same_code_cases import CASES, PRELUDE, Case
 from _wsclient import Client
 
+from pywebio_nb.jupyter._wire import decode_batch
 from pywebio_nb.platform.tornado import _start_server_in_thread
 from tests._session_examples import USER_AGENT
 
@@ -346,8 +347,7 @@ class Frontend:
                 data = msg["content"].get("data", {})
                 if data.get("method") != "custom":
                     return
-                commands = data["content"]
-                commands = commands if isinstance(commands, list) else [commands]
+                commands = decode_batch(data["content"]).commands
                 frontend.chunks.take(commands, msg.get("buffers") or [])
                 for command in commands:
                     if command["command"] == "ping":
