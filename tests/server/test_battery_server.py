@@ -171,8 +171,9 @@ def test_ten_thousand_logbox_appends_arrive_whole_in_few_messages(server: Server
         assert "".join(c["spec"]["text"] for c in appends) == "".join(
             f"line {i}\n" for i in range(LINES)
         )
-        # batched on the wire: a flush per wakeup, never a message per append
-        assert frames < LINES / 20, (frames, timing)
+        # batched on the wire, never a message per append (the session flushes every
+        # few ms during a long loop: ~20 messages here, more on a slower machine)
+        assert frames < LINES / 5, (frames, timing)
         print(f"{LINES} appends: {frames} WebSocket messages; {timing}")
 
     run(body())
