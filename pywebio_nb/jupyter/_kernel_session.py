@@ -265,9 +265,13 @@ class KernelTransport(Transport):
         if root_id not in self.widgets or replay is None:
             logger.info("ignored resume of unknown cell root %r", root_id)
             return
-        if replay.last(root_id) - applied > self.MAX_REPLAY:
+        last = replay.last(root_id)
+        if last - applied > self.MAX_REPLAY:
             applied = -1  # older than anything kept: catch_up answers with a resync
-        session.resume(self, applied, root_id)
+        resumed = session.resume(self, applied, root_id)
+        if resumed and replay.last(root_id) > last and session.env:
+            # A resync rebuilt the view from the page model, which has no set_env().
+            session.send(make_command("set_env", cast(SetEnvSpec, dict(session.env))), root_id)
 
 
 @dataclass(eq=False)

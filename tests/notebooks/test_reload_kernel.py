@@ -206,6 +206,8 @@ def test_a_snapshot_brings_back_pins_progress_scroll_popup_and_later_scope_updat
         "put_scrollable(put_scope('log'), height=100, keep_bottom=True)\n"
         "put_input('who', value='start')\n"
         "popup('Pop', 'in popup')\n"
+        "from pywebio_nb.session import set_env\n"
+        "set_env(output_animation=False)\n"
     )
     comm_id = driver.pump_until(lambda: (driver.find("popup") or (None,))[0])
     driver.event(comm_id, "pin_change", {"name": "who", "value": "typed"})
@@ -226,6 +228,9 @@ def test_a_snapshot_brings_back_pins_progress_scroll_popup_and_later_scope_updat
     (popup,) = view.named("popup")
     assert popup["spec"]["title"] == "Pop" and "in popup" in json.dumps(popup["spec"])
     assert "own output of cell 2" not in json.dumps(view.shown)  # that is cell 2's root
+    # set_env() is not in the page model: it follows the resync.
+    driver.pump_until(lambda: view.named("set_env"))
+    assert view.named("set_env")[-1]["spec"]["output_animation"] is False
 
 
 def test_two_views_of_one_root_stay_consistent(driver7: ReloadDriver) -> None:
