@@ -152,3 +152,27 @@ def test_logbox_appends_from_a_later_cell_reach_the_cell_that_shows_it(
     appends = lambda: [(m, c) for m, c in every(kernel, "logbox") if c["spec"]["name"] == "cells"]  # noqa: E731
     kernel.pump_until(lambda: "".join(c["spec"]["text"] for _, c in appends()) == expected)
     assert {m for m, _ in appends()} == {shown_in}
+
+
+def test_redirect_stdout_in_a_cell_takes_its_threads_prints_too(kernel: KernelDriver) -> None:
+    ok(
+        kernel,
+        "import threading\n"
+        "from pywebio_battery import redirect_stdout\n"
+        "with redirect_stdout():\n"
+        "    worker = threading.Thread(target=lambda: print('from the thread', end=''))\n"
+        "    worker.start()\n"
+        "    worker.join()\n"
+        "print('after the block')",
+    )
+    shown(kernel, "from the thread")
+    kernel.pump_until(
+        lambda: any(
+            o["msg_type"] == "stream" and "after the block" in o["content"]["text"]
+            for o in kernel.outputs
+        )
+    )
+    assert not any(
+        o["msg_type"] == "stream" and "from the thread" in o["content"]["text"]
+        for o in kernel.outputs
+    )
