@@ -1,0 +1,142 @@
+"""The kernel's flush rule in a real kernel: IOPub-safe bursts, no timer on a click.
+
+- 10,000 ``put_text`` in one cell: every one arrives, in a few hundred comm messages
+  (far below Jupyter's 3,000 messages per 3 s, ``notes/iopub-limits.md``);
+- a callback's output leaves as the callback returns, in one message, even with the
+  coalescing interval set to 30 s (the former rule sent it when a timer fired).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from kernel_driver import KernelDriver
+
+from pywebio_nb.testing._frontend import commands_of
+
+
+class CountingDriver(KernelDriver):
+    """Records the commands of every custom comm message, message by message."""
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+        super().__init__(kernel_name)
+        self.messages: list[list[dict[str, Any]]] = []
+
+    def _handle(self, msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "comm_msg" and msg["content"]["data"].get("method") == "custom":
+            content = msg["content"]["data"]["content"]
+            self.messages.append(commands_of(content))
+        super()._handle(msg)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[CountingDriver]:
+    d = CountingDriver("python3")
+    try:
+        yield d
+    finally:
+        d.close()
+
+
+def _texts(driver: CountingDriver) -> list[str]:
+    return [
+        c["spec"].get("content")
+        for message in driver.messages
+        for c in message
+        if c["command"] == "output"
+    ]
+
+
+def test_ten_thousand_put_text_in_one_cell_all_arrive(driver: CountingDriver) -> None:
+    before = len(driver.messages)
+    code = (
+        "import time\n"
+        "from pywebio_nb.output import put_text\n"
+        "started = time.monotonic()\n"
+        "for i in range(10000):\n"
+        "    put_text(f'line {i}')\n"
+        "print('ELAPSED', time.monotonic() - started)\n"
+    )
+    assert driver.reply(driver.execute(code), timeout=120)["status"] == "ok"
+    driver.pump_until(lambda: "line 9999" in _texts(driver), timeout=60)
+    lines = [t for t in _texts(driver) if t and t.startswith("line ")]
+    assert lines == [f"line {i}" for i in range(10000)]
+    sent = len(driver.messages) - before
+
+    def printed() -> str:
+        return "".join(o["content"].get("text", "") for o in driver.outputs)
+
+    driver.pump_until(lambda: "ELAPSED" in printed())
+    elapsed = float(printed().split("ELAPSED", 1)[1].split()[0])
+    # The rate rule: while the cell runs, one timed batch per FLUSH_INTERVAL (16 ms),
+    # plus one per MAX_BATCH (500) commands, plus the cell's end.
+    assert sent <= elapsed / 0.016 + 10000 / 500 + 3, (sent, elapsed)
+    assert sent < 400, sent
+
+
+def test_a_click_output_leaves_when_the_callback_returns(driver: CountingDriver) -> None:
+    code = (
+        "from pywebio_nb.output import put_buttons, put_text, use_scope\n"
+        "from pywebio_nb.jupyter._kernel_session import KernelTransport\n"
+        "KernelTransport.FLUSH_INTERVAL = 30.0  # no timer can send within this test\n"
+        "def on_click(value):\n"
+        "    with use_scope('clicked', clear=True):\n"
+        "        put_text('first ' + value)\n"
+        "        put_text('second ' + value)\n"
+        "put_buttons(['go'], onclick=on_click)\n"
+    )
+    assert driver.reply(driver.execute(code))["status"] == "ok"
+
+    def button() -> Any:
+        for message in driver.messages:
+            for c in message:
+                if c["command"] == "output" and c["spec"].get("type") == "buttons":
+                    return c["spec"]["callback_id"]
+        return None
+
+    callback_id = driver.pump_until(button)
+    comm_id = next(iter(driver.commands))
+    for cid, commands in driver.commands.items():
+        if any(c["spec"].get("callback_id") == callback_id for c in commands if "spec" in c):
+            comm_id = cid
+    before = len(driver.messages)
+    # the button's value on the wire is its index; the kernel maps it back to 'go'
+    driver.send_event(comm_id, {"event": "callback", "task_id": callback_id, "data": 0})
+    driver.pump_until(lambda: "second go" in _texts(driver), timeout=10)
+    sent = driver.messages[before:]
+    # one message: the clear and both texts together, not the first text alone
+    carrying = [m for m in sent if any(c["command"] == "output" for c in m)]
+    assert len(carrying) == 1, sent
+    assert [c.get("spec", {}).get("content") for c in carrying[0] if c["command"] == "output"][
+        -2:
+    ] == ["first go", "second go"]
+
+
+def test_a_steady_stream_from_a_thread_is_coalesced(driver: CountingDriver) -> None:
+    """Lone updates go at once, but a stream leaves one batch per FLUSH_INTERVAL."""
+    before = len(driver.messages)
+    code = (
+        "import threading, time\n"
+        "from pywebio_nb.output import put_text\n"
+        "from pywebio_nb.jupyter._kernel_session import KernelTransport\n"
+        "KernelTransport.FLUSH_INTERVAL = 0.016\n"
+        "def produce():\n"
+        "    started = time.monotonic()\n"
+        "    for i in range(200):\n"
+        "        put_text(f'tick {i}')\n"
+        "        time.sleep(0.002)  # the producer's pace: 500 updates per second\n"
+        "    put_text(f'STREAMED {time.monotonic() - started}')\n"
+        "threading.Thread(target=produce).start()\n"
+    )
+    assert driver.reply(driver.execute(code))["status"] == "ok"
+    streamed = driver.pump_until(
+        lambda: next((t for t in _texts(driver) if t and t.startswith("STREAMED")), None),
+        timeout=30,
+    )
+    elapsed = float(streamed.split()[1])
+    ticks = [t for t in _texts(driver) if t and t.startswith("tick ")]
+    assert ticks == [f"tick {i}" for i in range(200)]
+    sent = len(driver.messages) - before
+    assert sent <= elapsed / 0.016 + 3, (sent, elapsed)  # one message per update: ~200
