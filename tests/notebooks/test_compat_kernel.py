@@ -16,9 +16,11 @@ from kernel_driver import KernelDriver
 from tests import _compat_apps as apps
 
 
-@pytest.fixture(scope="module")
-def kernel() -> Iterator[KernelDriver]:
-    driver = KernelDriver("python3")
+@pytest.fixture(scope="module", params=["python3", "ipykernel6"])
+def kernel(request: pytest.FixtureRequest) -> Iterator[KernelDriver]:
+    """One kernel per variant (ipykernel 7 from this venv, 6.29 from .venv-ipk6)."""
+    name = request.getfixturevalue("ipykernel6") if request.param == "ipykernel6" else "python3"
+    driver = KernelDriver(name)
     try:
         ok(driver, "import pywebio_nb.compat\npywebio_nb.compat.install()")
         yield driver
