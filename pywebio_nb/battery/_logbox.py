@@ -18,13 +18,9 @@ import html
 from ..output import Output, put_html, put_scope
 from ..protocol import LogboxSpec, make_command
 from ..session._context import get_current_session
+from ..session._page_model import logbox_scope as _scope_name
 
 __all__ = ["logbox_append", "logbox_clear", "put_logbox"]
-
-
-def _scope_name(name: str) -> str:
-    # Scope names are DOM id parts (letters, digits, '-', '_'); logbox names are any text.
-    return "logbox-" + name.encode("utf-8").hex()
 
 
 def put_logbox(name: str, height: int = 400, keep_bottom: bool = True) -> Output:

@@ -365,6 +365,18 @@ class PinTable:
         return {key: self.refresh(value) for key, value in spec.items()}
 
 
+#: How much of a logbox's text (its tail, in characters) a snapshot brings back.
+LOGBOX_KEEP = 1_000_000
+
+
+def logbox_scope(name: str) -> str:
+    """The scope a logbox called ``name`` lives in (``pywebio_nb.battery.put_logbox``).
+
+    Scope names are DOM id parts (letters, digits, ``-``, ``_``); logbox names are any text.
+    """
+    return "logbox-" + name.encode("utf-8").hex()
+
+
 class PageModel:
     """The output tree of one session, across all of its roots."""
 
@@ -382,6 +394,9 @@ class PageModel:
         #: A frontend rebuilt from a snapshot gets them again (an open form, an
         #: ``eval_js`` whose answer was lost with the connection).
         self.requests: dict[str, tuple[str, Command]] = {}
+        #: The text appended to each logbox (``logbox`` commands), by the box's scope
+        #: name: (logbox name, chunks, their length), the tail kept to LOGBOX_KEEP.
+        self._logs: dict[str, tuple[str, list[str], int]] = {}
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:
@@ -431,7 +446,28 @@ class PageModel:
         if popup is not None and popup.spec is not None:
             shown: Any = {**popup.spec, "content": [_to_wire(c) for c in popup.children]}
             commands.append(make_command("popup", shown))
+        for scope, (name, chunks, _size) in self._logs.items():
+            if chunks and self.root_of(scope) == root_id:
+                text = "".join(chunks)
+                commands.append(make_command("logbox", {"name": name, "text": text, "clear": True}))
         return commands
+
+    def logbox_text(self, name: str) -> str:
+        """The text logbox ``name`` shows (its tail), "" for none."""
+        entry = self._logs.get(logbox_scope(name))
+        return "".join(entry[1]) if entry is not None else ""
+
+    def _logbox(self, name: str, text: str, clear: bool) -> None:
+        scope = logbox_scope(name)
+        entry = self._logs.get(scope)
+        chunks, size = ([], 0) if entry is None or clear else entry[1:]
+        if text:
+            chunks.append(text)
+            size += len(text)
+            if size > LOGBOX_KEEP:  # keep the tail, in one chunk
+                tail = "".join(chunks)[-LOGBOX_KEEP:]
+                chunks, size = [tail], len(tail)
+        self._logs[scope] = (name, chunks, size)
 
     def drop_root(self, root_id: str) -> None:
         """Forget root ``root_id`` (a notebook cell re-run): its scopes, popup, requests."""
@@ -469,6 +505,9 @@ class PageModel:
             self.pins.update(command["spec"]["name"], command["spec"]["attributes"])
         elif command["command"] == "close_popup":
             self._forget(self.popups.pop(root_id, None))
+        elif command["command"] == "logbox":
+            box = command["spec"]
+            self._logbox(box["name"], box["text"], bool(box.get("clear")))
         elif command["command"] == "set_processbar":
             bar = command["spec"]
             self._set_processbar(bar["name"], bar["value"], bar.get("label"))
@@ -483,6 +522,7 @@ class PageModel:
         node = ScopeNode(name, root_id, parent)
         self._forget(self._named.get(name))
         self._named[name] = node
+        self._logs.pop(name, None)  # a new logbox of that name starts empty
         return node
 
     def _adopt(self, output: OutputSpec, parent: ScopeNode) -> ScopeNode | OutputSpec:

@@ -265,3 +265,37 @@ def test_texts_collects_nested_and_table_content() -> None:
         ],
     )
     assert node.texts() == ["t", "<b>h</b>", "c", "k", "cell", "m"]
+
+
+# ------------------------------------------------------------------ logbox text
+def test_a_snapshot_brings_a_logboxs_text_back(run_app: Any) -> None:
+    from pywebio_nb.battery import logbox_append, logbox_clear, put_logbox
+    from pywebio_nb.session import _page_model
+
+    def app() -> None:
+        put_logbox("log")
+        for i in range(3):
+            logbox_append("log", f"line {i}\n")
+        put_logbox("other")
+        logbox_append("other", "gone")
+        logbox_clear("other")
+        logbox_append("other", "kept")
+        put_logbox("again")
+        logbox_append("again", "old")
+        put_logbox("again")  # a new box of that name starts empty
+
+    run = run_app(app)
+    run.join()
+    page = run.session.page
+    boxes = {
+        c["spec"]["name"]: c["spec"] for c in page.snapshot("page") if c["command"] == "logbox"
+    }
+    assert boxes["log"] == {"name": "log", "text": "line 0\nline 1\nline 2\n", "clear": True}
+    assert boxes["other"]["text"] == "kept"
+    assert "again" not in boxes
+    assert page.logbox_text("log").endswith("line 2\n")
+    # The text kept is bounded: its tail.
+    page.apply(
+        make_command("logbox", {"name": "log", "text": "x" * _page_model.LOGBOX_KEEP}), "page"
+    )
+    assert len(page.logbox_text("log")) == _page_model.LOGBOX_KEEP
