@@ -5,7 +5,8 @@ output back from the kernel (the widget asks to ``resume`` and gets a replay or 
 snapshot of its cell root), a cell blocked in ``input()`` shows its form again and the
 answer given in the reloaded page unblocks it; later updates of a scope shown in an
 earlier cell and a thread's output land in the cell they belong to. A second browser tab
-on the same notebook shows the same outputs and both follow a click.
+on the same notebook shows the same outputs and both follow a click; so does the
+notebook closed and opened again in the same page while its kernel runs.
 """
 
 from __future__ import annotations
@@ -146,4 +147,34 @@ def test_a_second_tab_shows_the_outputs_and_follows_a_click(
         assert not second_errors, second_errors
     finally:
         second.close()
+    check_page_errors(page)
+
+
+def test_a_notebook_closed_and_opened_again_shows_its_outputs_and_pending_form(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
+    name = lab_server.write_notebook(
+        "reopen",
+        [
+            "from pywebio_nb.output import put_text\n"
+            "from pywebio_nb.input import input\n"
+            "put_text('before closing')\n"
+            "x = input('Still there?')\n"
+            "put_text('answered', x)"
+        ],
+    )
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    live(page, 0).locator(PENDING_FORM).wait_for(timeout=20_000)
+    save(page)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.close()")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=20_000)
+    execute_command(page, "docmanager:open", {"path": name})
+    page.wait_for_function(_CONNECTED_JS, arg=name, timeout=30_000)
+    wait_live_text(page, 0, "before closing")
+    form = live(page, 0).locator(PENDING_FORM)
+    form.locator("input[name=data]").fill("yes")
+    form.locator("button[type=submit]").click()
+    wait_live_text(page, 0, "answered yes")
+    assert live_text(page, 0).count("before closing") == 1
     check_page_errors(page)
