@@ -55,6 +55,10 @@ def __getattr__(name: str) -> Any:
         from .platform._config import config
 
         return config
+    if name == "STATIC_PATH":  # the frontend files, as PyWebIO's (e.g. to serve them yourself)
+        from .platform._page import STATIC_PATH
+
+        return STATIC_PATH
     if name in _SUBMODULES:
         import importlib
 

@@ -40,7 +40,7 @@ COROUTINE_EXAMPLE = """
 import asyncio
 import threading
 from flask import Flask, send_from_directory
-from pywebio_nb.platform._page import STATIC_PATH  # pywebio_nb has no top-level STATIC_PATH yet
+from pywebio_nb import STATIC_PATH
 from pywebio_nb.output import *
 from pywebio_nb.platform.flask import webio_view
 from pywebio_nb.platform import run_event_loop
