@@ -12,7 +12,10 @@ more entries beside the widget view (see ``_widget.CellRoot``):
     styles nothing else. Every string from the app is escaped;
     ``put_html``/``put_markdown`` content is sanitized with nh3 (Ammonia) when
     it is installed (``pip install pywebio_nb[static]``), else reduced to its
-    text (markdown then renders with raw HTML shown as text). Buttons, pins and
+    text (markdown then renders with raw HTML shown as text). A ``put_widget``
+    template is rendered by a mustache subset (``_mustache``) and sanitized the
+    same way, its outputs drawn where the template puts them (without nh3: its
+    outputs only). Buttons, pins and
     a pending form are drawn disabled (pins with their current values; a
     password's value is never written); a pending form carries a note that it
     was waiting for an answer. Tabs show every pane, each under its title;
@@ -56,6 +59,7 @@ import base64
 import html
 import json
 import re
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -63,6 +67,7 @@ from typing import Any, cast
 
 from ..protocol import Command, make_command
 from ..session._blobs import CHUNK_SIZE, Blob
+from ._mustache import render_template
 
 nh3: Any
 try:  # optional: the ``static`` extra (a compiled wheel, so not a hard dependency)
@@ -140,6 +145,16 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
+def _nh3_clean(content: str, **options: Any) -> str:
+    """nh3's defaults, plus ``open`` on ``<details>`` (a collapse's state)."""
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    attributes.setdefault("details", set()).add("open")
+    cleaned = nh3.clean(
+        content, attributes=attributes, link_rel="noopener noreferrer nofollow", **options
+    )
+    return str(cleaned)
+
+
 def sanitize_html(content: str, *, use_nh3: bool = True) -> str:
     """``content`` made safe to embed: nh3's allow-list, else only its text, escaped.
 
@@ -148,7 +163,7 @@ def sanitize_html(content: str, *, use_nh3: bool = True) -> str:
     every tag goes and the text is escaped.
     """
     if use_nh3 and nh3 is not None:
-        return str(nh3.clean(content, link_rel="noopener noreferrer nofollow"))
+        return _nh3_clean(content)
     parser = _TextOnly()
     parser.feed(content)
     parser.close()
@@ -398,12 +413,29 @@ class _Writer:
         self.emit('<span class="pwnb-loading" role="status" title="Loading"></span>')
 
     def widget(self, spec: dict[str, Any]) -> None:
-        # The mustache template is not rendered (no template engine here, and it is
-        # HTML by the app): the outputs its data holds are shown, in order.
-        found: list[Any] = []
-        _nested_specs(spec.get("data"), found)
+        template = spec.get("template")
         self.emit('<div class="pwnb-widget">')
-        self.children(found)
+        if not (self.use_nh3 and nh3 is not None and isinstance(template, str)):
+            # No sanitizer for the app's template HTML: the outputs its data holds.
+            found: list[Any] = []
+            _nested_specs(spec.get("data"), found)
+            self.children(found)
+            self.emit("</div>")
+            return
+        # The template's HTML goes through nh3; the outputs it shows (slots) are drawn
+        # by this writer where their markers are left in text. A marker inside an
+        # attribute value is removed there (an output is never put in an attribute).
+        marker = f"pwnbslot{secrets.token_hex(4)}x"
+        markup, slots = render_template(template, spec.get("data"), marker)
+        cleaned = _nh3_clean(
+            markup,
+            attribute_filter=lambda _tag, _name, value: re.sub(f"{marker}[0-9]*", "", value),
+        )
+        for index, part in enumerate(re.split(f"{marker}([0-9]+){marker}", cleaned)):
+            if index % 2 == 0:
+                self.emit(part)
+            elif int(part) < len(slots):
+                self.output(slots[int(part)])
         self.emit("</div>")
 
     def buttons(self, spec: dict[str, Any]) -> None:

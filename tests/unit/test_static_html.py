@@ -157,7 +157,10 @@ def _everything() -> None:
     put_scrollable([put_text("scrolled")], height=100, keep_bottom=True)
     put_tabs([{"title": "Tab A", "content": "pane a"}, {"title": "Tab B", "content": "pane b"}])
     put_info("an info box")
-    put_widget("<b>{{x}}</b>", {"x": 1, "contents": [put_text("widget child")]})
+    put_widget(
+        "<b>{{x}}</b>{{#contents}}{{& pywebio_output_parse}}{{/contents}}",
+        {"x": 1, "contents": [put_text("widget child")]},
+    )
     pin.put_input("who", label="Who", value="Ada")
     pin.put_select("pick", label="Pick", options=["one", "two"], value="two")
     pin.put_checkbox("tick", label="Tick", options=["c1", "c2"], value=["c2"])
@@ -515,3 +518,64 @@ def test_any_spec_renders_inert(specs: list[Any], use_nh3: bool) -> None:
     data = snapshot_data("r", commands)
     assert data is not None
     json.dumps(data, default=str)
+
+
+# ------------------------------------------------------------------ put_widget
+_MANUAL_TEMPLATE = """
+<details {{#open}}open{{/open}}>
+    <summary>{{title}}</summary>
+    {{#contents}}
+        {{& pywebio_output_parse}}
+    {{/contents}}
+</details>
+"""
+
+
+def test_put_widget_template_is_rendered(run_app: Any) -> None:
+    def body() -> None:
+        # the manual's put_widget example
+        put_widget(
+            _MANUAL_TEMPLATE,
+            {
+                "open": True,
+                "title": "More content",
+                "contents": [
+                    "text",
+                    put_markdown("~~Strikethrough~~"),
+                    put_table([["Commodity", "Price"], ["Apple", "5.5"]]),
+                ],
+            },
+        )
+        put_widget("<b>{{x}}</b>{{^missing}}<i>none</i>{{/missing}}", {"x": "<1>"})
+
+    commands, blobs = snapshot_of(shown(run_app, body))
+    markup = render_html(commands, blobs)
+    parsed = assert_inert(markup)
+    assert ("details", {"open": ""}) in parsed.tags or ("details", {"open": None}) in parsed.tags
+    text = "".join(parsed.text)
+    for expected in ("More content", "text", "Strikethrough", "Apple", "5.5", "<1>", "none"):
+        assert expected in text, expected
+    # the table sits inside the details, where the template put it
+    assert markup.index("<summary>") < markup.index("Apple") < markup.index("</details>")
+    assert "pwnbslot" not in markup
+
+
+def test_put_widget_template_is_sanitized(run_app: Any) -> None:
+    def body() -> None:
+        put_widget(
+            '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:x">a</a>'
+            '<div title="{{#items}}{{& pywebio_output_parse}}{{/items}}">{{v}}</div>'
+            "{{{raw}}}",
+            {"items": [put_text('" onclick="alert(3)')], "v": XSS, "raw": XSS},
+        )
+
+    commands, blobs = snapshot_of(shown(run_app, body))
+    for use_nh3 in (True, False):
+        markup = render_html(commands, blobs, use_nh3=use_nh3)
+        parsed = assert_inert(markup)
+        assert "pwnbslot" not in markup
+        assert all("onclick" not in str(v) for _, a in parsed.tags for v in a.values())
+        if use_nh3:
+            assert XSS in "".join(parsed.text)  # {{v}} is escaped text
+            # an output named inside an attribute is dropped, never put there
+            assert "alert(3)" not in markup
