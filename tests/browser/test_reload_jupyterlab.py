@@ -6,13 +6,19 @@ snapshot of its cell root), a cell blocked in ``input()`` shows its form again a
 answer given in the reloaded page unblocks it; later updates of a scope shown in an
 earlier cell and a thread's output land in the cell they belong to. A second browser tab
 on the same notebook shows the same outputs and both follow a click; so does the
-notebook closed and opened again in the same page while its kernel runs.
+notebook closed and opened again in the same page while its kernel runs. Messages the
+Jupyter server drops (its IOPub rate limit, lowered here) leave a gap in the batch
+numbers, which the widget fills from the kernel.
 """
 
 from __future__ import annotations
 
+import pathlib
+from collections.abc import Iterator
 from typing import Any
 
+import _jupyter
+import pytest
 from _jupyter import (  # noqa: F401  (fixtures are used by name)
     PENDING_FORM,
     JupyterServer,
@@ -20,6 +26,7 @@ from _jupyter import (  # noqa: F401  (fixtures are used by name)
     check_page_errors,
     console_log,
     execute_command,
+    jupyter_server,
     lab_server,
     open_notebook,
     run_all,
@@ -177,4 +184,52 @@ def test_a_notebook_closed_and_opened_again_shows_its_outputs_and_pending_form(
     form.locator("button[type=submit]").click()
     wait_live_text(page, 0, "answered yes")
     assert live_text(page, 0).count("before closing") == 1
+    check_page_errors(page)
+
+
+@pytest.fixture(scope="module")
+def limited_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """JupyterLab whose server drops IOPub messages past 30 in 3 s (default: 3000)."""
+    default = _jupyter.SERVER_CONFIG
+    _jupyter.SERVER_CONFIG = default + (
+        "c.ZMQChannelsWebsocketConnection.iopub_msg_rate_limit = 10.0\n"
+        "c.ZMQChannelsWebsocketConnection.rate_limit_window = 3.0\n"
+    )
+    try:
+        base: pathlib.Path = tmp_path_factory.mktemp("jlab-limited")
+        with jupyter_server("lab", base) as server:
+            _jupyter.SERVER_CONFIG = default
+            yield server
+    finally:
+        _jupyter.SERVER_CONFIG = default
+
+
+def test_batches_the_server_dropped_are_fetched_when_the_gap_shows(
+    page: Any, console_log: list[str], limited_lab: JupyterServer
+) -> None:
+    name = limited_lab.write_notebook(
+        "dropped",
+        [
+            "from pywebio_nb.jupyter._kernel_session import kernel_session\n"
+            "from pywebio_nb.output import put_scope, put_text\n"
+            "from pywebio_nb.session import eval_js\n"
+            "flush = kernel_session(create=True).flush\n"
+            "put_scope('more')\n"
+            "eval_js('1')  # the widget is up (and asked for its history) before the drop",
+            "for i in range(60):\n"
+            "    put_text(f'n{i}.', scope='more'); flush()  # a message each: past the limit",
+            "put_text('after the drop', scope='more')",
+        ],
+    )
+    open_notebook(page, limited_lab.notebook_url(name))
+    run_all(page)
+    # The server said it dropped output (its stderr note in the cell)...
+    cell(page, 1).locator(".jp-OutputArea-output", has_text="IOPub message rate exceeded").wait_for(
+        timeout=20_000
+    )
+    # ...and the later batch showed the gap: the widget fetched what it missed.
+    wait_live_text(page, 0, "after the drop")
+    wait_live_text(page, 0, "n59.")
+    text = live_text(page, 0)
+    assert all(text.count(f"n{i}.") == 1 for i in range(60)), text
     check_page_errors(page)
