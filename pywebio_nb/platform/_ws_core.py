@@ -110,7 +110,8 @@ class WebIOConnection:
         close_socket: Callable[[int, str], None],
     ) -> None:
         self.config = config
-        self.transport = transport
+        #: None once the socket closed (see :meth:`on_close`).
+        self.transport: Transport | None = transport
         self._close_socket = close_socket
         self.session: Session | None = None
 
@@ -127,20 +128,22 @@ class WebIOConnection:
         ``session_id`` and ``ack`` are the query arguments as they came (None
         when absent); ``info()`` builds the ``session.info`` of a new session.
         """
+        if self.transport is None:
+            return  # closed before it opened
         if session_id not in (None, "", "NEW"):
-            self._resume(session_id, ack)
+            self._resume(session_id, ack, self.transport)
             return
         self.session = self.config.sessions.create(app, self.transport, owner=self, info=info())
         self.config.live.add(self)
 
-    def _resume(self, session_id: str, ack: str | None) -> None:
+    def _resume(self, session_id: str, ack: str | None, transport: Transport) -> None:
         try:
             applied = int(ack if ack is not None else "0")
         except ValueError:
             applied = -1  # nonsense: the session answers with a full resync
         sessions = self.config.sessions
         previous = sessions.owner(session_id)
-        session = sessions.resume(session_id, self.transport, applied, owner=self)
+        session = sessions.resume(session_id, transport, applied, owner=self)
         if session is None:
             # Expired, closed, unknown (a restarted server): the page says so.
             self._close_socket(SESSION_GONE, "session expired")
@@ -180,13 +183,24 @@ class WebIOConnection:
         """The socket closed; ``clean``: the page sent a close frame (it left)."""
         self.config.live.discard(self)
         session, self.session = self.session, None
+        # The framework's handler holds this connection, and the transport and
+        # the socket closer hold the handler: let go of both, so a closed
+        # connection is freed at once rather than by the cyclic GC. (A session
+        # waiting for its page to come back keeps the transport meanwhile.)
+        self.transport = None
+        self._close_socket = _socket_closed
         if session is not None:
             self.config.sessions.connection_lost(session, owner=self, clean=clean)
 
     def close_session(self) -> None:
         """Close this connection's session and socket (the server stops)."""
+        close_socket = self._close_socket
         self.on_close(clean=True)
-        self._close_socket(1000, "")
+        close_socket(1000, "")
+
+
+def _socket_closed(code: int, reason: str) -> None:
+    """The socket closer of a closed connection: nothing left to close."""
 
 
 class AsyncWebSocketTransport(Transport):
@@ -225,7 +239,9 @@ class AsyncWebSocketTransport(Transport):
 
     def request_flush(self) -> None:
         # Everything the app buffers until this callback runs travels in one frame.
-        self._call_soon(self.session.flush)
+        session = self.__dict__.get("session")
+        if session is not None:  # None: closed meanwhile (see close)
+            self._call_soon(session.flush)
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
@@ -286,6 +302,8 @@ class AsyncWebSocketTransport(Transport):
         self._writing = False
 
     def close(self) -> None:
+        # The session's last call: let go of it (no session <-> transport cycle).
+        self.__dict__.pop("session", None)
         self.close_socket(1000, "")
 
     def close_socket(self, code: int, reason: str) -> None:

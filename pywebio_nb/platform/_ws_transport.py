@@ -95,7 +95,9 @@ class WebSocketTransport(Transport):
 
     def request_flush(self) -> None:
         # Everything the app buffers until this callback runs travels in one frame.
-        self._loop.add_callback(self.session.flush)
+        session = self.__dict__.get("session")
+        if session is not None:  # None: closed meanwhile (see close)
+            self._loop.add_callback(session.flush)
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
@@ -131,6 +133,10 @@ class WebSocketTransport(Transport):
         future.add_done_callback(_retrieve_exception)
 
     def close(self) -> None:
+        # The session closes (this is its last call): let go of it, so the two
+        # do not wait for the cyclic GC. A send that raced the close finds no
+        # session in request_flush; the session itself refuses anything later.
+        self.__dict__.pop("session", None)
         if self._on_loop():
             self._close_after_drain()
         else:

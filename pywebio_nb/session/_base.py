@@ -37,6 +37,7 @@ import secrets
 import threading
 import time
 import traceback
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass
@@ -293,7 +294,7 @@ class Session:
         self._buffer: list[tuple[str, Command]] = []
         #: The session's binary content (see ``_blobs``); specs refer to it by id,
         #: and blobs that no root of the page model shows any more are dropped.
-        self.blobs = BlobStore(live=self._shown_specs)
+        self.blobs = BlobStore(live=_shown_specs_of(weakref.ref(self)))
         #: Files browsers upload to the waiting forms' file items (see ``_blobs``).
         self.uploads = UploadStore()
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
@@ -744,6 +745,10 @@ class Session:
             self._closed = True
             mailboxes = list(self._mailboxes.values())
             deferred, self._deferred = self._deferred, []
+            # Each callback's context holds this session (session_var): a cycle
+            # that would keep a closed session for the cyclic GC. A late click
+            # finds no callback and is ignored.
+            self._callbacks.clear()
         for mailbox in mailboxes:
             mailbox.close()
         if deferred:
@@ -770,6 +775,16 @@ class Session:
                 func()
             except Exception:
                 logger.exception("error in a function registered with defer_call()")
+
+
+def _shown_specs_of(ref: weakref.ref[Session]) -> Callable[[], list[list[Command]]]:
+    """The blob store's ``live``, holding its session weakly (no session <-> store cycle)."""
+
+    def live() -> list[list[Command]]:
+        session = ref()
+        return session._shown_specs() if session is not None else []
+
+    return live
 
 
 class ThreadSession(Session):

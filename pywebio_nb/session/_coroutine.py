@@ -99,6 +99,13 @@ class CoroutineSession(Session):
         context.run(session_var.set, self)
         name = f"{getattr(self._app, '__name__', 'main')}-{secrets.token_hex(5)}"
         self.task = context.run(self.loop.create_task, self._run(), name=name)
+        self.task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        # A task keeps its context, which holds this session: a closed session
+        # lets go of its finished task so nothing waits for the cyclic GC.
+        if self.closed and self.task is task:
+            self.task = None
 
     async def _run(self) -> None:
         try:
@@ -215,6 +222,8 @@ class CoroutineSession(Session):
             # A pending await raises SessionClosedException via its mailbox;
             # cancel only what does not wait on us (e.g. asyncio.sleep).
             self.loop.call_later(5, self.task.cancel)
+        else:
+            self.task = None  # finished: see _task_done
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
