@@ -20,11 +20,13 @@ are timestamped by a wrapper installed before JupyterLab loads: each round's bre
 says when the comm message left, when the kernel's ``status`` frames and the output's
 ``comm_msg`` frame arrived.
 
-Flush rules, interleaved round by round in the same kernel (so the machine's load
-hits both alike): ``new`` is the kernel's rule (a callback's output leaves when it
-returns, a lone update at once); ``old`` emulates the former fixed 16 ms timer (every
-flush waits ``FLUSH_INTERVAL`` after the first buffered command), switched by a button.
-The input path flushes before every wait under both rules, so it is timed once.
+Kernel rules, interleaved round by round in the same kernel (so the machine's load hits
+them alike), switched by a button: ``new`` is the kernel's rule (a callback's output
+leaves when it returns, a lone update at once, and the kernel's message loop waits up to
+``KernelSession.CALLBACK_GRACE`` for a quick callback so its output precedes the idle
+status); ``flush`` the same without that wait; ``old`` emulates the former fixed 16 ms
+timer (every flush waits ``FLUSH_INTERVAL`` after the first buffered command), no wait.
+The input path flushes before every wait under every rule, so it is timed once.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ CELLS = [
     # 2: the flush rule switch: 'old' emulates the former fixed timer
     "import contextlib, itertools\n"
     "from pywebio_nb.jupyter._kernel_session import KernelTransport\n"
+    "from pywebio_nb.jupyter._kernel_session import KernelSession\n"
     "RULE = (KernelTransport._in_burst, KernelTransport.burst)\n"
     "switches = itertools.count(1)\n"
     "def set_rule(rule):\n"
@@ -108,9 +111,11 @@ CELLS = [
     "        KernelTransport.burst = lambda self: contextlib.nullcontext()\n"
     "    else:\n"
     "        KernelTransport._in_burst, KernelTransport.burst = RULE\n"
+    "    # 'flush': the new flush rule without the callback grace wait\n"
+    "    KernelSession.CALLBACK_GRACE = 0.01 if rule == 'new' else 0.0\n"
     "    with use_scope('rule', clear=True):\n"
     "        put_text(f'rule {rule} {next(switches)}')\n"
-    "put_buttons(['rule old', 'rule new'], onclick=lambda v: set_rule(v.split()[1]))",
+    "put_buttons(['rule old', 'rule flush', 'rule new'], onclick=lambda v: set_rule(v.split()[1]))",
     # 3: the stamps, read by the page
     "import json\nprint('STAMPS' + json.dumps(stamps))",
     # 4: pywebio_nb blocking inputs (filled in with the number of rounds)
@@ -413,6 +418,7 @@ def run_cell(page: Any, index: int) -> None:
 PATHS = [
     ["ipywidgets", 0, "ipyw go", "ipyw done", None],
     ["pywebio click, old rule", 1, "pw go", "pw done", "old"],
+    ["pywebio click, new flush only", 1, "pw go", "pw done", "flush"],
     ["pywebio click, new rule", 1, "pw go", "pw done", "new"],
 ]
 
@@ -449,7 +455,7 @@ def measure(page: Any, url: str, token: str, name: str, rounds: int, warmup: int
         .json_value()
         .split("STAMPS", 1)[1]
     )
-    for path in ("pywebio click, old rule", "pywebio click, new rule"):
+    for path in [p[0] for p in PATHS if p[4] is not None]:
         for _, frames, clicked, index in results[path]:
             dispatched, started, buffered = stamps[index]
             # kernel-side marks on the page's timeline (same machine, same wall clock)

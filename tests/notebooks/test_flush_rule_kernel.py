@@ -23,11 +23,17 @@ class CountingDriver(KernelDriver):
     def __init__(self, kernel_name: str = "python3") -> None:
         super().__init__(kernel_name)
         self.messages: list[list[dict[str, Any]]] = []
+        #: every IOPub message: (type, parent msg_id, execution_state of a status)
+        self.iopub: list[tuple[str, Any, Any]] = []
 
     def _handle(self, msg: dict[str, Any]) -> None:
+        parent = msg["parent_header"].get("msg_id")
+        self.iopub.append((msg["msg_type"], parent, msg["content"].get("execution_state")))
         if msg["msg_type"] == "comm_msg" and msg["content"]["data"].get("method") == "custom":
             content = msg["content"]["data"]["content"]
             self.messages.append(commands_of(content))
+            if any(c.get("spec", {}).get("content") == "quick done" for c in self.messages[-1]):
+                self.iopub.append(("quick done", parent, None))
         super()._handle(msg)
 
 
@@ -140,3 +146,46 @@ def test_a_steady_stream_from_a_thread_is_coalesced(driver: CountingDriver) -> N
     assert ticks == [f"tick {i}" for i in range(200)]
     sent = len(driver.messages) - before
     assert sent <= elapsed / 0.016 + 3, (sent, elapsed)  # one message per update: ~200
+
+
+def test_a_quick_callback_output_precedes_the_idle_status(driver: CountingDriver) -> None:
+    """The kernel's loop waits (CALLBACK_GRACE) for a quick callback: its output goes out
+    before the idle status of the click's message, which JupyterLab would handle first."""
+    code = (
+        "from pywebio_nb.output import put_buttons, put_text\n"
+        "from pywebio_nb.jupyter._kernel_session import KernelSession, KernelTransport\n"
+        "KernelTransport.FLUSH_INTERVAL = 0.016\n"
+        "KernelSession.CALLBACK_GRACE = 5.0  # generous: the callback takes a millisecond\n"
+        "put_buttons(['quick'], onclick=lambda v: put_text('quick done'))\n"
+    )
+    assert driver.reply(driver.execute(code))["status"] == "ok"
+
+    def button() -> Any:
+        for comm_id, commands in driver.commands.items():
+            for c in commands:
+                spec = c.get("spec", {})
+                if spec.get("type") == "buttons" and spec["buttons"][0]["label"] == "quick":
+                    return comm_id, spec["callback_id"]
+        return None
+
+    comm_id, callback_id = driver.pump_until(button)
+    msg = driver.kc.session.msg(
+        "comm_msg",
+        {
+            "comm_id": comm_id,
+            "data": {
+                "method": "custom",
+                "content": {"event": "callback", "task_id": callback_id, "data": 0},
+            },
+        },
+    )
+    driver.kc.shell_channel.send(msg)
+    click = msg["header"]["msg_id"]
+
+    def idle() -> bool:
+        return ("status", click, "idle") in driver.iopub
+
+    driver.pump_until(lambda: idle() and "quick done" in _texts(driver))
+    order = driver.iopub
+    done = next(i for i, m in enumerate(order) if m[0] == "quick done")
+    assert done < order.index(("status", click, "idle")), order[-8:]
