@@ -103,6 +103,22 @@ def _library_path(path: str) -> str | None:
     return None if found is None else str(found)
 
 
+#: A Prism language component (the manual's "Add new syntax highlight" recipe).
+_PRISM_COMPONENT = re.compile(r"(^|/)prism-[\w-]+(\.min)?\.js([?#].*)?$")
+
+
+def _js_file_tag(url: str) -> str:
+    """The tag of a ``config(js_file=...)`` script.
+
+    A Prism component (``prism-<language>.js``) extends the global ``Prism``,
+    which the renderer loads only with the first ``put_code`` with a language:
+    it is marked for the renderer to load right after Prism instead of run now.
+    """
+    if _PRISM_COMPONENT.search(url):
+        return f'<script type="text/x-pywebio-prism-component" data-src="{_attr(url)}"></script>'
+    return f'<script defer src="{_attr(url)}"></script>'
+
+
 def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
@@ -147,7 +163,7 @@ def render_page(
     if head:
         scripts.append(_SHADOW_STYLES_SCRIPT)
     # Deferred: they run after the bundle, in order, as PyWebIO puts them after its own.
-    scripts += [f'<script defer src="{_attr(url)}"></script>' for url in config.js_file]
+    scripts += [_js_file_tag(url) for url in config.js_file]
     if config.js_code:
         scripts.append(f"<script>{_raw_text(config.js_code, 'script')}</script>")
     return _TEMPLATE.format(

@@ -19,6 +19,7 @@
 
 import { backoff, Counter, MAX_ATTEMPTS } from "../page/connection";
 import { connectHttp } from "../page/http";
+import { installWebIOGlobal, sessionClosed } from "../page/webio_compat";
 import type { Event } from "../protocol.gen";
 import { decodeBlobFrame } from "../renderer/blobs";
 import { t } from "../renderer/i18n";
@@ -106,6 +107,7 @@ function connectWebSocket(renderer: Renderer, host: HTMLElement, counter: Counte
     if (ended) return;
     if (event.code === SESSION_GONE || renderer.sessionId === null || attempts >= MAX_ATTEMPTS) {
       ended = true;
+      sessionClosed();
       renderer.showDisconnected(event.code === SESSION_GONE ? t("session_ended") : t("disconnected"), true);
       return;
     }
@@ -131,6 +133,7 @@ function connectWebSocket(renderer: Renderer, host: HTMLElement, counter: Counte
 
   renderer.onSessionClosed = () => {
     ended = true;
+    sessionClosed();
     ws?.close();
   };
   connect();
@@ -149,6 +152,7 @@ function mount(): void {
     document.body.append(host);
   }
   let send: (event: Event) => void = () => undefined;
+  installWebIOGlobal(); // the manual's cookbook calls WebIO._state.CurrentSession
   const renderer = new Renderer(host, (event) => send(event), { mode: "page" });
   const counter = new Counter(renderer);
   // The server says which protocol it speaks (tornado_http marks the root).

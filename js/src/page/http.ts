@@ -20,6 +20,7 @@ import { t } from "../renderer/i18n";
 import type { Renderer } from "../renderer/renderer";
 import { encodeUploadFrame, UPLOAD_EVENT, type UploadRequest } from "../renderer/upload";
 import { backoff, type Counter, MAX_ATTEMPTS } from "./connection";
+import { sessionClosed } from "./webio_compat";
 
 const KIND_BATCH = 0;
 const KIND_BLOB = 1;
@@ -61,6 +62,7 @@ export function connectHttp(renderer: Renderer, host: HTMLElement, counter: Coun
 
   const end = (message: string = t("disconnected")): void => {
     ended = true;
+    sessionClosed();
     renderer.showDisconnected(message, true);
   };
 
@@ -153,6 +155,7 @@ export function connectHttp(renderer: Renderer, host: HTMLElement, counter: Coun
   });
   renderer.onSessionClosed = () => {
     ended = true;
+    sessionClosed();
   };
   void poll();
   return (event: Event): void => {

@@ -11,8 +11,31 @@ let prism: Promise<Highlighter> | null = null;
 let mustache: Promise<Templates> | null = null;
 
 export function loadPrism(): Promise<Highlighter> {
-  prism ??= import("./lazy/prism");
+  prism ??= import("./lazy/prism").then(async (module) => {
+    await loadPrismComponents();
+    return module;
+  });
   return prism;
+}
+
+/** The page's `config(js_file=...)` Prism components, marked by the server to run after Prism. */
+const PRISM_COMPONENT = 'script[type="text/x-pywebio-prism-component"][data-src]';
+
+/** Load each marked Prism language component in order, now that the global `Prism` exists. */
+async function loadPrismComponents(): Promise<void> {
+  if (typeof document === "undefined") return;
+  for (const marker of Array.from(document.querySelectorAll<HTMLScriptElement>(PRISM_COMPONENT))) {
+    const script = document.createElement("script");
+    script.src = marker.dataset["src"] ?? "";
+    await new Promise<void>((resolve) => {
+      script.addEventListener("load", () => resolve());
+      script.addEventListener("error", () => {
+        console.error(`pywebio_nb: the Prism component ${script.src} could not load`);
+        resolve();
+      });
+      marker.replaceWith(script);
+    });
+  }
 }
 
 export function loadMustache(): Promise<Templates> {
