@@ -299,3 +299,20 @@ describe("numbered batches", () => {
     errors.mockRestore();
   });
 });
+
+describe("a closed comm", () => {
+  it("drops the pending acknowledgement without an uncaught error", async () => {
+    vi.useFakeTimers();
+    const model = newModel();
+    await initialize(model);
+    model.deliver([text("a")]);
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    model.send = () => {
+      throw new Error("Cannot send");
+    };
+    expect(() => vi.advanceTimersByTime(ACK_DELAY_MS)).not.toThrow();
+    expect(debug).toHaveBeenCalledOnce();
+    debug.mockRestore();
+    vi.useRealTimers();
+  });
+});

@@ -75,7 +75,7 @@ export class Sequencer {
   /** Ask the kernel for every batch after the ones applied (or a snapshot). */
   resume(): void {
     this.resumedAt = Date.now();
-    this.send({ event: "resume", task_id: null, data: { root: this.root(), applied: this.applied } });
+    this.post({ event: "resume", task_id: null, data: { root: this.root(), applied: this.applied } });
   }
 
   /** One custom message from the kernel. */
@@ -131,8 +131,19 @@ export class Sequencer {
   private acknowledge(): void {
     this.ackTimer = null;
     if (this.applied > this.acked) {
-      this.send({ event: "ack", task_id: null, data: { seq: this.applied, root: this.root() } });
       this.acked = this.applied;
+      this.post({ event: "ack", task_id: null, data: { seq: this.applied, root: this.root() } });
+    }
+  }
+
+  /** Send one of the sequencer's own events; a comm already closed needs none of them. */
+  private post(event: Event): void {
+    try {
+      this.send(event);
+    } catch (error) {
+      // The notebook was closed under a pending acknowledgement: nothing is owed any more.
+      this.dispose();
+      console.debug("pywebio_nb: the comm is closed; dropped", event.event, error);
     }
   }
 
