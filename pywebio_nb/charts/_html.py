@@ -114,16 +114,25 @@ def _find_end(html: str, start: int) -> int:
 
 # ------------------------------------------------------------------ sources
 _kernel_lock = threading.Lock()
-#: The blob of each library per kernel session: sent once per kernel.
+#: The blob of each library per session: sent once per kernel (or page).
 _kernel_blobs: weakref.WeakKeyDictionary[Any, dict[str, BlobRef]] = weakref.WeakKeyDictionary()
 
 
-def _is_kernel_session(session: Any) -> bool:
-    kernel = sys.modules.get("pywebio_nb.jupyter._kernel_session")
-    return kernel is not None and isinstance(session, kernel.KernelSession)
+def _has_library_route(session: Any) -> bool:
+    """Whether ``session``'s page is served with the library route (``lib/<name>.js``).
+
+    Tornado's WebSocket sessions are: ``start_server``, ``path_deploy`` and
+    ``webio_handler`` pages load the frontend from ``static_route()``. Every
+    other session (a notebook kernel, aiohttp, FastAPI, Flask, Django, HTTP
+    polling) gets the library's bytes as a blob, which every transport carries.
+    """
+    transport = sys.modules.get("pywebio_nb.platform._ws_transport")
+    return transport is not None and isinstance(
+        getattr(session, "transport", None), transport.WebSocketTransport
+    )
 
 
-def _kernel_blob(session: Any, name: str) -> BlobRef | None:
+def _session_blob(session: Any, name: str) -> BlobRef | None:
     """The library's bytes as a blob of ``session``, added once (again if collected)."""
     path = library_file(name)
     if path is None:
@@ -155,13 +164,13 @@ def _read(path: Any) -> bytes:
 def library_sources(names: list[str], session: Any) -> dict[str, dict[str, Any]]:
     """The ``libs`` of an html spec: per library its source for ``session`` and global."""
     libs: dict[str, dict[str, Any]] = {}
-    kernel = _is_kernel_session(session)
+    by_url = _has_library_route(session)
     for name in names:
         library = get_library(name)
         if library is None:
             continue
         entry: dict[str, Any] = {"global_name": library.global_name}
-        src: BlobRef | str | None = _kernel_blob(session, name) if kernel else library_url(name)
+        src: BlobRef | str | None = library_url(name) if by_url else _session_blob(session, name)
         if src is None:
             logger.warning(
                 "put_html: the chart library %r is not available on this machine "

@@ -88,3 +88,37 @@ def test_every_chart_draws_offline(page: Any, charts_server: ServerHandle) -> No
     assert refused == []
     assert page.locator("#pywebio-scope-cookbook table.dataframe").count() == 1
     assert page.page_errors == []
+
+
+def _plotly_app() -> None:
+    import plotly.graph_objects as go
+
+    from pywebio_nb.output import put_html
+
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[2, 1]))
+    put_html(fig.to_html(include_plotlyjs="cdn", full_html=False))
+
+
+def test_a_chart_over_fastapi_gets_its_library_as_a_blob(page: Any) -> None:
+    # Other web frameworks serve the frontend files but not lib/: the library's bytes
+    # come over the session's own connection (binary WebSocket frames) instead.
+    from fastapi import FastAPI
+
+    from pywebio_nb.platform.fastapi import _serve_app_in_thread, webio_routes
+
+    server = _serve_app_in_thread(FastAPI(routes=webio_routes(_plotly_app)))
+    try:
+        refused, libraries = _watch_requests(page)
+        page.goto(server.url)
+        page.locator("#pywebio-nb-root .js-plotly-plot .main-svg .bars path").first.wait_for(
+            state="attached", timeout=20_000
+        )
+        assert libraries == [] and refused == []
+        loaded = page.evaluate(
+            "() => Array.from(document.querySelectorAll('script[data-pywebio-lib]'), "
+            "s => s.src.slice(0, 5))"
+        )
+        assert loaded == ["blob:"]
+        assert page.page_errors == []
+    finally:
+        server.stop()
