@@ -14,6 +14,10 @@ from ._frontend import NotebookTestError, ScriptedFrontend
 
 __all__ = ["NotebookRun", "execute_notebook", "run_notebook"]
 
+#: A cell root's saved snapshot (``pywebio_nb.jupyter._static_html.SNAPSHOT_MIME``; not
+#: imported: that package loads the kernel runtime, which a test runner never needs).
+_SNAPSHOT_MIME = "application/vnd.pywebio-nb.snapshot+json"
+
 
 @dataclass
 class NotebookRun:
@@ -42,6 +46,8 @@ class NotebookRun:
                 elif output.get("output_type") == "error":
                     lines.append(f"{output.get('ename')}: {output.get('evalue')}")
                 elif "text/plain" in output.get("data", {}):
+                    if _SNAPSHOT_MIME in output["data"]:  # a cell root: its texts are above
+                        continue
                     plain = str(output["data"]["text/plain"])
                     if not plain.startswith("CellRoot("):
                         lines.append(plain)
@@ -138,6 +144,10 @@ def execute_notebook(
         kernel_name=kernel_name,
         allow_errors=allow_errors,
         resources={"metadata": {"path": str(cwd)}} if cwd is not None else {},
+        # The saved outputs carry their own static copy (text/html, snapshot); stored
+        # widget state would add the frontend bundle per notebook and make viewers
+        # such as nbconvert prefer a widget view they cannot draw.
+        store_widget_state=False,
     )
     client.frontend = frontend
     if frontend is not None:
