@@ -121,15 +121,48 @@ _kernel_blobs: weakref.WeakKeyDictionary[Any, dict[str, BlobRef]] = weakref.Weak
 def _has_library_route(session: Any) -> bool:
     """Whether ``session``'s page is served with the library route (``lib/<name>.js``).
 
-    Tornado's WebSocket sessions are: ``start_server``, ``path_deploy`` and
-    ``webio_handler`` pages load the frontend from ``static_route()``. Every
+    A Tornado WebSocket session is, when its Application routes to
+    :class:`~pywebio_nb.platform._page.FrontendFileHandler` (``static_route()``:
+    ``start_server``, ``path_deploy``, ``webio_handler`` as documented). Every
     other session (a notebook kernel, aiohttp, FastAPI, Flask, Django, HTTP
-    polling) gets the library's bytes as a blob, which every transport carries.
+    polling, a Tornado app without that route) gets the library's bytes as a
+    blob, which every transport carries.
     """
-    transport = sys.modules.get("pywebio_nb.platform._ws_transport")
-    return transport is not None and isinstance(
-        getattr(session, "transport", None), transport.WebSocketTransport
+    transport_module = sys.modules.get("pywebio_nb.platform._ws_transport")
+    transport = getattr(session, "transport", None)
+    if transport_module is None or not isinstance(transport, transport_module.WebSocketTransport):
+        return False
+    application = getattr(getattr(transport, "_handler", None), "application", None)
+    return application is not None and _routes_libraries(application)
+
+
+_route_lock = threading.Lock()
+_routes_cache: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _routes_libraries(application: Any) -> bool:
+    """Whether a Tornado Application has a FrontendFileHandler route (cached per app)."""
+    with _route_lock:
+        known = _routes_cache.get(application)
+    if known is not None:
+        return known
+    from ..platform._page import FrontendFileHandler
+
+    def walk(router: Any, depth: int) -> bool:
+        for rule in getattr(router, "rules", ()) if depth < 8 else ():
+            target = rule.target
+            if isinstance(target, type) and issubclass(target, FrontendFileHandler):
+                return True
+            if walk(target, depth + 1):
+                return True
+        return False
+
+    found = walk(getattr(application, "default_router", None), 0) or walk(
+        getattr(application, "wildcard_router", None), 0
     )
+    with _route_lock:
+        _routes_cache[application] = found
+    return found
 
 
 def _session_blob(session: Any, name: str) -> BlobRef | None:

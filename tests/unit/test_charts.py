@@ -182,3 +182,20 @@ def test_bokeh_show_outputs_the_figure_with_local_bokehjs(run_app: Any) -> None:
     assert "cdn.bokeh.org" not in spec["content"]
     assert "Bokeh.embed.embed_items" in spec["content"]
     assert spec["libs"]["bokeh"]["global_name"] == "Bokeh"
+
+
+def test_only_applications_with_the_library_route_get_urls() -> None:
+    import tornado.web
+
+    from pywebio_nb.charts._html import _routes_libraries
+    from pywebio_nb.platform.tornado import static_route
+
+    plain = tornado.web.RequestHandler
+    assert _routes_libraries(tornado.web.Application([(r"/", plain), static_route()]))
+    # Routes added later for a host (as Jupyter Server adds its extensions' handlers).
+    nested = tornado.web.Application([(r"/", plain)])
+    nested.add_handlers(r".*", [static_route("/x/")])
+    assert _routes_libraries(nested)
+    # A static route of its own (Jupyter's extension today): the library goes as a blob.
+    own = (r"/static/(.*)", tornado.web.StaticFileHandler, {"path": "."})
+    assert not _routes_libraries(tornado.web.Application([(r"/", plain), own]))
