@@ -130,7 +130,8 @@ class BlobStore:
     ) -> None:
         self._lock = threading.Lock()
         self._blobs: dict[str, Blob] = {}
-        self._unsent: set[str] = set()
+        # A dict used as a set (keys only): empty, it takes 64 bytes, a set 216.
+        self._unsent: dict[str, None] = {}
         self._live = live
         self._collect_after = collect_after
         self._added_since_collect = 0
@@ -145,7 +146,7 @@ class BlobStore:
         blob = Blob(f"{self._prefix}-{next(self._counter)}", view, mime)
         with self._lock:
             self._blobs[blob.id] = blob
-            self._unsent.add(blob.id)
+            self._unsent[blob.id] = None
             self._added_since_collect += blob.size
             due = self._live is not None and self._added_since_collect >= self._collect_after
         if due:
@@ -205,7 +206,7 @@ class BlobStore:
                     if all(b.id != blob_id for b in found):
                         found.append(self._blobs[blob_id])
                 elif blob_id in self._unsent:
-                    self._unsent.discard(blob_id)
+                    self._unsent.pop(blob_id, None)
                     found.append(self._blobs[blob_id])
                 return
             for item in value.values():

@@ -88,24 +88,20 @@ class CoroutineSession(Session):
         self.loop = loop
         self._on_done = on_done
         self.task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        # Dicts used as sets (keys only): an empty set takes 216 bytes, a dict 64.
+        self._tasks: dict[asyncio.Task[Any], None] = {}
         #: Tasks started by ``run_async()``: the session stays open while one runs.
-        self._background: set[asyncio.Task[Any]] = set()
+        self._background: dict[asyncio.Task[Any], None] = {}
+        #: Set once the app returned while ``run_async`` tasks still ran (see
+        #: app_finished). Sessions hold few attributes: past 30 an instance
+        #: dict costs 1.5 KB more (CPython's shared-key limit), per session.
         self._pending_done: Callable[[Session], None] | None = None
-        self._app_done = False
 
     def start(self) -> None:
         context = contextvars.Context()
         context.run(session_var.set, self)
         name = f"{getattr(self._app, '__name__', 'main')}-{secrets.token_hex(5)}"
         self.task = context.run(self.loop.create_task, self._run(), name=name)
-        self.task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        # A task keeps its context, which holds this session: a closed session
-        # lets go of its finished task so nothing waits for the cyclic GC.
-        if self.closed and self.task is task:
-            self.task = None
 
     async def _run(self) -> None:
         try:
@@ -116,6 +112,8 @@ class CoroutineSession(Session):
             self.report_error(traceback.format_exc())
         finally:
             self.app_finished(self._on_done)
+            if self.closed:
+                self.task = None  # see close()
 
     def run_async(self, coro: Coroutine[Any, Any, Any]) -> TaskHandler:
         """Start ``coro`` as a task of this session, in a copy of the caller's context.
@@ -130,7 +128,7 @@ class CoroutineSession(Session):
             raise SessionClosedException("the session is closed; no task can start")
         context = contextvars.copy_context()
         task = context.run(self.loop.create_task, self._run_background(coro), name=task_name(coro))
-        self._background.add(task)
+        self._background[task] = None
         task.add_done_callback(self._background_done)
         return handle_of(task)
 
@@ -144,14 +142,13 @@ class CoroutineSession(Session):
             return None
 
     def _background_done(self, task: asyncio.Task[Any]) -> None:
-        self._background.discard(task)
-        if not self._background and self._app_done and self._pending_done is not None:
+        self._background.pop(task, None)
+        if not self._background and self._pending_done is not None:
             on_done, self._pending_done = self._pending_done, None
             on_done(self)
 
     def app_finished(self, on_done: Callable[[Session], None] | None) -> None:
         """As for every session, but the server hears of it once ``run_async`` tasks end."""
-        self._app_done = True
         if self._background and not self.closed:
             self._pending_done = on_done
             on_done = None
@@ -191,17 +188,20 @@ class CoroutineSession(Session):
             task = callback.context.copy().run(
                 self.loop.create_task, self._run_async_callback(callback, data)
             )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._tasks[task] = None
+            task.add_done_callback(self._forget_task)
         else:
             result = callback.context.copy().run(self.invoke_callback, callback, data)
             if inspect.isawaitable(result):
                 task = callback.context.copy().run(self.loop.create_task, _await(result))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._tasks[task] = None
+                task.add_done_callback(self._forget_task)
             # The click's output is complete: send it now, not on the loop's next
             # turn (the flush the first send scheduled then finds nothing to do).
             self.flush()
+
+    def _forget_task(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.pop(task, None)
 
     async def _run_async_callback(self, callback: _Callback, data: Any) -> None:
         callback.running = True
@@ -223,7 +223,10 @@ class CoroutineSession(Session):
             # cancel only what does not wait on us (e.g. asyncio.sleep).
             self.loop.call_later(5, self.task.cancel)
         else:
-            self.task = None  # finished: see _task_done
+            # A task keeps its context, which holds this session: let go of the
+            # finished task (a pending one does so at its end, in _run), so a
+            # closed session does not wait for the cyclic GC.
+            self.task = None
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
