@@ -280,7 +280,12 @@ class _CellRun:
 
     parent: Any
     root: str | None = None
+    #: The cell was run again: this run's output goes nowhere.
+    retired: bool = False
 
+
+#: The root of output from a retired run that never had a root: dropped.
+_RETIRED_ROOT = "retired"
 
 _RUN_ATTR = "_pywebio_nb_origin"
 
@@ -405,6 +410,8 @@ class KernelSession(Session):
         self._runs_by_msg: dict[str, _CellRun] = {}
         self._note_run(self._run)
         self._root_lock = threading.Lock()
+        #: Roots of re-run cells: output still sent to them is dropped.
+        self._retired: set[str] = {_RETIRED_ROOT}
         self._last_root: str | None = None
         self._roots = 0
         #: id of a click's callback copy -> set when it returned (see run_callback)
@@ -480,7 +487,7 @@ class KernelSession(Session):
         old = self._runs.get(cell_id)
         self._runs[cell_id] = run
         if old is not None and old is not run:
-            self._runs_by_msg.pop(_msg_id(old.parent) or "", None)
+            old.retired = True  # its threads may still run: they write nowhere now
             if old.root is not None:
                 self.retire_root(old.root)
 
@@ -490,6 +497,7 @@ class KernelSession(Session):
         Output still sent to it later (a thread of the old run) is dropped.
         """
         widget = self.kernel_transport.widgets.pop(root_id, None)
+        self._retired.add(root_id)
         with self._lock:
             for callback_id, callback in list(self._callbacks.items()):
                 if callback.context.get(root_var) == root_id:
@@ -526,6 +534,8 @@ class KernelSession(Session):
             return origin
         with self._root_lock:
             run = origin if isinstance(origin, _CellRun) else self._run_of(origin)
+            if run is not None and run.retired:
+                return _RETIRED_ROOT
             if run is None:  # a thread started before this session existed
                 if self._last_root is None:
                     self._last_root = self._new_root()
@@ -637,7 +647,11 @@ class KernelSession(Session):
     def send(
         self, command: Command, root_id: str | None = None, *, coalesce_key: Hashable | None = None
     ) -> None:
-        super().send(command, root_id, coalesce_key=coalesce_key)
+        root = root_id if root_id is not None else self.route(command)
+        if root in self._retired:  # a thread of a re-run cell's old run: nowhere to show
+            logger.debug("dropped %s for the retired cell root %s", command["command"], root)
+            return
+        super().send(command, root, coalesce_key=coalesce_key)
         if len(self._buffer) >= self.MAX_BATCH:
             self.flush()
 

@@ -180,3 +180,33 @@ def test_re_running_a_cell_replaces_its_root_and_drops_its_callbacks(driver: Cel
     driver.send_event(other_comm, {"event": "callback", "task_id": other["callback_id"], "data": 0})
     driver.pump_until(lambda: driver.comm_showing("other clicked"))
     assert other_comm not in driver.closed
+
+
+def test_a_thread_of_a_re_run_cells_old_run_writes_nowhere(driver: CellDriver) -> None:
+    code = (
+        "import threading\n"
+        "from pywebio_nb.output import put_text\n"
+        "gate, done = threading.Event(), threading.Event()\n"
+        "def late(gate=gate, done=done):\n"
+        "    gate.wait(20)\n"
+        "    put_text('from the old run')\n"
+        "    done.set()\n"
+        "threading.Thread(target=late).start()\n"
+        "put_text('shown')\n"
+    )
+    driver.run(code, cell_id="cell-t")
+    old_comm = driver.pump_until(lambda: driver.comm_showing("shown"))
+    driver.run("old_gate, old_done = gate, done")
+    driver.run(code, cell_id="cell-t")  # the re-run retires the old root
+    driver.pump_until(lambda: old_comm in driver.closed)
+    driver.run(
+        "from pywebio_nb.jupyter._kernel_session import kernel_session\n"
+        "old_gate.set()\n"
+        "assert old_done.wait(20)\n"
+        "s = kernel_session()\n"
+        "s.flush()\n"
+        "assert 'from the old run' not in repr([s.page.snapshot(r) for r in s.page.roots])\n"
+        "extra = [r for r in s.page.roots if r not in s.kernel_transport.widgets]\n"
+        "assert not extra, repr((extra, list(s.kernel_transport.widgets)))\n"
+    )
+    assert driver.comm_showing("from the old run") is None
