@@ -274,6 +274,9 @@ def _is_spec(value: Any) -> bool:
 
 
 # ------------------------------------------------------------------ the blob budget
+_CODE_MIMES = frozenset({"text/javascript", "application/javascript"})
+
+
 class _BlobBudget:
     """Decides which blobs a root embeds: each within the per-blob bound, in order, until
     the root's total is reached (shared by the HTML and the snapshot, so both agree)."""
@@ -284,6 +287,10 @@ class _BlobBudget:
         used = 0
         for blob in blobs:
             self.blobs[blob.id] = blob
+            if blob.mime in _CODE_MIMES:
+                # Code for the live page (a chart library, the code editor): a saved copy
+                # never runs scripts, so it would only weigh on the notebook file.
+                continue
             if blob.size <= limits.blob_bytes and used + blob.size <= limits.total_blob_bytes:
                 self.kept[blob.id] = blob
                 used += blob.size

@@ -331,6 +331,22 @@ def test_blob_bounds_say_what_was_not_saved(run_app: Any) -> None:
     assert render_html(commands, blobs, total).count("data:image/png") == 1
 
 
+def test_library_code_is_not_saved() -> None:
+    """A chart library's or the code editor's JavaScript travels as a blob to the live
+    page; a saved copy never runs scripts, so it leaves them out."""
+    from pywebio_nb.session._blobs import BlobStore
+
+    store = BlobStore()
+    code = store.add(b"window.lib = 1;" * 100, "text/javascript")
+    image = store.add(PNG, "image/png")
+    blobs = [store.get(code["blob"]), store.get(image["blob"])]
+    commands = [make_command("output", {"type": "image", "src": image, "scope": "#x"})]
+    data = snapshot_data("r", commands, [b for b in blobs if b is not None])
+    assert data is not None
+    saved = [c["spec"]["id"] for c in data["commands"] if c["command"] == "blob"]
+    assert saved == [image["blob"]]
+
+
 def test_html_size_is_bounded() -> None:
     commands = [
         make_command("output", {"type": "text", "content": f"line {i}", "scope": "#x"})
