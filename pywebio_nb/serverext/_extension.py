@@ -38,7 +38,7 @@ from jupyter_server.utils import url_path_join
 from .. import __version__
 from ..platform._apps import AppFunc
 from ..platform._notebook_app import NotebookAppCache, NotebookAppError
-from ..platform._page import STATIC_PATH
+from ..platform._page import STATIC_PATH, FrontendFileHandler
 from ..platform._server import process_mode
 from ..platform.path_deploy import _AppLoader, _NotServable, _RequestConfig, _segments
 from ..platform.tornado import _HandlerConfig, webio_handler
@@ -205,8 +205,10 @@ def _require_user(handler: JupyterHandler) -> None:
         raise tornado.web.HTTPError(403)
 
 
-class StaticHandler(JupyterHandler, tornado.web.StaticFileHandler):
-    """The frontend files (``pywebio_nb/static/``), only for authenticated users."""
+class StaticHandler(JupyterHandler, FrontendFileHandler):
+    """The frontend files (``pywebio_nb/static/``) and the chart libraries
+    (``lib/<name>.js``, cacheable, so apps need not get them as blobs), only for
+    authenticated users."""
 
     auth_resource = "contents"
 

@@ -288,6 +288,11 @@ def test_page_static_and_status_with_token(jupyter: Jupyter) -> None:
     status, page = raw_get(jupyter, f"/pywebio/apps/sub/nb%20app.ipynb?token={jupyter.token}")
     assert status == 200 and "<title>Notebook greeter</title>" in page
     assert raw_get(jupyter, f"/pywebio/static/page.js?token={jupyter.token}")[0] == 200
+    # The chart libraries too (cacheable URLs rather than blobs), behind the same login.
+    status, library = raw_get(jupyter, f"/pywebio/static/lib/echarts.js?token={jupyter.token}")
+    assert status == 200 and "echarts" in library[:2000]
+    assert raw_get(jupyter, "/pywebio/static/lib/echarts.js")[0] == 403
+    assert raw_get(jupyter, f"/pywebio/static/lib/nope.js?token={jupyter.token}")[0] == 404
     status, body = raw_get(jupyter, f"/pywebio/api/status?token={jupyter.token}")
     assert status == 200 and json.loads(body)["apps_url"] == f"{BASE_URL}pywebio/apps/"
 
