@@ -53,9 +53,7 @@ def test_plain_callback_output_is_delivered_when_the_click_returns() -> None:
         await session.task
         session.flush()  # the app's own output (its end flushes too; be explicit)
         (button,) = [c for batch in transport.batches for c in batch if c["command"] == "output"]
-        session.dispatch(
-            {"event": "callback", "task_id": button["spec"]["callback_id"], "data": 0}
-        )
+        session.dispatch({"event": "callback", "task_id": button["spec"]["callback_id"], "data": 0})
         texts = _texts(transport)  # no await: no loop turn since the click
         session.close(notify_client=False)
         return texts
