@@ -187,6 +187,30 @@ def test_a_notebook_closed_and_opened_again_shows_its_outputs_and_pending_form(
     check_page_errors(page)
 
 
+def test_a_thread_writes_into_its_cell_after_the_cell_ended_even_one_that_showed_nothing(
+    page: Any, console_log: list[str], lab_server: JupyterServer
+) -> None:
+    name = lab_server.write_notebook(
+        "late-thread",
+        [
+            "import threading\n"
+            "from pywebio_nb.output import put_text\n"
+            "go = threading.Event()\n"
+            "def late():\n"
+            "    go.wait(30)\n"
+            "    put_text('late thread text')\n"
+            "threading.Thread(target=late).start()",
+            "put_text('cell 2 output')",
+            "go.set()",
+        ],
+    )
+    open_notebook(page, lab_server.notebook_url(name))
+    run_all(page)
+    wait_live_text(page, 0, "late thread text")
+    assert "late thread text" not in live_text(page, 1) + live_text(page, 2)
+    check_page_errors(page)
+
+
 @pytest.fixture(scope="module")
 def limited_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
     """JupyterLab whose server drops IOPub messages past 30 in 3 s (default: 3000)."""
