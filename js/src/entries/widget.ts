@@ -9,7 +9,7 @@
  * `{seq, commands}` — batch number `seq` of this cell root — because IOPub can drop
  * messages. The model applies batches in order, ignores one it already applied (the kernel
  * answers one view's `resume` to every view of the comm), acknowledges what it applied
- * shortly after each burst (`ack`, as the server page does), and asks for the rest with a
+ * every few seconds while output flows (`ack`, as the server page does), and asks for the rest with a
  * `resume {root, applied}` event when it sees a number jump and when it starts: a model
  * that initializes may have missed the history (page reload, second tab, notebook closed
  * and reopened while the kernel runs). The kernel answers with the missed batches or with
@@ -27,8 +27,13 @@ interface WidgetModel {
   root_id: string;
 }
 
-/** Delay before acknowledging a burst of batches: one `ack` per burst, not per message. */
-export const ACK_DELAY_MS = 100;
+/**
+ * Delay before acknowledging the batches applied: at most one `ack` per this interval,
+ * however fast output flows. An ack only lets the kernel forget batches (its log is bounded
+ * anyway), while each one is a kernel message that flashes the kernel's busy indicator, so
+ * a clock ticking every second should not cause one per tick.
+ */
+export const ACK_DELAY_MS = 2000;
 /** A `resume` whose answer did not come within this time may be asked again. */
 export const RESUME_RETRY_MS = 2000;
 
