@@ -187,7 +187,9 @@ describe("anywidget entry", () => {
     await widget.render({ model: anyModel, el, signal: new AbortController().signal, experimental } as never);
     const buffer = new DataView(bytes(80, 78, 71).buffer);
     for (const handler of handlers)
-      handler([chunk("c1", 0, 3), output({ type: "file", name: "n", content: ref("c1", 3) })], [buffer]);
+      handler({ seq: 1, commands: [chunk("c1", 0, 3), output({ type: "file", name: "n", content: ref("c1", 3) })] }, [
+        buffer,
+      ]);
     const host = el.querySelector(".pywebio-nb-host");
     const link = host?.shadowRoot?.querySelector("a");
     expect(await blobText(link?.getAttribute("href") ?? null)).toBe("PNG");
