@@ -131,7 +131,10 @@ class WebSocketTransport(Transport):
             future = self._handler.write_message(frame, binary=isinstance(frame, bytes))
         except tornado.websocket.WebSocketClosedError:
             return
-        future.add_done_callback(_retrieve_exception)
+        if future.done():  # written at once (the usual case): no callback to schedule
+            _retrieve_exception(future)
+        else:
+            future.add_done_callback(_retrieve_exception)
 
     def close(self) -> None:
         # The session closes (this is its last call): let go of it, so the two

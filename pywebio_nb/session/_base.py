@@ -262,6 +262,8 @@ class _Callback:
     serial: bool
     mutex: bool
     running: bool = False
+    #: Whether ``func`` is a coroutine function (a coroutine session asks once).
+    coroutine: bool | None = None
 
 
 class Session:

@@ -184,7 +184,9 @@ class CoroutineSession(Session):
             return
         if callback.mutex and callback.running:
             return
-        if is_coroutine_callable(callback.func):
+        if callback.coroutine is None:  # inspect costs more than the rest of a click
+            callback.coroutine = is_coroutine_callable(callback.func)
+        if callback.coroutine:
             task = callback.context.copy().run(
                 self.loop.create_task, self._run_async_callback(callback, data)
             )
