@@ -59,6 +59,22 @@ def _attach_bundle(cls: type[anywidget.AnyWidget]) -> None:
         cls.__init_subclass__()
 
 
+def _widget_message_problem(data: Any) -> str | None:
+    """What makes ``data`` no widget message ipywidgets can handle, or None."""
+    if not isinstance(data, dict):
+        return "not an object"
+    method = data.get("method")
+    if method not in ("update", "request_state", "custom", "echo_update"):
+        return f"method {method!r}"
+    if method == "update":
+        if not isinstance(data.get("state", {}), dict):
+            return "state is no object"
+        paths = data.get("buffer_paths", [])
+        if not isinstance(paths, list) or not all(isinstance(p, list) for p in paths):
+            return "buffer_paths is no list of paths"
+    return None
+
+
 class CellRoot(anywidget.AnyWidget):
     """The widget a cell's PyWebIO output and forms render into."""
 
@@ -79,6 +95,22 @@ class CellRoot(anywidget.AnyWidget):
         #: snapshot, ``text/plain``); set by the session that shows this root.
         self.static_entries: Callable[[], dict[str, Any]] | None = None
         self.on_msg(self._handle_custom)
+
+    def _handle_msg(self, msg: Any) -> None:
+        """Check a frontend message before ipywidgets reads it.
+
+        ipywidgets assumes a well-formed widget message and, when one is not (no
+        ``method``, a ``state`` that is no object...), shows a traceback in the cell
+        the kernel is running. A broken or hostile frontend's message is logged and
+        dropped instead; well-formed ones go on as usual.
+        """
+        content = msg.get("content") if isinstance(msg, dict) else None
+        data = content.get("data") if isinstance(content, dict) else None
+        problem = _widget_message_problem(data)
+        if problem is not None:
+            logger.warning("ignored a malformed widget message (%s): %.200r", problem, data)
+            return
+        super()._handle_msg(msg)
 
     def _handle_custom(self, _widget: Any, content: Any, buffers: Any) -> None:
         self._on_event(content, list(buffers or ()))
