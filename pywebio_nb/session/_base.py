@@ -294,11 +294,10 @@ class Session:
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()  # keeps batches in order across threads
         self._buffer: list[tuple[str, Command]] = []
-        #: The session's binary content (see ``_blobs``); specs refer to it by id,
-        #: and blobs that no root of the page model shows any more are dropped.
-        self.blobs = BlobStore(live=_shown_specs_of(weakref.ref(self)))
-        #: Files browsers upload to the waiting forms' file items (see ``_blobs``).
-        self.uploads = UploadStore()
+        # Made on first use (see the blobs and uploads properties): most sessions
+        # never show a blob nor take an upload, and each store costs ~0.5 KB.
+        self._blob_store: BlobStore | None = None
+        self._upload_store: UploadStore | None = None
         self._blob_outbox: list[tuple[str, Blob]] = []  # blobs for the next flush, by root
         #: Delivered batches kept until the frontend acknowledges them, for a
         #: frontend that comes back (:meth:`resume`); None: no reconnect.
@@ -321,6 +320,29 @@ class Session:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The session's binary content (see ``_blobs``); specs refer to it by id,
+        and blobs that no root of the page model shows any more are dropped."""
+        store = self._blob_store
+        if store is None:
+            with self._lock:
+                if self._blob_store is None:
+                    self._blob_store = BlobStore(live=_shown_specs_of(weakref.ref(self)))
+                store = self._blob_store
+        return store
+
+    @property
+    def uploads(self) -> UploadStore:
+        """Files browsers upload to the waiting forms' file items (see ``_blobs``)."""
+        store = self._upload_store
+        if store is None:
+            with self._lock:
+                if self._upload_store is None:
+                    self._upload_store = UploadStore()
+                store = self._upload_store
+        return store
 
     def new_task_id(self, prefix: str = "task") -> str:
         return f"{prefix}-{next(self._task_ids)}"
@@ -380,8 +402,9 @@ class Session:
                 self._coalesced[coalesce_key] = (id(self._buffer), command)
             self._buffer.append((root, command))
             held = len(self._buffer)
-            if self.blobs.has_unsent:  # the spec walk costs nothing without blobs
-                for blob in self.blobs.take_referenced(command.get("spec")):
+            blobs = self._blob_store
+            if blobs is not None and blobs.has_unsent:  # no spec walk without blobs
+                for blob in blobs.take_referenced(command.get("spec")):
                     self._blob_outbox.append((root, blob))
         if first:
             if self.HOLD_SECONDS is not None:
@@ -495,7 +518,7 @@ class Session:
             if self._closed and root == self.PAGE_ROOT:
                 # A page that fell behind a session that already ended learns it here.
                 batch.append(make_command("close_session"))
-            blobs = self.blobs.referenced(batch)
+            blobs = self._blob_store.referenced(batch) if self._blob_store is not None else []
         if log is not None:
             log.record(root, batch, blobs)
         return [Delivered(seq, batch, tuple(blobs))]
@@ -562,7 +585,8 @@ class Session:
 
     def close_mailbox(self, task_id: str) -> None:
         self._mailboxes.pop(task_id, None)
-        self.uploads.forget(task_id)
+        if self._upload_store is not None:
+            self._upload_store.forget(task_id)
         with self._lock:
             self.page.request_done(task_id)
 
