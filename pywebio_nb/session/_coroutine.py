@@ -11,6 +11,7 @@ import contextvars
 import functools
 import inspect
 import secrets
+import threading
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -44,15 +45,26 @@ class _AsyncMailbox(Mailbox):
         super().__init__()
         self._loop = loop
         self._queue_async: asyncio.Queue[Event | None] = asyncio.Queue()
+        # Made by the waiting coroutine, so on the loop's thread (else: none known).
+        self._loop_thread = threading.get_ident() if _running_loop() is loop else None
 
     def _put_async(self, item: Event | None) -> None:
         self._queue_async.put_nowait(item)
 
+    def _put(self, item: Event | None) -> None:
+        # On the loop's thread (a WebSocket event) put at once: going through
+        # call_soon_threadsafe costs a wakeup write and a loop turn (~17 us of
+        # an input() round trip); other threads (a WSGI poll) must use it.
+        if threading.get_ident() == self._loop_thread:
+            self._queue_async.put_nowait(item)
+        else:
+            self._loop.call_soon_threadsafe(self._put_async, item)
+
     def put(self, event: Event) -> None:
-        self._loop.call_soon_threadsafe(self._put_async, event)
+        self._put(event)
 
     def close(self) -> None:
-        self._loop.call_soon_threadsafe(self._put_async, None)
+        self._put(None)
 
     async def aget(self) -> Event:
         item = await self._queue_async.get()
@@ -229,6 +241,13 @@ class CoroutineSession(Session):
             # finished task (a pending one does so at its end, in _run), so a
             # closed session does not wait for the cyclic GC.
             self.task = None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
