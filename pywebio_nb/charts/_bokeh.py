@@ -3,6 +3,8 @@
 ``bokeh.io.output_notebook(notebook_type='pywebio')`` then ``show(fig)``
 outputs the figure with ``put_html``, BokehJS loaded from the installed
 bokeh package (``pywebio_nb.charts``), in a notebook cell and on the server.
+``show(app)`` of a Bokeh server application works in a Tornado server
+session (``_bokeh_server``).
 
 The hook is registered when ``bokeh.io.notebook`` is imported, by a meta path
 finder that pywebio_nb's import installs: importing pywebio_nb never imports
@@ -55,10 +57,10 @@ def _show_doc(obj: Any, state: Any, notebook_handle: bool = False) -> None:
 
 
 def _show_app(app: Any, state: Any, notebook_url: Any = None, **kwargs: Any) -> None:
-    raise NotImplementedError(
-        "pywebio_nb does not show Bokeh server applications (show(app)) yet; "
-        "run them with `bokeh serve` and link to them with put_link()"
-    )
+    """``show(app)``: a Bokeh server app, in a Tornado server session only."""
+    from ._bokeh_server import show_app
+
+    show_app(app, **kwargs)
 
 
 def _register(notebook: ModuleType) -> None:
