@@ -283,6 +283,9 @@ class Session:
     HOLD_COMMANDS = 5000
     #: The clock is read every this many buffered commands (it costs more than the rest).
     _CLOCK_EVERY = 32
+    #: Seconds the sending thread sleeps after a flush forced by ``HOLD_SECONDS``,
+    #: so the thread that writes the batch gets the GIL at once (0: no pause).
+    YIELD_AFTER_HOLD = 0.0
 
     def __init__(self, transport: Transport, *, info: Any = None) -> None:
         self.transport = transport
@@ -418,6 +421,11 @@ class Session:
             )
         ):
             self.flush()
+            if self.YIELD_AFTER_HOLD:
+                # The batch is written by the server's event loop thread, which
+                # needs the GIL this thread holds: without a real pause it waits
+                # up to two switch intervals (3-10 ms measured) to get it.
+                time.sleep(self.YIELD_AFTER_HOLD)
 
     def _drop_coalesced(self, key: Hashable, root: str) -> None:
         """Remove the buffered command last sent with ``key`` (the lock is held).
@@ -817,6 +825,9 @@ class ThreadSession(Session):
     """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
 
     HOLD_SECONDS = 0.005
+    #: An app thread's batches are written by the event loop's thread (first
+    #: text of a 20,000 put_text loop: 20 -> 12 ms median, throughput unchanged).
+    YIELD_AFTER_HOLD = 0.0001
 
     def __init__(
         self,
