@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..protocol import Command
 from ._blobs import Blob
@@ -56,7 +56,9 @@ class _RootLog:
     last: int = 0  # the sequence number of the newest batch delivered
     acked: int = 0  # the newest the frontend said it applied
     dropped: int = 0  # newest sequence number dropped without acknowledgement
-    entries: deque[Delivered] = field(default_factory=deque)
+    #: The kept batches, oldest first; None while there are none (most of a session's
+    #: life once its frontend acknowledges: an empty deque still holds ~600 bytes).
+    entries: deque[Delivered] | None = None
     commands: int = 0
     blob_bytes: int = 0
 
@@ -87,6 +89,8 @@ class ReplayLog:
         log = self._root(root_id)
         log.last += 1
         entry = Delivered(log.last, batch, tuple(blobs))
+        if log.entries is None:
+            log.entries = deque()
         log.entries.append(entry)
         log.commands += len(batch)
         log.blob_bytes += entry.blob_bytes if blobs else 0
@@ -98,6 +102,7 @@ class ReplayLog:
 
     @staticmethod
     def _drop_oldest(log: _RootLog) -> Delivered:
+        assert log.entries is not None
         entry = log.entries.popleft()
         log.commands -= len(entry.batch)
         log.blob_bytes -= entry.blob_bytes if entry.blobs else 0
@@ -114,10 +119,13 @@ class ReplayLog:
         if log is None or not 0 <= seq <= log.last or seq < log.acked:
             return False
         log.acked = seq
-        while log.entries and log.entries[0].seq <= seq:
-            entry = log.entries.popleft()
+        entries = log.entries
+        while entries and entries[0].seq <= seq:
+            entry = entries.popleft()
             log.commands -= len(entry.batch)
             log.blob_bytes -= entry.blob_bytes if entry.blobs else 0
+        if not entries:
+            log.entries = None
         log.dropped = max(log.dropped, seq)
         return True
 
@@ -131,7 +139,7 @@ class ReplayLog:
         if seq < log.dropped or seq > log.last:
             return None
         self.acknowledge(root_id, seq)
-        return list(log.entries)
+        return list(log.entries or ())
 
     def last(self, root_id: str) -> int:
         """The sequence number of the newest batch delivered to ``root_id`` (0: none)."""
@@ -144,7 +152,7 @@ class ReplayLog:
         Returns the sequence number the next batch will get: the snapshot's.
         """
         log = self._root(root_id)
-        log.entries.clear()
+        log.entries = None
         log.commands = log.blob_bytes = 0
         log.dropped = log.acked = log.last
         return log.last + 1
