@@ -98,6 +98,8 @@ bench: setup chromium $(VENVB)/.deps
 	$(BIN)/python bench/bench_notebook.py
 	$(BIN)/python bench/bench_media.py
 	$(BIN)/python bench/bench_upload.py
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_adapters.py
 
 clean:
 	rm -rf $(VENV) $(VENV6) $(VENVB) js/node_modules pywebio_nb/static/*.js pywebio_nb/static/chunks pywebio_nb/static/themes test-artifacts labextension/node_modules labextension/lib $(LABEXT)
