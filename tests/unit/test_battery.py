@@ -7,6 +7,7 @@ and widgets, ``js_yield`` answers to ``eval_js``, ``from_submit`` for forms.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import sys
@@ -335,13 +336,20 @@ def test_run_shell_output_arrives_while_the_command_runs(run_app: Any, tmp_path:
             prompt_seen.set()
 
     run = run_app(lambda: run_shell([PY, "-c", code], output_func=output))
-    # The command is blocked on the fifo: its output can only be here if it streamed.
-    assert prompt_seen.wait(TIMEOUT)
-    assert chunks == ["first\n", "prompt>"]
-    with open(fifo, "w") as writer:
-        writer.write("go")
-    assert run.join() == 0
-    assert chunks == ["first\n", "prompt>", "second\n"]
+    released = False
+    try:
+        # The command is blocked on the fifo: its output can only be here if it streamed.
+        assert prompt_seen.wait(TIMEOUT)
+        assert chunks == ["first\n", "prompt>"]
+        with open(fifo, "w") as writer:
+            writer.write("go")
+        released = True
+        assert run.join() == 0
+        assert chunks == ["first\n", "prompt>", "second\n"]
+    finally:
+        if not released:  # a failed check must not leave the command waiting forever
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
 
 
 def test_a_string_command_is_not_run_through_a_shell(run_app: Any) -> None:
