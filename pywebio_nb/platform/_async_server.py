@@ -25,16 +25,13 @@ from collections.abc import Awaitable, Callable
 import tornado.netutil
 
 from ._server import (
-    _KERNEL_SERVERS_ATTR,
     ServerHandle,
-    _announce_in_notebook,
-    _open_browser,
     _stop_kernel_server,
-    _wait_in_foreground,
+    claim_server_mode,
     kernel_shell,
-    process_mode,
+    run_started,
 )
-from ._tunnel import Tunnel, resolve_tunnel_cmd
+from ._tunnel import resolve_tunnel_cmd
 
 __all__ = ["StartFn", "serve_async", "start_async_in_thread"]
 
@@ -108,38 +105,12 @@ def serve_async(
     Outside a kernel: prints the URL and blocks until Ctrl-C or SIGTERM, then
     returns None. Inside an IPython kernel: returns the running handle at once.
     """
-    if not process_mode.claim("server"):
-        raise RuntimeError(
-            "this process already runs in script mode (PyWebIO functions were called "
-            "outside any app): start the server before calling any of them"
-        )
+    claim_server_mode()
     command = resolve_tunnel_cmd(tunnel_cmd) if remote_access else None
     shell = kernel_shell()
     if shell is not None:
         _stop_kernel_server(shell, port)
     handle = start_async_in_thread(start, host=host, port=port, on_shutdown=on_shutdown)
-    try:
-        if command is not None:
-            handle._tunnel = Tunnel.start(command, handle.port)
-            handle.public_url = handle._tunnel.url
-        if shell is not None:
-            servers = getattr(shell, _KERNEL_SERVERS_ATTR, None)
-            if servers is None:
-                servers = {}
-                setattr(shell, _KERNEL_SERVERS_ATTR, servers)
-            servers[handle.port] = handle
-            _announce_in_notebook(handle)
-            if auto_open_webbrowser:
-                _open_browser(handle.url)
-            return handle
-        print(f"Serving on {handle.url}", flush=True)
-        if handle.public_url is not None:
-            print(f"Public URL: {handle.public_url}", flush=True)
-        if auto_open_webbrowser:
-            _open_browser(handle.url)
-        _wait_in_foreground(handle)
-    except BaseException:
-        handle.stop()
-        raise
-    handle.stop()
-    return None
+    return run_started(
+        handle, shell=shell, tunnel_command=command, auto_open_webbrowser=auto_open_webbrowser
+    )

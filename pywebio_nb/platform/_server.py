@@ -298,11 +298,7 @@ def serve(
     :class:`~pywebio_nb.platform._tunnel.RemoteAccessError` is raised before
     anything listens.
     """
-    if not process_mode.claim("server"):
-        raise RuntimeError(
-            "this process already runs in script mode (PyWebIO functions were called "
-            "outside any app): start the server before calling any of them"
-        )
+    claim_server_mode()
     command = resolve_tunnel_cmd(tunnel_cmd) if remote_access else None
     shell = kernel_shell()
     if shell is not None:
@@ -318,6 +314,39 @@ def serve(
         max_payload_size=max_payload_size,
         on_shutdown=on_shutdown,
     )
+    return run_started(
+        handle,
+        shell=shell,
+        tunnel_command=command,
+        auto_open_webbrowser=auto_open_webbrowser,
+        on_listening=on_listening,
+    )
+
+
+def claim_server_mode() -> None:
+    """Mark this process as a server's; RuntimeError when script mode got it first."""
+    if not process_mode.claim("server"):
+        raise RuntimeError(
+            "this process already runs in script mode (PyWebIO functions were called "
+            "outside any app): start the server before calling any of them"
+        )
+
+
+def run_started(
+    handle: ServerHandle,
+    *,
+    shell: Any,
+    tunnel_command: str | None,
+    auto_open_webbrowser: bool,
+    on_listening: Callable[[ServerHandle], None] | None = None,
+) -> ServerHandle | None:
+    """What ``start_server`` does once ``handle``'s server listens (any backend).
+
+    Opens the tunnel; in a kernel registers the server (a later start on the same
+    port stops it), shows its link and returns the handle; elsewhere prints the
+    URL and blocks until Ctrl-C or SIGTERM, then stops the server and returns None.
+    """
+    command = tunnel_command
     try:
         if command is not None:
             handle._tunnel = Tunnel.start(command, handle.port)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from ._server import _wait_in_foreground, kernel_shell, process_mode
+from ._server import _wait_in_foreground, claim_server_mode, kernel_shell
 from ._tunnel import Tunnel, resolve_tunnel_cmd
 
 __all__ = ["WsgiServerHandle", "serve_wsgi", "start_wsgi_in_thread"]
@@ -128,11 +128,7 @@ def serve_wsgi(
     ``run``: the framework's own blocking server (Flask's ``app.run``) used
     instead of the threaded ``wsgiref`` server outside kernels.
     """
-    if not process_mode.claim("server"):
-        raise RuntimeError(
-            "this process already runs in script mode (PyWebIO functions were called "
-            "outside any app): start the server before calling any of them"
-        )
+    claim_server_mode()
     command = resolve_tunnel_cmd(None) if remote_access else None
     if run is not None and kernel_shell() is None and command is None:
         print(f"Serving on http://{host or 'localhost'}:{port}/", flush=True)
