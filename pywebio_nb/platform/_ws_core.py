@@ -42,9 +42,9 @@ from typing import Any
 from ..protocol import Command, ProtocolError, loads_event
 from ..session._base import Session, Transport
 from ..session._blobs import Blob
-from ._apps import AppFunc
+from ._apps import AppFunc, normalize_apps
 from ._info import SessionInfo, _first_language
-from ._origin import OriginCheck
+from ._origin import OriginCheck, make_origin_check
 from ._page import static_base_url
 from ._sessions import SessionManager
 from ._ws_transport import blob_frames, decode_upload_frame
@@ -84,6 +84,26 @@ class WebIOConfig:
     sessions: SessionManager = field(default_factory=SessionManager)
     #: ``cdn`` of webio_handler: a URL string serves the frontend files from there.
     cdn: bool | str = True
+
+    @classmethod
+    def create(
+        cls,
+        applications: Any,
+        *,
+        static_url_prefix: str,
+        cdn: bool | str,
+        reconnect_timeout: float,
+        allowed_origins: Sequence[str] | None,
+        check_origin: Callable[[str], bool] | None,
+    ) -> WebIOConfig:
+        """The config of a handler from ``webio_handler``'s arguments (any framework)."""
+        return cls(
+            normalize_apps(applications),
+            make_origin_check(allowed_origins, check_origin),
+            static_url_prefix,
+            sessions=SessionManager(reconnect_timeout),
+            cdn=cdn,
+        )
 
     def static_base(self) -> str:
         return static_base_url(self.cdn, self.static_url_prefix)

@@ -10,6 +10,12 @@ worker threads would stall once as many pages poll. The standard library's
 :class:`WsgiServerHandle` (tests, benchmarks, notebooks);
 :func:`serve_wsgi` does what ``start_server`` does with it: claim server mode,
 start the ``remote_access`` tunnel, print the URL and block until Ctrl-C.
+
+The rest is what the Flask and Django views share around the framework's own
+request object: the :class:`~._http_core.HttpCore` with the manual's Flask and
+Django defaults (:func:`polling_core`), reading an event's body within the
+payload limit (:func:`read_event_body`) and closing the sessions when the
+server stops (:func:`closing_sessions`).
 """
 
 from __future__ import annotations
@@ -17,18 +23,86 @@ from __future__ import annotations
 import logging
 import socketserver
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ._http_core import HttpCore, HttpResponse, read_body
 from ._server import _wait_in_foreground, claim_server_mode, kernel_shell
 from ._tunnel import Tunnel, resolve_tunnel_cmd
 
-__all__ = ["WsgiServerHandle", "serve_wsgi", "start_wsgi_in_thread"]
+__all__ = [
+    "DEFAULT_SESSION_CLEANUP_INTERVAL",
+    "DEFAULT_SESSION_EXPIRE_SECONDS",
+    "STATIC_URL_PREFIX",
+    "WsgiServerHandle",
+    "closing_sessions",
+    "polling_core",
+    "read_event_body",
+    "serve_wsgi",
+    "start_wsgi_in_thread",
+]
 
 logger = logging.getLogger("pywebio_nb.platform")
 
 WsgiApp = Callable[..., Any]
+
+#: URL prefix of the frontend files (the same as the Tornado servers').
+STATIC_URL_PREFIX = "/_pywebio_nb/"
+#: Defaults of the manual for Flask and Django.
+DEFAULT_SESSION_EXPIRE_SECONDS = 600.0
+DEFAULT_SESSION_CLEANUP_INTERVAL = 300.0
+
+
+def polling_core(
+    applications: Any,
+    *,
+    backend: str,
+    cdn: bool | str,
+    allowed_origins: Sequence[str] | None,
+    check_origin: Callable[[str], bool] | None,
+    session_expire_seconds: float | None,
+    session_cleanup_interval: float | None,
+    max_payload_size: int | str,
+) -> HttpCore:
+    """The HTTP polling core of one Flask or Django view (``backend``: ``session.info.backend``)."""
+    return HttpCore(
+        applications,
+        cdn=cdn,
+        static_url_prefix=STATIC_URL_PREFIX,
+        allowed_origins=allowed_origins,
+        check_origin=check_origin,
+        session_expire_seconds=session_expire_seconds or DEFAULT_SESSION_EXPIRE_SECONDS,
+        session_cleanup_interval=session_cleanup_interval or DEFAULT_SESSION_CLEANUP_INTERVAL,
+        max_payload_size=max_payload_size,
+        backend=backend,
+    )
+
+
+def read_event_body(
+    core: HttpCore, content_length: int | None, read: Callable[[int], bytes]
+) -> bytes | HttpResponse:
+    """An event request's body, or the 413 answer when it is over the payload limit.
+
+    A declared length over the limit is refused before anything is read; a
+    body without one (chunked) is read to at most one byte past the limit.
+    """
+    refused = core.too_large(content_length)
+    if refused is not None:
+        return refused
+    body = read_body(read, core.max_payload_size)
+    refused = core.too_large(len(body))
+    return body if refused is None else refused
+
+
+def closing_sessions(core: HttpCore) -> Callable[[], None]:
+    """What a WSGI server runs when it stops: close ``core``'s sessions on their loop."""
+
+    def close() -> None:
+        if core.loop is not None and not core.loop.is_closed():
+            core.loop.call_soon_threadsafe(core.close_all)
+
+    return close
 
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):

@@ -37,15 +37,13 @@ from ._apps import (
     AppNotFound,
     index_links_html,
     make_index_app,
-    normalize_apps,
     parse_size,
     select_app,
 )
 from ._async_server import serve_async, start_async_in_thread
-from ._origin import make_origin_check
 from ._page import STATIC_PATH, render_app_page, render_index_page
 from ._server import ServerHandle
-from ._sessions import DEFAULT_RECONNECT_TIMEOUT, SessionManager
+from ._sessions import DEFAULT_RECONNECT_TIMEOUT
 from ._ws_core import (
     ABNORMAL_CLOSURE,
     AsyncWebSocketTransport,
@@ -135,24 +133,6 @@ async def _serve_socket(
     return ws
 
 
-def _make_config(
-    applications: Any,
-    *,
-    cdn: bool | str,
-    reconnect_timeout: float,
-    allowed_origins: Sequence[str] | None,
-    check_origin: Callable[[str], bool] | None,
-    static_url_prefix: str,
-) -> WebIOConfig:
-    return WebIOConfig(
-        normalize_apps(applications),
-        make_origin_check(allowed_origins, check_origin),
-        static_url_prefix,
-        sessions=SessionManager(reconnect_timeout),
-        cdn=cdn,
-    )
-
-
 def _websocket_settings(
     websocket_settings: dict[str, Any] | None, max_payload_size: int | str
 ) -> dict[str, Any]:
@@ -183,13 +163,13 @@ def webio_handler(
     (e.g. ``heartbeat``); ``max_payload_size`` sets its ``max_msg_size`` unless
     given there. The other arguments mean the same as for :func:`start_server`.
     """
-    config = _make_config(
+    config = WebIOConfig.create(
         applications,
+        static_url_prefix=static_url_prefix,
         cdn=cdn,
         reconnect_timeout=reconnect_timeout,
         allowed_origins=allowed_origins,
         check_origin=check_origin,
-        static_url_prefix=static_url_prefix,
     )
     handler = _make_handler(config, _websocket_settings(websocket_settings, max_payload_size))
     handler.config = config  # type: ignore[attr-defined]

@@ -39,17 +39,20 @@ import django.urls
 import django.views.static
 from django.core.handlers.wsgi import WSGIHandler
 
-from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking, read_body
+from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking
 from ._page import STATIC_PATH
-from ._wsgi import WsgiServerHandle, serve_wsgi, start_wsgi_in_thread
+from ._wsgi import (
+    STATIC_URL_PREFIX,
+    WsgiServerHandle,
+    closing_sessions,
+    polling_core,
+    read_event_body,
+    serve_wsgi,
+    start_wsgi_in_thread,
+)
 
 __all__ = ["start_server", "static_urlpatterns", "webio_view", "wsgi_app"]
 
-#: URL prefix of the frontend files (the same as the other servers').
-STATIC_URL_PREFIX = "/_pywebio_nb/"
-#: Defaults of the manual for Flask and Django.
-DEFAULT_SESSION_EXPIRE_SECONDS = 600.0
-DEFAULT_SESSION_CLEANUP_INTERVAL = 300.0
 #: WSGI environ key through which :func:`wsgi_app` picks its URL patterns.
 _URLCONF_KEY = "pywebio_nb.urlconf"
 
@@ -80,16 +83,15 @@ def webio_view(
     The arguments mean the same as for :func:`start_server`;
     ``max_payload_size`` bounds an event request's body (413 beyond).
     """
-    core = HttpCore(
+    core = polling_core(
         applications,
+        backend="django",
         cdn=cdn,
-        static_url_prefix=STATIC_URL_PREFIX,
         allowed_origins=allowed_origins,
         check_origin=check_origin,
-        session_expire_seconds=session_expire_seconds or DEFAULT_SESSION_EXPIRE_SECONDS,
-        session_cleanup_interval=session_cleanup_interval or DEFAULT_SESSION_CLEANUP_INTERVAL,
+        session_expire_seconds=session_expire_seconds,
+        session_cleanup_interval=session_cleanup_interval,
         max_payload_size=max_payload_size,
-        backend="django",
     )
 
     def view(request: django.http.HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -98,15 +100,14 @@ def webio_view(
             _ensure_static_route(getattr(request, "urlconf", None))
         if request.method == "POST":
             length = request.META.get("CONTENT_LENGTH")
-            refused = core.too_large(int(length) if length and str(length).isdigit() else None)
-            if refused is not None:
-                return _response(refused)
             # request.read, not request.body: no copy, and Django's own
             # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) does not apply to our events.
-            body = read_body(request.read, core.max_payload_size)
-            refused = core.too_large(len(body))
-            if refused is not None:
-                return _response(refused)
+            read = read_event_body(
+                core, int(length) if length and str(length).isdigit() else None, request.read
+            )
+            if isinstance(read, HttpResponse):
+                return _response(read)
+            body = read
         answer = handle_blocking(
             core,
             HttpRequest(
@@ -255,12 +256,7 @@ def wsgi_app(
 
 def _close_sessions(app: Any) -> Callable[[], None]:
     core: HttpCore = app.pywebio_nb_core
-
-    def close() -> None:
-        if core.loop is not None and not core.loop.is_closed():
-            core.loop.call_soon_threadsafe(core.close_all)
-
-    return close
+    return closing_sessions(core)
 
 
 def start_server(

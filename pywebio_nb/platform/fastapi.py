@@ -47,15 +47,13 @@ from ._apps import (
     AppNotFound,
     index_links_html,
     make_index_app,
-    normalize_apps,
     parse_size,
     select_app,
 )
 from ._async_server import serve_async, start_async_in_thread
-from ._origin import make_origin_check
 from ._page import STATIC_PATH, render_app_page, render_index_page, static_base_url
 from ._server import ServerHandle
-from ._sessions import DEFAULT_RECONNECT_TIMEOUT, SessionManager
+from ._sessions import DEFAULT_RECONNECT_TIMEOUT
 from ._ws_core import (
     ABNORMAL_CLOSURE,
     MESSAGE_TOO_BIG,
@@ -198,23 +196,6 @@ async def _serve_socket(
         connection.on_close(clean=clean or refused)
 
 
-def _make_config(
-    applications: Any,
-    *,
-    cdn: bool | str,
-    reconnect_timeout: float,
-    allowed_origins: Sequence[str] | None,
-    check_origin: Callable[[str], bool] | None,
-) -> WebIOConfig:
-    return WebIOConfig(
-        normalize_apps(applications),
-        make_origin_check(allowed_origins, check_origin),
-        STATIC_MOUNT + "/",
-        sessions=SessionManager(reconnect_timeout),
-        cdn=cdn,
-    )
-
-
 def _webio_routes(
     applications: Any,
     *,
@@ -224,8 +205,9 @@ def _webio_routes(
     check_origin: Callable[[str], bool] | None = None,
     max_payload_size: int | str = "200M",
 ) -> tuple[list[BaseRoute], WebIOConfig]:
-    config = _make_config(
+    config = WebIOConfig.create(
         applications,
+        static_url_prefix=STATIC_MOUNT + "/",
         cdn=cdn,
         reconnect_timeout=reconnect_timeout,
         allowed_origins=allowed_origins,

@@ -32,18 +32,21 @@ from typing import Any
 
 import flask
 
-from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking, read_body
+from ._http_core import HttpCore, HttpRequest, HttpResponse, handle_blocking
 from ._page import STATIC_PATH
-from ._wsgi import WsgiServerHandle, serve_wsgi, start_wsgi_in_thread
+from ._wsgi import (
+    STATIC_URL_PREFIX,
+    WsgiServerHandle,
+    closing_sessions,
+    polling_core,
+    read_event_body,
+    serve_wsgi,
+    start_wsgi_in_thread,
+)
 
 __all__ = ["start_server", "webio_view", "wsgi_app"]
 
-#: URL prefix of the frontend files (the same as the Tornado servers').
-STATIC_URL_PREFIX = "/_pywebio_nb/"
 _STATIC_ENDPOINT = "pywebio_nb_static"
-#: Defaults of the manual for Flask and Django.
-DEFAULT_SESSION_EXPIRE_SECONDS = 600.0
-DEFAULT_SESSION_CLEANUP_INTERVAL = 300.0
 
 _static_lock = threading.Lock()
 
@@ -77,44 +80,15 @@ def _ensure_static_route(app: flask.Flask) -> None:
         app.url_map.add(rule)
 
 
-def _make_core(
-    applications: Any,
-    *,
-    cdn: bool | str,
-    allowed_origins: Sequence[str] | None,
-    check_origin: Callable[[str], bool] | None,
-    session_expire_seconds: float | None,
-    session_cleanup_interval: float | None,
-    max_payload_size: int | str,
-    backend: str,
-) -> HttpCore:
-    return HttpCore(
-        applications,
-        cdn=cdn,
-        static_url_prefix=STATIC_URL_PREFIX,
-        allowed_origins=allowed_origins,
-        check_origin=check_origin,
-        session_expire_seconds=session_expire_seconds or DEFAULT_SESSION_EXPIRE_SECONDS,
-        session_cleanup_interval=session_cleanup_interval or DEFAULT_SESSION_CLEANUP_INTERVAL,
-        max_payload_size=max_payload_size,
-        backend=backend,
-    )
-
-
 def _view(core: HttpCore, cdn: bool | str) -> ViewFunc:
     def view(*args: Any, **kwargs: Any) -> flask.Response:
         request = flask.request
+        body = b""
         if request.method == "POST":
-            refused = core.too_large(request.content_length)
-            if refused is not None:
-                return _response(refused)
-            # At most one byte past the limit (a chunked body has no length).
-            body = read_body(request.stream.read, core.max_payload_size)
-            refused = core.too_large(len(body))
-            if refused is not None:
-                return _response(refused)
-        else:
-            body = b""
+            read = read_event_body(core, request.content_length, request.stream.read)
+            if isinstance(read, HttpResponse):
+                return _response(read)
+            body = read
         if request.method == "GET" and not isinstance(cdn, str):
             _ensure_static_route(flask.current_app)
         answer = handle_blocking(
@@ -156,15 +130,15 @@ def webio_view(
     the same as for :func:`start_server`; ``max_payload_size`` bounds an event
     request's body (413 beyond).
     """
-    core = _make_core(
+    core = polling_core(
         applications,
+        backend="flask",
         cdn=cdn,
         allowed_origins=allowed_origins,
         check_origin=check_origin,
         session_expire_seconds=session_expire_seconds,
         session_cleanup_interval=session_cleanup_interval,
         max_payload_size=max_payload_size,
-        backend="flask",
     )
     return _view(core, cdn)
 
@@ -203,12 +177,7 @@ def wsgi_app(
 
 def _close_sessions(app: flask.Flask) -> Callable[[], None]:
     core: HttpCore = app.extensions["pywebio_nb_core"]
-
-    def close() -> None:
-        if core.loop is not None and not core.loop.is_closed():
-            core.loop.call_soon_threadsafe(core.close_all)
-
-    return close
+    return closing_sessions(core)
 
 
 def start_server(

@@ -43,6 +43,21 @@ class UrlClient(HttpClient):
         self.status = 0
 
 
+def serve_with_werkzeug(app: Any) -> Iterator[str]:
+    """Serve a WSGI ``app`` as Flask's ``app.run`` does (Werkzeug, threaded); yields its URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
 def fetch(url: str, **kwargs: Any) -> tornado.httpclient.HTTPResponse:
     client = tornado.httpclient.HTTPClient()
     try:

@@ -1,7 +1,7 @@
 """pywebio_nb.platform.aiohttp on a loopback port, driven by the protocol client.
 
-The shared adapter cases (``_adapter_cases``) plus the manual's aiohttp
-integration example, unchanged except for imports.
+The manual's aiohttp integration example, unchanged except for imports; the
+cases every WebSocket adapter passes are in ``test_adapter_websocket_server.py``.
 """
 
 from __future__ import annotations
@@ -9,24 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _adapter_cases import (  # noqa: F401 - the shared tests, collected here
-    Backend,
-    connect,
-    get,
-    started,
-    test_a_clean_close_ends_the_session_at_once,
-    test_a_dropped_page_resumes_its_session,
-    test_a_message_over_the_limit_is_refused_and_others_go_on,
-    test_a_second_connection_supersedes_the_first,
-    test_an_unknown_session_is_refused,
-    test_bytes_travel_as_binary_frames_both_ways,
-    test_frontend_files_are_compressed_and_versioned_urls_cached,
-    test_frontend_files_stay_in_their_directory,
-    test_input_callback_and_output,
-    test_origins,
-    test_session_info,
-    test_the_page_and_its_frontend_files,
-)
+from _adapter_cases import Backend, connect, get
 from _wsclient import run, text_of
 
 from pywebio_nb.input import input
