@@ -80,8 +80,8 @@ class ScriptedFrontend:
             )
         self.stall_timeout = stall_timeout
         self.widgets: list[ScriptedWidget] = []
-        #: Every command received, in arrival order: (root id, command).
-        self.log: list[tuple[str, dict[str, Any]]] = []
+        #: Every command received, in arrival order: (the cell root's widget, command).
+        self.log: list[tuple[ScriptedWidget, dict[str, Any]]] = []
         #: Questions waiting for an answer: task id -> (widget, request, command).
         self.pending: dict[str, tuple[ScriptedWidget, Request, dict[str, Any]]] = {}
         self.answered: dict[str, Any] = {}  # task id -> the answer given (while the kernel checks)
@@ -124,7 +124,7 @@ class ScriptedFrontend:
     def texts(self) -> list[str]:
         """The texts of every output shown (text, markdown, html, code, ...), in order."""
         out: list[str] = []
-        for _root, command in self.log:
+        for _widget, command in self.log:
             if command.get("command") == "output":
                 _collect_texts(command.get("spec"), out)
         return out
@@ -141,7 +141,7 @@ class ScriptedFrontend:
     # ------------------------------------------------------------- events
     def received(self, widget: ScriptedWidget, command: dict[str, Any]) -> None:
         name = command.get("command")
-        self.log.append((widget.root_id, command))
+        self.log.append((widget, command))
         task_id = str(command.get("task_id"))
         spec = command.get("spec") or {}
         if name == "ping":

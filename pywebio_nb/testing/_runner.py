@@ -167,7 +167,7 @@ def execute_notebook(
     run = NotebookRun(
         nb,
         frontend.texts() if frontend else [],
-        list(frontend.log) if frontend else [],
+        [(widget.root_id, command) for widget, command in frontend.log] if frontend else [],
         time.monotonic() - started,
     )
     if output is not None:

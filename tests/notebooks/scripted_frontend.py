@@ -1,11 +1,15 @@
-"""A scripted notebook frontend for nbclient: it answers PyWebIO forms like a user.
+"""The public scripted frontend (``pywebio_nb.testing``) driven by the tests' own steps.
 
-nbclient builds one :class:`ScriptedWidget` per cell-root widget the kernel
-opens (through its ``widget_registry`` hook) and feeds it the comm messages of
-the running cell. All widgets of one run share a :class:`Script`: a list of
-steps performed in order as the page allows —
+``pywebio_nb.testing.ScriptedFrontend`` does what a browser does for nbclient:
+one widget per cell root, the ``ping`` handshake, the questions pending, pin
+values, what was shown, the events sent on a kernel connection of its own and
+an nbclient client that follows comm messages between cells. The tests here
+script it at the wire level instead of with a user's answers. A
+:class:`Script` is a list of steps performed in order as the page allows —
 
-* ``("submit", data)``: answer the next pending form with ``from_submit``;
+* ``("submit", data)``: answer the next pending form with ``from_submit``
+  carrying ``data`` as the renderer would send it (or ``data(spec)`` when it
+  is a function of the form's spec);
 * ``("click", label)``: click the button with that label (in any cell root);
 * ``("click_during_form", label)``: the same, but only while a form is pending
   (shown and not yet answered), so the click lands while a cell blocks in input;
@@ -22,61 +26,45 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pywebio_nb.jupyter._wire import decode_batch
+from pywebio_nb.testing import _frontend as public
+from pywebio_nb.testing._runner import _client_class
 
 Step = tuple[str, Any]
 
 
-class Script:
+class Script(public.ScriptedFrontend):
+    """The scripted frontend performing :data:`Step` s (see the module docstring)."""
+
     def __init__(self, steps: list[Step]) -> None:
-        self.steps = list(steps)
-        self.widgets: list[ScriptedWidget] = []
-        self.forms: list[tuple[ScriptedWidget, dict[str, Any]]] = []
-        self.busy: set[str] = set()  # forms answered, waiting for the kernel's verdict
-        self.sender: Any = None
+        super().__init__(list(steps))
         self.pong_count = 0
-        #: Every command received by any root, in arrival order.
-        self.log: list[tuple[ScriptedWidget, dict[str, Any]]] = []
+        self.elapsed = 0.0
 
-    def send(self, kernel_client: Any, content: dict[str, Any]) -> None:
-        """Send a comm message on a connection of our own.
+    def received(self, widget: public.ScriptedWidget, command: dict[str, Any]) -> None:
+        if command.get("command") == "ping":
+            self.pong_count += 1
+        super().received(widget, command)
 
-        Sending on nbclient's shell socket while nbclient awaits its reply on
-        that same zmq.asyncio socket can swallow the socket's read edge: the
-        reply is then only noticed when the cell's timeout fires.
-        """
-        if self.sender is None:
-            from jupyter_client import BlockingKernelClient
-
-            self.sender = BlockingKernelClient()
-            self.sender.load_connection_info(kernel_client.get_connection_info())
-            self.sender.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        self.sender.shell_channel.send(self.sender.session.msg("comm_msg", content))
-
-    def close(self) -> None:
-        if self.sender is not None:
-            self.sender.stop_channels()
-
-    def texts(self, widget: ScriptedWidget | None = None) -> list[str]:
-        widgets = [widget] if widget is not None else self.widgets
+    def texts(self, widget: public.ScriptedWidget | None = None) -> list[str]:
+        """The texts shown, root by root (of one cell root's widget when given)."""
         out: list[str] = []
-        for w in widgets:
-            for command in w.received:
-                if command["command"] == "output":
-                    _collect(command["spec"], out)
+        for shown in [widget] if widget is not None else self.widgets:
+            for command in shown.received:
+                if command.get("command") == "output":
+                    public._collect_texts(command.get("spec"), out)
         return out
 
-    def buttons(self) -> list[tuple[ScriptedWidget, str, int]]:
-        found: list[tuple[ScriptedWidget, str, int]] = []
-        for w in self.widgets:
-            for command in w.received:
-                if command["command"] == "output":
-                    _collect_buttons(w, command["spec"], found)
-        return found
+    def buttons(self) -> list[tuple[Any, str, Any]]:  # type: ignore[override]
+        """(widget, label, (callback id, value)) of every button shown, in order."""
+        return [(w, label, (cid, value)) for w, label, cid, value in super().buttons()]
 
-    def pending_forms(self) -> list[tuple[ScriptedWidget, dict[str, Any]]]:
+    def pending_forms(self) -> list[tuple[public.ScriptedWidget, dict[str, Any]]]:
         """Forms shown and not answered yet (an answer refused by validation counts again)."""
-        return [f for f in self.forms if f[1]["task_id"] not in self.busy]
+        return [
+            (widget, command)
+            for task_id, (widget, request, command) in self.pending.items()
+            if request.kind == "form" and task_id not in self.answered
+        ]
 
     def advance(self) -> None:
         while self.steps:
@@ -87,7 +75,7 @@ class Script:
                     return
                 widget, form = ready[0]
                 data = arg(form["spec"]) if callable(arg) else arg
-                self.busy.add(form["task_id"])
+                self.answered[str(form["task_id"])] = data
                 widget.send_event("from_submit", form["task_id"], data)
             elif kind in ("click", "click_during_form"):
                 if kind == "click_during_form" and not self.pending_forms():
@@ -105,37 +93,6 @@ class Script:
             self.steps.pop(0)
 
 
-def _collect(spec: Any, out: list[str]) -> None:
-    if isinstance(spec, dict):
-        if isinstance(spec.get("content"), str):
-            out.append(spec["content"])
-        for key in ("contents", "data"):
-            value = spec.get(key)
-            if isinstance(value, list):
-                for item in value:
-                    _collect(item, out)
-    elif isinstance(spec, list):
-        for item in spec:
-            _collect(item, out)
-    elif isinstance(spec, str):
-        out.append(spec)
-
-
-def _collect_buttons(widget: Any, spec: Any, found: list[Any]) -> None:
-    if isinstance(spec, dict):
-        if spec.get("type") == "buttons":
-            for button in spec.get("buttons", []):
-                found.append((widget, button["label"], (spec["callback_id"], button["value"])))
-        for key in ("contents", "data"):
-            value = spec.get(key)
-            if isinstance(value, list):
-                for item in value:
-                    _collect_buttons(widget, item, found)
-    elif isinstance(spec, list):
-        for item in spec:
-            _collect_buttons(widget, item, found)
-
-
 def widget_class(script: Script) -> type:
     """The class to register as ``widget_registry["anywidget"]["AnyModel"]``."""
 
@@ -146,48 +103,15 @@ def widget_class(script: Script) -> type:
     return Bound
 
 
-class ScriptedWidget:
+class ScriptedWidget(public.ScriptedWidget):
+    """One cell root, made by nbclient; ``script`` is set by :func:`widget_class`."""
+
     script: Script
 
     def __init__(
         self, comm_id: str, state: dict[str, Any], kernel_client: Any, executor: Any
     ) -> None:
-        self.comm_id = comm_id
-        self.state = state
-        self.kernel_client = kernel_client
-        self.received: list[dict[str, Any]] = []
-        self.script.widgets.append(self)
-
-    @property
-    def root_id(self) -> str:
-        return str(self.state.get("root_id", ""))
-
-    def send_event(self, name: str, task_id: str | None, data: Any) -> None:
-        content = {"event": name, "task_id": task_id, "data": data}
-        self.script.send(
-            self.kernel_client,
-            {"comm_id": self.comm_id, "data": {"method": "custom", "content": content}},
-        )
-
-    def handle_msg(self, msg: dict[str, Any]) -> None:
-        data = msg["content"].get("data", {})
-        if data.get("method") != "custom":
-            return
-        for command in decode_batch(data["content"]).commands:
-            self.received.append(command)
-            self.script.log.append((self, command))
-            if command["command"] == "ping":
-                self.script.pong_count += 1
-                self.send_event("pong", None, {"id": command["spec"]["id"]})
-            elif command["command"] == "input_group":
-                self.script.forms.append((self, command))
-            elif command["command"] == "update_input":
-                self.script.busy.discard(command["task_id"])
-            elif command["command"] == "destroy_form":
-                self.script.forms = [
-                    f for f in self.script.forms if f[1]["task_id"] != command["task_id"]
-                ]
-        self.script.advance()
+        super().__init__(self.script, comm_id, state, kernel_client)
 
 
 def run_notebook(
@@ -200,35 +124,10 @@ def run_notebook(
 ) -> tuple[Any, Script]:
     """Execute a notebook with a scripted frontend (or none when ``steps`` is None)."""
     import nbformat
-    from nbclient import NotebookClient
-
-    class FollowingClient(NotebookClient):  # type: ignore[misc]
-        """Also delivers comm messages whose parent is not the running cell.
-
-        A browser routes widget messages by comm id; nbclient only looks at
-        messages of the running cell, so a callback's output flushed just
-        between two cells would otherwise never reach the scripted frontend.
-        """
-
-        async def _async_poll_output_msg(
-            self, parent_msg_id: str, cell: Any, cell_index: int
-        ) -> None:
-            from nbclient.exceptions import CellExecutionComplete
-            from nbclient.util import ensure_async
-
-            while True:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
-                if msg["parent_header"].get("msg_id") == parent_msg_id:
-                    try:
-                        self.process_message(msg, cell, cell_index)
-                    except CellExecutionComplete:
-                        return
-                elif msg["msg_type"] in ("comm_msg", "comm_open"):
-                    self.handle_comm_msg([], msg, cell_index)
 
     nb = nbformat.read(path, as_version=4)
-    script = Script(steps or [])
-    client = FollowingClient(
+    script = Script(steps or [])  # looked up here: tests swap in a subclass
+    client = _client_class()(
         nb, timeout=timeout, kernel_name=kernel_name, allow_errors=allow_errors
     )
     if steps is not None:
@@ -240,5 +139,5 @@ def run_notebook(
         client.execute()
     finally:
         script.close()
-    script.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
+    script.elapsed = time.monotonic() - started
     return nb, script
