@@ -10,6 +10,7 @@ from typing import Any
 
 from ..exceptions import SessionException
 from ..protocol import (
+    ROOT_SCOPE,
     OutputCtlSpec,
     OutputSpec,
     make_command,
@@ -28,6 +29,9 @@ __all__ = [
 
 
 logger = logging.getLogger("pywebio_nb.output")
+
+#: The selector of the ROOT scope: most output goes there (no string building per call).
+_ROOT_SELECTOR = scope_selector(ROOT_SCOPE)
 
 
 def new_scope_name() -> str:
@@ -62,7 +66,9 @@ class Output:
         # None: not a context manager; "": the widget itself holds what the
         # ``with`` block outputs; else a CSS selector of the slot inside it.
         self._container: str | None = None
-        self._tokens: list[Token[tuple[str, ...]]] = []
+        # The scope tokens of ``with`` blocks; made by __enter__ (one list less
+        # per put_text in a loop).
+        self._tokens: list[Token[tuple[str, ...]]] | None = None
         try:
             self._session: Session | None = get_current_session()
         except SessionException:
@@ -105,10 +111,13 @@ class Output:
         if self._container:
             self.spec["container_selector"] = self._container
         self.show()
+        if self._tokens is None:
+            self._tokens = []
         self._tokens.append(scope_stack_var.set((*scope_stack_var.get(), name)))
         return name
 
     def __exit__(self, *exc: object) -> None:
+        assert self._tokens is not None  # __enter__ made it
         scope_stack_var.reset(self._tokens.pop())
 
     # ------------------------------------------------------------ sending
@@ -126,7 +135,9 @@ class Output:
             return
         self._done = True
         session = self._session or get_current_session()
-        session.send(make_command("output", self.spec))
+        # The envelope make_command("output", spec) builds, without its name check:
+        # this runs once per put_*() call.
+        session.send({"command": "output", "task_id": None, "spec": self.spec})
 
     def _ipython_display_(self) -> None:
         self.show()
@@ -140,8 +151,8 @@ class Output:
         except Exception as exc:  # __del__ must not raise; say what was lost
             logger.error("could not send %s output: %s", self.spec.get("type"), exc)
 
-    def __del__(self) -> None:
-        self._send_pending()
+    # An output dropped unsent is sent (one call frame less than a method calling it).
+    __del__ = _send_pending
 
     def __repr__(self) -> str:
         return f"<Output {self.spec.get('type')}>"
@@ -160,7 +171,8 @@ class OutputList(list[Output]):
 
 
 def _output(spec: OutputSpec, scope: str | int | None, position: int) -> Output:
-    spec["scope"] = scope_selector(_resolve_scope(scope))
+    name = scope_stack_var.get()[-1] if scope is None else _resolve_scope(scope)
+    spec["scope"] = _ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
     spec["position"] = position
     return Output(spec)
 

@@ -32,7 +32,7 @@ from typing import Any
 import tornado.ioloop
 import tornado.websocket
 
-from ..protocol import Command, ProtocolError, loads_event, make_command
+from ..protocol import Command, ProtocolError, dumps_batch, loads_event, make_command
 from ..session._base import Transport
 from ..session._blobs import Blob
 
@@ -100,7 +100,7 @@ class WebSocketTransport(Transport):
             self._loop.add_callback(session.flush)
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
-        text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+        text = dumps_batch(batch)
         frames = [frame for blob in blobs for frame in blob_frames(blob)]
         with self._outbox_lock:
             self._outbox.extend(frames)  # the bytes first: the batch refers to them

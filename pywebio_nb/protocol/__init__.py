@@ -80,6 +80,7 @@ from ._common import (
     scope_dom_id,
     scope_selector,
 )
+from ._encode import dumps_batch
 from ._events import (
     EVENT_NAMES,
     EXTENSION_EVENT_NAMES,
@@ -208,6 +209,7 @@ __all__ = [
     "UpdateInputSpec",
     "UploadChunkData",
     "WidgetOutputSpec",
+    "dumps_batch",
     "loads_event",
     "make_command",
     "parse_event",

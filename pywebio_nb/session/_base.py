@@ -73,6 +73,9 @@ logger = logging.getLogger("pywebio_nb.session")
 
 _CLOSED = object()
 
+#: The selector of the ROOT scope, where most output goes (see Session.route).
+_ROOT_SELECTOR = "#" + SCOPE_PREFIX + ROOT
+
 
 class Transport(ABC):
     """How a session's commands reach a frontend.
@@ -358,6 +361,9 @@ class Session:
         """The root a command belongs to: its target scope's root, else the default."""
         spec: Any = command.get("spec")
         if isinstance(spec, dict):
+            # The hot path (put_text in a loop): output into ROOT is the caller's root.
+            if spec.get("scope") == _ROOT_SELECTOR and "set_scope" not in spec:
+                return self.default_root()
             existing = spec.get("set_scope")
             if isinstance(existing, str) and existing.startswith(SCOPE_PREFIX):
                 root = self.page.root_of(existing[len(SCOPE_PREFIX) :])

@@ -61,6 +61,9 @@ __all__ = [
 ROOT = ROOT_SCOPE
 
 
+#: The selector of the ROOT scope, where most output goes (see PageModel.apply).
+_ROOT_SELECTOR = scope_selector(ROOT)
+
 #: Commands that wait for an answer from the browser (``run_script`` only with ``eval``).
 _REQUESTS = frozenset({"input_group", "pin_value", "pin_wait", "run_script"})
 
@@ -490,9 +493,17 @@ class PageModel:
         """Update the model with one command sent to ``root_id``."""
         if command["command"] == "output":
             spec = command["spec"]
-            target = self._target(spec.get("scope"), root_id)
+            selector = spec.get("scope")
+            if selector == _ROOT_SELECTOR:  # the hot path: no selector parsing
+                target: ScopeNode | None = self.roots.get(root_id) or self.root(root_id)
+            else:
+                target = self._target(selector, root_id)
             if target is not None:
-                _insert(target.children, self._adopt(spec, target), spec.get("position", -1))
+                position = spec.get("position", -1)
+                if position == -1:  # appended (the default): no index arithmetic
+                    target.children.append(self._adopt(spec, target))
+                else:
+                    _insert(target.children, self._adopt(spec, target), position)
                 if self.pins.active and spec.get("type") not in _PINLESS_TYPES:
                     self.pins.register(spec, target.root_id)
         elif command["command"] == "output_ctl":
