@@ -42,7 +42,9 @@ from ..platform._page import STATIC_PATH, FrontendFileHandler
 from ..platform._server import process_mode
 from ..platform.path_deploy import _AppLoader, _NotServable, _RequestConfig, _segments
 from ..platform.tornado import _HandlerConfig, webio_handler
+from ._index import IndexHandler
 from ._nodelay import NoDelayState, enable_kernel_nodelay
+from ._shutdown import close_on_shutdown, close_sessions
 
 __all__ = ["APPS_PREFIX", "load"]
 
@@ -251,10 +253,22 @@ def load(serverapp: Any) -> None:
     web_app.settings[SETTINGS_KEY] = state
     static_prefix = url_path_join(base_url, STATIC_PREFIX)
     apps_prefix = url_path_join(base_url, APPS_PREFIX)
+    app_handler = _make_app_handler(state, apps_prefix, static_prefix)
+    # The server stops: its app sessions close (defer_call runs, pages see the close).
+    config: _HandlerConfig = app_handler.config  # type: ignore[attr-defined]
+    close_on_shutdown(serverapp, lambda: close_sessions(config))
+    index = {
+        "root": state.root,
+        "loader": state.scripts,
+        "apps_prefix": apps_prefix,
+        "forbidden": _forbidden_page,
+    }
     web_app.add_handlers(
         ".*$",
         [
-            (apps_prefix + "(.*)", _make_app_handler(state, apps_prefix, static_prefix)),
+            # A directory (the apps root, or a path ending in "/"): its index.
+            (apps_prefix + "((?:.*/)?)", IndexHandler, index),
+            (apps_prefix + "(.*)", app_handler),
             (static_prefix + "(.*)", StaticHandler, {"path": STATIC_PATH}),
             (url_path_join(base_url, "pywebio/api/status"), StatusHandler),
         ],

@@ -8,8 +8,9 @@ with a wrong token; a ``.py`` app and notebook apps answered (``skip-app`` cells
 left out, a fresh namespace per visitor, top-level ``await``); IPython syntax
 refused naming the cell; traversal refused; Jupyter's Origin check; TCP_NODELAY
 on the kernel WebSocket (read back from the kernel connection's socket by the
-extension); and ``--ServerApp.jpserver_extensions=pywebio_nb=False`` turning it
-all off.
+extension); the index of the apps (titles, hidden names, no traversal); the
+sessions closed when Jupyter shuts down; and
+``--ServerApp.jpserver_extensions=pywebio_nb=False`` turning it all off.
 """
 
 from __future__ import annotations
@@ -217,6 +218,12 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter]:
     (root / "notes.txt").write_text("not an app")
     (base / "outside.py").write_text(APP_PY)
     (root / "link.py").symlink_to(base / "outside.py")
+    (base / "outside_dir").mkdir()
+    (base / "outside_dir" / "secret.py").write_text(APP_PY)
+    (root / "linkdir").symlink_to(base / "outside_dir")
+    (root / "_private_dir").mkdir()
+    (root / "_private_dir" / "hid.py").write_text(APP_PY)
+    (root / ".ipynb_checkpoints").mkdir()
     # Under a base URL, as behind JupyterHub: every URL of the extension must follow it.
     with jupyter_server(base, base_url=BASE_URL) as server:
         yield server
@@ -264,7 +271,7 @@ async def next_text(client: Client) -> str:
 
 
 def test_everything_refused_without_credentials(jupyter: Jupyter) -> None:
-    for path in ("app.py", "sub/nb%20app.ipynb", "missing.py", "_private.py"):
+    for path in ("app.py", "sub/nb%20app.ipynb", "missing.py", "_private.py", "", "sub/"):
         for suffix in ("", "?token=wrong"):
             status, body = raw_get(jupyter, f"/pywebio/apps/{path}{suffix}")
             assert status == 403, (path, suffix, status)
@@ -351,9 +358,17 @@ def test_ipython_syntax_refused_naming_the_cell(jupyter: Jupyter) -> None:
         "/pywebio/apps/.hidden.py",
         "/pywebio/apps/notes.txt",
         "/pywebio/apps/sub",
-        "/pywebio/apps/sub/",
-        "/pywebio/apps/",
         "/pywebio/apps/missing.py",
+        # directories (index pages) likewise
+        "/pywebio/apps/%2e%2e/",
+        "/pywebio/apps/sub/..%2f/",
+        "/pywebio/apps/sub%2f..%2f../",
+        "/pywebio/apps/linkdir/",
+        "/pywebio/apps/_private_dir/",
+        "/pywebio/apps/.ipynb_checkpoints/",
+        "/pywebio/apps/missing/",
+        "/pywebio/apps/app.py/",
+        "/pywebio/apps//",
         "/pywebio/apps/app.py%00.txt",
         "/pywebio/apps//app.py",
     ],
@@ -455,3 +470,66 @@ def test_unregistered_thread_gets_no_session(jupyter: Jupyter) -> None:
         return await next_text(client)
 
     assert run(body()) == "thread: SessionNotFoundException"
+
+
+def test_index_lists_apps_and_notebooks_with_titles(jupyter: Jupyter) -> None:
+    status, page = raw_get(jupyter, f"/pywebio/apps/?token={jupyter.token}")
+    assert status == 200, page[:300]
+    # .py apps with a main() (titled by its docstring), notebooks, sub-directories.
+    assert '<a href="app.py">Greeter app</a> <code>app.py</code>' in page
+    assert '<a href="async.ipynb">async</a>' in page  # no heading: its name
+    assert '<a href="thread_app.py">' in page and '<a href="magic.ipynb">' in page
+    assert '<a href="sub/">sub/</a>' in page
+    # Hidden: names starting with _ or ., files without main(), other files, links out.
+    for hidden in ("_private", ".hidden", "nomain", "notes.txt", "link.py", "linkdir", "ipynb_c"):
+        assert hidden not in page, hidden
+    status, page = raw_get(jupyter, f"/pywebio/apps/sub/?token={jupyter.token}")
+    assert status == 200
+    assert '<a href="nb%20app.ipynb">Notebook greeter</a> <code>nb app.ipynb</code>' in page
+    assert '<a href="../">..</a>' in page
+    # The links lead to the apps (relative to the index's URL).
+    page_status, app_page = raw_get(
+        jupyter, f"/pywebio/apps/sub/nb%20app.ipynb?token={jupyter.token}"
+    )
+    assert page_status == 200 and "<title>Notebook greeter</title>" in app_page
+
+
+SHUTDOWN_APP = """
+import pathlib
+from pywebio_nb.input import input
+from pywebio_nb.session import defer_call
+
+LOG = pathlib.Path(__file__).with_name("deferred.log")
+
+def main():
+    defer_call(lambda: LOG.open("a").write("{name}\\n"))
+    input("wait")
+"""
+
+
+def test_shutdown_closes_the_app_sessions(tmp_path: pathlib.Path) -> None:
+    """Jupyter stops (SIGTERM): each session's defer_call runs once, and its page gets
+    close_session (it shows the session ended rather than trying to reconnect)."""
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "thread.py").write_text(SHUTDOWN_APP.replace("{name}", "thread"))
+    (root / "coro.py").write_text(
+        SHUTDOWN_APP.replace("def main", "async def main")
+        .replace('input("wait")', 'await input("wait")')
+        .replace("{name}", "coroutine")
+    )
+    with jupyter_server(tmp_path) as server:
+
+        async def body() -> None:
+            clients = [await ws_connect(server.ws_url(p)) for p in ("thread.py", "coro.py")]
+            for client in clients:
+                await client.until("input_group")
+            assert not (root / "deferred.log").exists()
+            server.proc.send_signal(signal.SIGTERM)
+            for client in clients:  # the page is told, then its socket closes
+                await client.until("close_session")
+                await client.closed()
+
+        run(body())
+        assert server.proc.wait(TIMEOUT * 3) == 0
+    assert sorted((root / "deferred.log").read_text().split()) == ["coroutine", "thread"]
