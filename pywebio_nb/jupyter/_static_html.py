@@ -19,7 +19,10 @@ more entries beside the widget view (see ``_widget.CellRoot``):
     a pending form are drawn disabled (pins with their current values; a
     password's value is never written); a pending form carries a note that it
     was waiting for an answer. Tabs show every pane, each under its title;
-    collapses are ``<details>``; popups and toasts are left out. Image and file
+    collapses are ``<details>``; popups and toasts are left out. A logbox
+    (``battery.put_logbox``) shows the tail of its text, escaped: at most
+    ``limits.logbox_chars`` characters (20,000), from a line start, with a
+    note saying how many earlier characters were left out. Image and file
     bytes are embedded as ``data:`` URIs while each is at most
     ``limits.blob_bytes`` and all of a root's together at most
     ``limits.total_blob_bytes``; past that the HTML says "not saved" with the
@@ -65,8 +68,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, cast
 
-from ..protocol import Command, make_command
+from ..protocol import SCOPE_PREFIX, Command, make_command
 from ..session._blobs import CHUNK_SIZE, Blob
+from ..session._page_model import logbox_scope
 from ._mustache import render_template
 
 nh3: Any
@@ -108,6 +112,8 @@ class Limits:
     snapshot_chars: int = 8_000_000
     #: Characters of ``text/plain``.
     plain_chars: int = 2_000
+    #: Characters of a logbox's text drawn (its tail; the page model keeps more).
+    logbox_chars: int = 20_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -225,6 +231,8 @@ _CSS = """
 .pwnb-static .pwnb-item>label{display:block;font-weight:500}
 .pwnb-static .pwnb-help{font-size:.85em;opacity:.75}
 .pwnb-static progress{width:100%;max-width:30em}
+.pwnb-static pre.pwnb-logbox{white-space:pre-wrap;max-height:30em;overflow:auto;margin:0;
+ padding:.5em;border:1px solid var(--jp-border-color1,#dee2e6);border-radius:4px}
 .pwnb-static .pwnb-link,.pwnb-static .pwnb-file,.pwnb-static img{margin-right:.5em}
 """.replace("\n ", "").replace("\n", "")
 
@@ -313,6 +321,8 @@ class _Writer:
         self.limits = limits
         self.use_nh3 = use_nh3
         self.pins: dict[str, Any] = {}
+        #: The text of each logbox, by the DOM id of the scope it lives in.
+        self.logs: dict[str, str] = {}
 
     def emit(self, text: str) -> None:
         self.parts.append(text)
@@ -456,8 +466,25 @@ class _Writer:
     # -------------------------------------------------------------- layout
     def scope(self, spec: dict[str, Any]) -> None:
         self.emit('<div class="pwnb-scope">')
-        self.children(_list(spec.get("contents")))
+        log = self.logs.get(str(spec.get("dom_id")))
+        if log is not None:  # a logbox: its text, not its empty <pre>
+            self.logbox(log)
+        else:
+            self.children(_list(spec.get("contents")))
         self.emit("</div>")
+
+    def logbox(self, text: str) -> None:
+        keep = self.limits.logbox_chars
+        if len(text) > keep:
+            tail = text[-keep:]
+            start = tail.find("\n")
+            # Cut mid-line: from the next line start (unless one line is that long).
+            if text[-keep - 1] != "\n" and 0 <= start < len(tail) - 1:
+                tail = tail[start + 1 :]
+            left = len(text) - len(tail)
+            self.emit(f'<p class="pwnb-note">… {left:,} earlier characters not saved</p>')
+            text = tail
+        self.emit(f'<pre class="pwnb-logbox">{_text(text)}</pre>')
 
     def scrollable(self, spec: dict[str, Any]) -> None:
         style = []
@@ -723,9 +750,16 @@ def render_html(
 
     ``blobs`` are the blobs those commands name (``BlobStore.referenced``).
     ``output`` commands are drawn in order and pending ``input_group`` forms
-    after them; popups, toasts and other commands are left out.
+    after them; ``logbox`` commands fill their logboxes; popups, toasts and
+    other commands are left out.
     """
     writer = _Writer(_BlobBudget(blobs, limits), limits, use_nh3)
+    for command in commands:  # the page model's snapshot: each logbox's whole text
+        if command["command"] == "logbox":
+            box = command["spec"]
+            dom_id = SCOPE_PREFIX + logbox_scope(str(box["name"]))
+            before = "" if box.get("clear") else writer.logs.get(dom_id, "")
+            writer.logs[dom_id] = before + str(box.get("text", ""))
     writer.emit(f'<div class="pwnb-static"><style>{_CSS}</style>')
     outputs = [c["spec"] for c in commands if c["command"] == "output"]
     writer.children(outputs)

@@ -595,3 +595,51 @@ def test_put_widget_template_is_sanitized(run_app: Any) -> None:
             assert XSS in "".join(parsed.text)  # {{v}} is escaped text
             # an output named inside an attribute is dropped, never put there
             assert "alert(3)" not in markup
+
+
+# ------------------------------------------------------------------ logbox
+def test_a_logbox_draws_its_text_escaped(run_app: Any) -> None:
+    from pywebio_nb.battery import logbox_append, put_logbox
+
+    def body() -> None:
+        put_text("before")
+        put_logbox("build log", height=200)
+        logbox_append("build log", "step 1 ok\n")
+        logbox_append("build log", f"step 2 {XSS}\n")
+        put_logbox("other")  # empty: an empty box
+        put_text("after")
+
+    commands, blobs = snapshot_of(shown(run_app, body))
+    markup = render_html(commands, blobs)
+    parsed = assert_inert(markup)
+    assert "".join(parsed.text).count(f"step 1 ok\nstep 2 {XSS}\n") == 1
+    # The empty box has no text to draw: its own (sanitized) markup stays.
+    assert [t for t, a in parsed.tags if a.get("class") == "pwnb-logbox"] == ["pre"]
+    # In place, between the outputs around it.
+    text = "".join(parsed.text)
+    assert text.index("before") < text.index("step 1 ok") < text.index("after")
+
+
+def test_a_logbox_keeps_only_its_tail_from_a_line_start() -> None:
+    from pywebio_nb.session._page_model import logbox_scope
+
+    scope = {
+        "type": "scope",
+        "dom_id": "pywebio-scope-" + logbox_scope("log"),
+        "contents": [{"type": "html", "content": '<pre class="pywebio-logbox"></pre>'}],
+    }
+    lines = "".join(f"line {i:04d}\n" for i in range(1000))  # 10 characters a line
+    commands = [
+        make_command("output", {**scope, "scope": scope_selector("ROOT"), "position": -1}),
+        make_command("logbox", {"name": "log", "text": "gone\n", "clear": True}),
+        make_command("logbox", {"name": "log", "text": lines, "clear": True}),
+        make_command("logbox", {"name": "log", "text": "last\n"}),
+    ]
+    for keep in (95, 97):  # at a line start; 2 characters into the line before
+        text = "".join(assert_inert(render_html(commands, limits=Limits(logbox_chars=keep))).text)
+        # The last 9 whole lines and "last": never a line cut in two.
+        assert text.endswith("".join(f"line {i:04d}\n" for i in range(991, 1000)) + "last\n")
+        assert "line 0990" not in text and "0\nline 0991" not in text and "gone" not in text
+        assert "… 9,910 earlier characters not saved" in text
+    full = "".join(assert_inert(render_html(commands)).text)  # 20,000 characters by default
+    assert "line 0000\n" in full and "not saved" not in full
