@@ -22,11 +22,23 @@ says when the comm message left, when the kernel's ``status`` frames and the out
 
 Kernel rules, interleaved round by round in the same kernel (so the machine's load hits
 them alike), switched by a button: ``new`` is the kernel's rule (a callback's output
-leaves when it returns, a lone update at once, and the kernel's message loop waits up to
-``KernelSession.CALLBACK_GRACE`` for a quick callback so its output precedes the idle
-status); ``flush`` the same without that wait; ``old`` emulates the former fixed 16 ms
-timer (every flush waits ``FLUSH_INTERVAL`` after the first buffered command), no wait.
-The input path flushes before every wait under every rule, so it is timed once.
+leaves when it returns, a lone update at once, the kernel's message loop waits up to
+``KernelSession.CALLBACK_GRACE`` for a quick callback, and the event pump publishes the
+click's busy/idle statuses *after* its output: ``EventPump.reply_first``); ``statuses
+first`` the same with ipykernel's status order (busy, output, idle: the rule before
+2026-12-01); ``old`` emulates the former fixed 16 ms timer (every flush waits
+``FLUSH_INTERVAL`` after the first buffered command), no wait, statuses first. The input
+path alternates question by question between the pump's two status orders (``new``:
+the next form ahead of the answer's statuses; ``statuses first``: busy, idle, busy, form).
+
+Rounds are ``--think-ms`` (100) apart, as a person's clicks are: clicking the moment the
+DOM changed (``--think-ms 0``) lands the click while the page still handles the previous
+round's idle status and renders, and the inputs' auto-focus runs after the click.
+
+``--trace`` stamps every hop on one clock (``_jupyterlab_trace.py``): page, DevTools
+frames, the Jupyter server's WebSocket/ZMQ bridge, the kernel's shell thread, main thread
+and IOPub thread, message by message; ``--chrome-trace FILE`` adds the renderer's main
+thread tasks (heavy: it slows everything down 2-3x, read it for the order, not the ms).
 """
 
 from __future__ import annotations
@@ -47,6 +59,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _jupyterlab_trace as _trace  # this folder is no package
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 VENV_BIN = pathlib.Path(sys.prefix) / "bin"
@@ -105,17 +120,19 @@ CELLS = [
     "from pywebio_nb.jupyter._kernel_session import KernelSession\n"
     "RULE = (KernelTransport._in_burst, KernelTransport.burst)\n"
     "switches = itertools.count(1)\n"
+    "REPLY_FIRST = session.pump.reply_first\n"
     "def set_rule(rule):\n"
     "    if rule == 'old':  # every flush waits FLUSH_INTERVAL, none at a callback's end\n"
     "        KernelTransport._in_burst = lambda self: True\n"
     "        KernelTransport.burst = lambda self: contextlib.nullcontext()\n"
     "    else:\n"
     "        KernelTransport._in_burst, KernelTransport.burst = RULE\n"
-    "    # 'flush': the new flush rule without the callback grace wait\n"
-    "    KernelSession.CALLBACK_GRACE = 0.01 if rule == 'new' else 0.0\n"
+    "    KernelSession.CALLBACK_GRACE = 0.0 if rule == 'old' else 0.01\n"
+    "    # 'first': ipykernel's status order (busy before the handler's output)\n"
+    "    session.pump.reply_first = REPLY_FIRST if rule == 'new' else (lambda msg: False)\n"
     "    with use_scope('rule', clear=True):\n"
     "        put_text(f'rule {rule} {next(switches)}')\n"
-    "put_buttons(['rule old', 'rule flush', 'rule new'], onclick=lambda v: set_rule(v.split()[1]))",
+    "put_buttons(['rule old', 'rule first', 'rule new'], onclick=lambda v: set_rule(v.split()[1]))",
     # 3: the stamps, read by the page
     "import json\nprint('STAMPS' + json.dumps(stamps))",
     # 4: pywebio_nb blocking inputs (filled in with the number of rounds)
@@ -130,10 +147,11 @@ FRAME_RECORDER = r"""
     if (typeof data === "string") {
       try {
         const m = JSON.parse(data);
-        return [m.channel || "", m.header ? m.header.msg_type : ""];
-      } catch (e) { return ["", ""]; }
+        const h = m.header || {};
+        return [m.channel || "", h.msg_type || "", h.msg_id || ""];
+      } catch (e) { return ["", "", ""]; }
     }
-    if (!(data instanceof ArrayBuffer)) return ["", ""];
+    if (!(data instanceof ArrayBuffer)) return ["", "", ""];
     try {  // v1.kernel.websocket.jupyter.org: offsets, then channel, header, ...
       const view = new DataView(data);
       const n = Number(view.getBigUint64(0, true));
@@ -141,8 +159,8 @@ FRAME_RECORDER = r"""
       const text = (a, b) => new TextDecoder().decode(new Uint8Array(data, a, b - a));
       const channel = text(off(0), off(1));
       const header = JSON.parse(text(off(1), off(2)));
-      return n > 2 ? [channel, header.msg_type] : [channel, ""];
-    } catch (e) { return ["", ""]; }
+      return n > 2 ? [channel, header.msg_type, header.msg_id] : [channel, "", ""];
+    } catch (e) { return ["", "", ""]; }
   };
   const size = (d) => (typeof d === "string" ? d.length : d.byteLength || d.size || 0);
   const Native = window.WebSocket;
@@ -234,7 +252,8 @@ window.__cell = (i) =>
 
 # Round after round, each path in turn: [name, cell, button, expected prefix, rule or null].
 CLICK_ROUNDS = r"""
-async ([paths, rounds, warmup]) => {
+async ([paths, rounds, warmup, think]) => {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, think));
   const counts = {};
   const results = {};
   let switches = 0;
@@ -248,7 +267,7 @@ async ([paths, rounds, warmup]) => {
     const t1 = await window.__until(cell, () => window.__deep(cell, (el) =>
         el.childElementCount === 0 && el.textContent.trim() === want) !== null, 10000);
     const frames = window.__frames.slice(marker).map((f) => [f[0] - t0, f[1], f[2], f[3], f[4]]);
-    return [t1 - t0, frames, performance.timeOrigin + t0];
+    return [t1 - t0, frames, performance.timeOrigin + t0, t0];
   };
   for (const [name] of paths) results[name] = [];
   for (let i = 1; i <= rounds + warmup; i++) {
@@ -256,11 +275,13 @@ async ([paths, rounds, warmup]) => {
       if (rule !== null) {
         switches += 1;
         await clickAndWait(2, `rule ${rule}`, `rule ${rule} ${switches}`);
+        await pause();
       }
       counts[label] = (counts[label] || 0) + 1;
       const round = await clickAndWait(cellIndex, label, `${prefix} ${counts[label]}`);
       round.push(counts[label] - 1);  // which click of that button (kernel stamps index)
       if (i > warmup) results[name].push(round);
+      await pause();
     }
   }
   return results;
@@ -268,7 +289,8 @@ async ([paths, rounds, warmup]) => {
 """
 
 INPUT_ROUNDS = r"""
-async ([cellIndex, rounds, warmup]) => {
+async ([cellIndex, rounds, warmup, think]) => {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, think));
   const cell = window.__cell(cellIndex);
   const pending = (label) => window.__deep(cell, (el) =>
       el.tagName === "FORM" && el.classList.contains("pywebio-form") &&
@@ -282,15 +304,21 @@ async ([cellIndex, rounds, warmup]) => {
     field.dispatchEvent(new Event("input", { bubbles: true }));
     const submit = form.querySelector("button[type=submit]");
     const marker = window.__frames.length;
+    let submitted = null;
+    form.addEventListener("submit", () => { submitted = performance.now(); }, { once: true });
     const t0 = performance.now();
     submit.click();
+    const returned = performance.now();
     const t1 = await window.__until(cell, () => pending(`question ${i + 1} `) !== null, 10000);
     const frames = window.__frames.slice(marker).map((f) => [f[0] - t0, f[1], f[2], f[3], f[4]]);
+    frames.push([submitted - t0, "page", 0, "", "submit event"]);
+    frames.push([returned - t0, "page", 0, "", "click returned"]);
     // the next question's label carries the kernel's wall clock when input() returned
     const asked = /@([0-9.]+)/.exec(pending(`question ${i + 1} `).textContent);
     if (asked) frames.push([Number(asked[1]) - (performance.timeOrigin + t0), "kernel", 0, "",
                             "answer taken"]);
-    if (i >= warmup) results.push([t1 - t0, frames]);
+    if (i >= warmup) results.push([t1 - t0, frames, t0, i]);
+    await pause();
   }
   return results;
 }
@@ -305,13 +333,21 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def jupyterlab(
-    base: pathlib.Path, extension: bool, subshells: str = "perCommTarget"
+    base: pathlib.Path,
+    extension: bool,
+    subshells: str = "perCommTarget",
+    trace: pathlib.Path | None = None,
 ) -> Iterator[tuple[str, str, pathlib.Path]]:
-    """JupyterLab on loopback in fresh dirs; (base URL, token, root dir)."""
+    """JupyterLab on loopback in fresh dirs; (base URL, token, root dir).
+
+    With ``trace``, the server stamps every kernel message it forwards into that file.
+    """
     dirs = {k: base / k for k in ("config", "data", "runtime", "settings", "workspaces", "root")}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
-    (dirs["config"] / "jupyter_server_config.py").write_text(SERVER_CONFIG)
+    (dirs["config"] / "jupyter_server_config.py").write_text(
+        SERVER_CONFIG + (_trace.SERVER_PATCH if trace is not None else "")
+    )
     settings = dict(USER_SETTINGS)
     settings["@jupyterlab/apputils-extension/kernels-settings.jupyterlab-settings"] = {
         "commsOverSubshells": subshells
@@ -330,6 +366,8 @@ def jupyterlab(
         JUPYTER_PLATFORM_DIRS="1",
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
     )
+    if trace is not None:
+        env["PYWEBIO_NB_BENCH_TRACE"] = str(trace)
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [
         str(VENV_BIN / "jupyter"),
@@ -389,10 +427,16 @@ def write_notebook(root: pathlib.Path, name: str, rounds: int) -> None:
         "import time\n"
         "from pywebio_nb.input import input\n"
         f"for i in range({rounds + 1}):\n"
-        "    input(f'question {i} @{time.time() * 1000:.1f}')"
+        "    # odd questions: ipykernel's status order for their answer (see the docstring)\n"
+        "    session.pump.reply_first = (lambda msg: False) if i % 2 else REPLY_FIRST\n"
+        "    input(f'question {i} @{time.time() * 1000:.1f}')\n"
+        "session.pump.reply_first = REPLY_FIRST"
     )
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Py", "language": "python"}
+    # 5, 6: --trace only: the kernel's stamps, then their dump into the root dir
+    cells.append(_trace.KERNEL_PATCH)
+    cells.append("import json\njson.dump(ktrace, open('ktrace.json', 'w'))\nprint('KTRACE saved')")
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     nbformat.write(nb, str(root / name))
 
@@ -418,16 +462,25 @@ def run_cell(page: Any, index: int) -> None:
 PATHS = [
     ["ipywidgets", 0, "ipyw go", "ipyw done", None],
     ["pywebio click, old rule", 1, "pw go", "pw done", "old"],
-    ["pywebio click, new flush only", 1, "pw go", "pw done", "flush"],
+    ["pywebio click, statuses first", 1, "pw go", "pw done", "first"],
     ["pywebio click, new rule", 1, "pw go", "pw done", "new"],
 ]
 
 
-def measure(page: Any, url: str, token: str, name: str, rounds: int, warmup: int) -> dict[str, Any]:
+def measure(
+    page: Any,
+    url: str,
+    token: str,
+    name: str,
+    rounds: int,
+    warmup: int,
+    trace: bool = False,
+    think_ms: float = 0,
+) -> dict[str, Any]:
     page.goto(f"{url}/lab/workspaces/b{secrets.token_hex(4)}/tree/{name}?reset&token={token}")
     page.wait_for_function(KERNEL_READY, arg=name, timeout=60_000)
     page.evaluate(HELPERS)
-    for index in (0, 1, 2):
+    for index in (5, 0, 1, 2) if trace else (0, 1, 2):
         run_cell(page, index)
         page.wait_for_function(
             """(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]
@@ -444,7 +497,7 @@ def measure(page: Any, url: str, token: str, name: str, rounds: int, warmup: int
     except Exception:
         shown = page.evaluate("() => [0, 1, 2].map((i) => window.__deepText(window.__cell(i)))")
         raise RuntimeError(f"the notebook's buttons never showed; its cells show {shown}") from None
-    results: dict[str, Any] = page.evaluate(CLICK_ROUNDS, [PATHS, rounds, warmup])
+    results: dict[str, Any] = page.evaluate(CLICK_ROUNDS, [PATHS, rounds, warmup, think_ms])
     run_cell(page, 3)
     stamps = json.loads(
         page.wait_for_function(
@@ -456,15 +509,62 @@ def measure(page: Any, url: str, token: str, name: str, rounds: int, warmup: int
         .split("STAMPS", 1)[1]
     )
     for path in [p[0] for p in PATHS if p[4] is not None]:
-        for _, frames, clicked, index in results[path]:
+        for _, frames, clicked, _t0, index in results[path]:
             dispatched, started, buffered = stamps[index]
             # kernel-side marks on the page's timeline (same machine, same wall clock)
             frames.append([dispatched - clicked, "kernel", 0, "", "comm handler"])
             frames.append([started - clicked, "kernel", 0, "", "callback start"])
             frames.append([buffered - clicked, "kernel", 0, "", "callback end"])
     run_cell(page, 4)
-    results["pywebio input"] = page.evaluate(INPUT_ROUNDS, [4, rounds, warmup])
+    inputs = page.evaluate(INPUT_ROUNDS, [4, 2 * rounds, warmup, think_ms])  # two orders
+    results["pywebio input, new"] = [r for r in inputs if r[3] % 2 == 0]
+    results["pywebio input, statuses first"] = [r for r in inputs if r[3] % 2 == 1]
+    if trace:
+        results["page frames"] = page.evaluate("() => window.__frames")
+        # answer the last question: the input cell ends, the dump cell can run
+        page.evaluate(
+            """() => { const f = window.__deep(window.__cell(4), (el) => el.tagName === "FORM"
+                         && !el.querySelector("button[type=submit][disabled]"));
+                       f.querySelector("button[type=submit]").click(); }"""
+        )
+        run_cell(page, 6)
+        page.wait_for_function(
+            """() => { const t = window.__cell(6).querySelector('.jp-OutputArea-output');
+                 return t && t.textContent.includes('KTRACE saved'); }""",
+            timeout=60_000,
+        )
     return results
+
+
+def print_trace(
+    results: dict[str, Any], base: pathlib.Path, root: pathlib.Path, chrome_trace: str | None
+) -> dict[str, Any]:
+    """Each round's messages hop by hop (ms after the click), and the medians per path."""
+    trace = _trace.Trace()
+    trace.add_cdp(results.pop("cdp frames"))
+    page_frames = results.pop("page frames")
+    trace.calibrate(page_frames)
+    trace.add_page(page_frames)
+    trace.add_server_lines((base / "server-trace.jsonl").read_text().splitlines())
+    trace.add_kernel(json.loads((root / "ktrace.json").read_text()))
+    print(f"   page clock offset to CLOCK_MONOTONIC: {trace.offset:.3f} ms")
+    tasks = _trace.main_thread_tasks(chrome_trace) if chrome_trace else []
+    medians = {}
+    for path, rounds in results.items():
+        spans = []
+        for r in rounds:
+            t0 = r[3] if len(r) > 4 else r[2]  # the page's performance.now() at the click
+            start, end = t0 + trace.offset, t0 + r[0] + trace.offset
+            spans.append((start, end, trace.round_rows(start, end)))
+        print(f"   -- {path}")
+        for start, end, rows in spans[:6]:
+            print(f"    {end - start:6.1f} ms")
+            print("\n".join(_trace.format_round(start, rows)))
+            if tasks:
+                print("\n".join(_trace.format_tasks(start, end, tasks)))
+        medians[path] = _trace.hop_medians(spans)
+        print(f"   medians {json.dumps(medians[path])}")
+    return medians
 
 
 def summary(rounds: list[Any]) -> dict[str, Any]:
@@ -516,6 +616,22 @@ def main() -> int:
     parser.add_argument("--json", help="also write every round's numbers there")
     parser.add_argument("--frames", action="store_true", help="print each round's frames")
     parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=100,
+        help="pause between rounds, as a person reacting to what appeared (0: click the moment "
+        "the DOM shows it, while the page still renders and the kernel's idle is in flight)",
+    )
+    parser.add_argument(
+        "--chrome-trace",
+        help="with --trace: also record Chromium's own trace (main thread tasks) to this file",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="stamp every hop (page, DevTools, Jupyter server, kernel threads) on one clock",
+    )
+    parser.add_argument(
         "--subshells",
         choices=["perCommTarget", "perComm", "disabled"],
         default="perCommTarget",
@@ -532,19 +648,50 @@ def main() -> int:
         try:
             for extension in extensions:
                 base = pathlib.Path(tmp) / ("ext" if extension else "noext")
-                with jupyterlab(base, extension, args.subshells) as (url, token, root):
+                server_trace = base / "server-trace.jsonl" if args.trace else None
+                with jupyterlab(base, extension, args.subshells, server_trace) as (
+                    url,
+                    token,
+                    root,
+                ):
                     server = "extension (TCP_NODELAY)" if extension else "no extension"
                     print(f"== JupyterLab, {server}: {nodelay_state(url, token)}", flush=True)
                     name = "latency.ipynb"
-                    write_notebook(root, name, args.rounds + args.warmup)
+                    write_notebook(root, name, 2 * args.rounds + args.warmup)
                     page = browser.new_page()
                     page.add_init_script(FRAME_RECORDER)
+                    cdp_frames: list[Any] = []
+                    if args.trace:
+                        cdp = page.context.new_cdp_session(page)
+                        cdp.send("Network.enable")
+                        for event, way in zip(_trace.CDP, ("out", "in"), strict=True):
+                            cdp.on(event, _trace.recorder(cdp_frames, way))
+                    if args.chrome_trace:
+                        browser.start_tracing(
+                            page=page, path=args.chrome_trace, categories=_trace.CHROME_CATEGORIES
+                        )
                     try:
-                        results = measure(page, url, token, name, args.rounds, args.warmup)
+                        results = measure(
+                            page,
+                            url,
+                            token,
+                            name,
+                            args.rounds,
+                            args.warmup,
+                            args.trace,
+                            args.think_ms,
+                        )
+                        if args.chrome_trace:
+                            browser.stop_tracing()
                         if extension:
                             print(f"   with the page open: {nodelay_state(url, token)}")
                     finally:
                         page.close()
+                    if args.trace:
+                        results["cdp frames"] = cdp_frames
+                        report[f"{server} | trace medians"] = print_trace(
+                            results, base, root, args.chrome_trace
+                        )
                     for path, rounds in results.items():
                         key = f"{server} | {path}"
                         report[key] = {"summary": summary(rounds), "rounds": rounds}

@@ -401,6 +401,10 @@ class KernelSession(Session):
         self._executing = threading.current_thread() is threading.main_thread()
         if self.pump is not None:
             self.pump.cell_running = lambda: self._executing
+            # A click's or an answer's output reaches the page ahead of the
+            # kernel's statuses for it (see _pump); flush() publishes them after.
+            self.pump.reply_first = self._for_a_cell_root
+            self.pump.after_dispatch = self.flush
             self.pump.install()
         #: The cell running (or the last one run): its root is made on its first output.
         self._run = _CellRun(self.kernel_transport.cell_parent)
@@ -510,6 +514,20 @@ class KernelSession(Session):
             self._last_root = None
         if widget is not None:
             widget.close()
+
+    def flush(self) -> None:
+        """Send what is buffered, then the statuses the pump held back behind it."""
+        super().flush()
+        pump = getattr(self, "pump", None)  # None until __init__ made it
+        if pump is not None:
+            pump.publish_deferred()
+
+    def _for_a_cell_root(self, msg: Any) -> bool:
+        """Whether a shell message is a ``comm_msg`` to one of this session's cell roots."""
+        if msg["header"]["msg_type"] != "comm_msg":
+            return False
+        comm_id = msg["content"].get("comm_id")
+        return any(w.model_id == comm_id for w in list(self.kernel_transport.widgets.values()))
 
     def _post_run_cell(self, *_args: Any) -> None:
         self._executing = False

@@ -12,6 +12,17 @@ stream that feeds the main shell itself:
   back to ipykernel's own receive callback, where it queues behind the running
   cell and runs after it, in order.
 
+Status order: ipykernel publishes ``busy`` before it handles a request and
+``idle`` after. For a message that :attr:`EventPump.reply_first` selects (a
+click or an answer to pywebio_nb's own cell roots) the pump publishes both
+*after* the handler, and inside a blocking wait only once the cell's next
+output left (:meth:`EventPump.publish_deferred`, called by the session's
+flush): JupyterLab handles each ``status`` on the page's main thread (kernel
+indicator, favicon, a rendering frame: 2-5 ms here), and the output that
+arrives behind it waits for all of that. The output's parent is the cell's
+request, not the click's, so nothing in the frontend pairs it with the
+statuses; the click's own busy/idle pair still arrives, in order.
+
 The wait sleeps in ``zmq.Poller.poll`` on that socket plus a self-pipe that
 other threads use to wake it; SIGINT (kernel interrupt) raises
 KeyboardInterrupt out of the poll. These are private ipykernel internals
@@ -78,6 +89,15 @@ class EventPump:
         self.main_thread = threading.main_thread()
         #: Whether a cell is executing (its busy status is re-published after ours).
         self.cell_running: Callable[[], bool] = lambda: True
+        #: Whether a message's busy/idle statuses go out after its handler's output
+        #: (see the module docstring); the session selects its own comms.
+        self.reply_first: Callable[[Any], bool] = lambda msg: False
+        #: Called when a message handled inside a wait did not end it: the session
+        #: flushes what the handler produced (and so publishes the deferred statuses).
+        self.after_dispatch: Callable[[], None] | None = None
+        #: (status, parent) held back until the output of the message's handler left.
+        self._deferred: list[tuple[str, Any]] = []
+        self._deferred_lock = threading.Lock()
 
     def install(self) -> None:
         """Handle widget messages the moment the kernel's loop reads them.
@@ -92,6 +112,25 @@ class EventPump:
 
     def _on_stream_recv(self, raw: list[Any]) -> Any:
         return self._handle(raw, self.cell_running())
+
+    # ---------------------------------------------------------------- statuses
+    def publish_deferred(self) -> None:
+        """Publish the statuses held back for a handled message (any thread; cheap if none)."""
+        if not self._deferred:
+            return
+        with self._deferred_lock:
+            pending, self._deferred = self._deferred, []
+        for status, parent in pending:
+            if parent is None:
+                self.kernel._publish_status(status, "shell")
+            else:
+                self.kernel._publish_status(status, "shell", parent=parent)
+
+    def _publish_or_defer(self, statuses: list[tuple[str, Any]]) -> None:
+        with self._deferred_lock:
+            self._deferred.extend(statuses)
+        if not self._depth:  # no wait to return to: the handler's output already left
+            self.publish_deferred()
 
     # ---------------------------------------------------------------- waking
     def wake(self) -> None:
@@ -118,10 +157,15 @@ class EventPump:
         poller.register(self.socket, zmq.POLLIN)
         poller.register(self._wake_r, zmq.POLLIN)
         self._depth += 1
+        # Statuses held back for the answer to an earlier wait: the cell's output
+        # since then was flushed before this wait (the session's wait_event does).
+        self.publish_deferred()
+        done = False
         try:
             # Messages may already sit in the socket (edge-triggered FD).
             self._drain_socket()
             while not ready():
+                self._dispatched()
                 if deadline is None:
                     wait_ms = None
                 else:
@@ -133,10 +177,21 @@ class EventPump:
                 if self._wake_r in events:
                     self._drain_wake()
                 self._drain_socket()
+            done = True
             return True
         finally:
             self._depth -= 1
+            if not done:  # timeout or interrupt: no output of ours will follow
+                self.publish_deferred()
             self._rearm_stream()
+
+    def _dispatched(self) -> None:
+        """The wait goes on after the messages just handled: their statuses go out now."""
+        if not self._deferred:
+            return
+        if self.after_dispatch is not None:
+            self.after_dispatch()  # flushes the handlers' output, then publishes
+        self.publish_deferred()
 
     def _rearm_stream(self) -> None:
         """Let ipykernel's stream see messages left in the socket.
@@ -202,8 +257,20 @@ class EventPump:
         handler = kernel.shell_handlers.get(msg_type)
         if handler is None:
             return self._hand_back(raw)
+        self.publish_deferred()  # an earlier message's statuses precede this one's
         cell_parent = kernel.get_parent("shell") if _has_channel_parent(kernel) else None
-        kernel._publish_status("busy", "shell", parent=msg)
+        try:
+            reply_first = bool(self.reply_first(msg))
+        except Exception:
+            logger.exception("pump: reply_first failed; statuses keep ipykernel's order")
+            reply_first = False
+        after: list[tuple[str, Any]] = [("idle", msg)]
+        if in_cell:
+            after.append(("busy", cell_parent or None))
+        if reply_first:
+            after.insert(0, ("busy", msg))
+        else:
+            kernel._publish_status("busy", "shell", parent=msg)
         try:
             result = handler(self.reply_stream, idents, msg)
             if inspect.isawaitable(result):
@@ -211,12 +278,12 @@ class EventPump:
         except Exception:
             logger.exception("error while handling %s during a blocking wait", msg_type)
         finally:
-            kernel._publish_status("idle", "shell", parent=msg)
-            if in_cell:
-                if cell_parent:
-                    kernel._publish_status("busy", "shell", parent=cell_parent)
-                else:
-                    kernel._publish_status("busy", "shell")
+            if reply_first:
+                self._publish_or_defer(after)
+            else:
+                with self._deferred_lock:
+                    self._deferred.extend(after)
+                self.publish_deferred()
         return None
 
     def _hand_back(self, raw: list[Any]) -> Any:

@@ -3,7 +3,9 @@
 - 10,000 ``put_text`` in one cell: every one arrives, in a few hundred comm messages
   (far below Jupyter's 3,000 messages per 3 s, ``notes/iopub-limits.md``);
 - a callback's output leaves as the callback returns, in one message, even with the
-  coalescing interval set to 30 s (the former rule sent it when a timer fired).
+  coalescing interval set to 30 s (the former rule sent it when a timer fired);
+- a click's output, and the next form after an answer, go out ahead of the kernel's
+  busy/idle statuses for that message (JupyterLab handles each status first).
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ class CountingDriver(KernelDriver):
         if msg["msg_type"] == "comm_msg" and msg["content"]["data"].get("method") == "custom":
             content = msg["content"]["data"]["content"]
             self.messages.append(commands_of(content))
-            if any(c.get("spec", {}).get("content") == "quick done" for c in self.messages[-1]):
+            if any((c.get("spec") or {}).get("content") == "quick done" for c in self.messages[-1]):
                 self.iopub.append(("quick done", parent, None))
+            for c in self.messages[-1]:
+                if c["command"] == "input_group":
+                    label = c["spec"]["inputs"][0].get("label")
+                    self.iopub.append((f"form {label}", parent, None))
         super()._handle(msg)
 
 
@@ -188,4 +194,66 @@ def test_a_quick_callback_output_precedes_the_idle_status(driver: CountingDriver
     driver.pump_until(lambda: idle() and "quick done" in _texts(driver))
     order = driver.iopub
     done = next(i for i, m in enumerate(order) if m[0] == "quick done")
-    assert done < order.index(("status", click, "idle")), order[-8:]
+    assert done < order.index(("status", click, "busy")), order[-8:]
+    assert order.index(("status", click, "busy")) < order.index(("status", click, "idle"))
+
+
+def test_the_next_form_precedes_the_statuses_of_the_answer(driver: CountingDriver) -> None:
+    """Inside a blocking wait: an event that does not end it (a blur) gets its statuses
+    at once; an answer's statuses follow the cell's next form (both busy before idle)."""
+    code = (
+        "from pywebio_nb.input import input\n"
+        "a = input('first q', required=True)  # required: validated on blur\n"
+        "b = input('second q')\n"
+        "print('answers', a, b)\n"
+    )
+    request = driver.execute(code)
+
+    def form(label: str) -> Any:
+        for comm_id, commands in driver.commands.items():
+            for c in commands:
+                if c["command"] == "input_group" and c["spec"]["inputs"][0]["label"] == label:
+                    return comm_id, c
+        return None
+
+    def statuses(msg_id: str) -> list[str]:
+        return [m[2] for m in driver.iopub if m[0] == "status" and m[1] == msg_id]
+
+    def send(comm_id: str, event: dict[str, Any]) -> str:
+        msg = driver.kc.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": event}}
+        )
+        driver.kc.shell_channel.send(msg)
+        return str(msg["header"]["msg_id"])
+
+    comm_id, first = driver.pump_until(lambda: form("first q"))
+    name = first["spec"]["inputs"][0]["name"]
+    blur = send(
+        comm_id,
+        {
+            "event": "input_event",
+            "task_id": first["task_id"],
+            "data": {"event_name": "blur", "name": name, "value": ""},
+        },
+    )
+    driver.pump_until(lambda: statuses(blur) == ["busy", "idle"])
+    submit = send(
+        comm_id, {"event": "from_submit", "task_id": first["task_id"], "data": {name: "x"}}
+    )
+    driver.pump_until(lambda: statuses(submit) == ["busy", "idle"] and form("second q"))
+    order = driver.iopub
+    shown = next(i for i, m in enumerate(order) if m[0] == "form second q")
+    assert shown < order.index(("status", submit, "busy")), order[-8:]
+    second = form("second q")[1]
+    send(
+        comm_id,
+        {
+            "event": "from_submit",
+            "task_id": second["task_id"],
+            "data": {second["spec"]["inputs"][0]["name"]: "y"},
+        },
+    )
+    assert driver.reply(request)["status"] == "ok"
+    driver.pump_until(
+        lambda: any("answers x y" in o["content"].get("text", "") for o in driver.outputs)
+    )
