@@ -41,8 +41,9 @@ def put_logbox(name: str, height: int = 400, keep_bottom: bool = True) -> Output
             logbox_append("log", f"{time.time()}\\n")
             time.sleep(0.2)
 
-    The text appended is shown live; a page that reconnects after its missed
-    messages were dropped (or a reloaded notebook) shows the box empty.
+    The text appended is shown live. A page that reloads or reconnects gets
+    the box back with its last 1,000,000 characters; a saved notebook's
+    static copy shows its last 20,000.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"a logbox name must be a non-empty string, got {name!r}")
