@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
 from typing import Any
 
 __all__ = ["SessionInfo", "session_info_from_request"]
 
 
-@dataclass(eq=False)
 class SessionInfo(Mapping[str, Any]):
     """What the manual's ``session.info`` holds for a server session.
 
@@ -24,14 +22,50 @@ class SessionInfo(Mapping[str, Any]):
     ``info.get(...)``, ``'origin' in info``; a missing key raises KeyError.
     """
 
-    user_agent: Any
-    user_language: str
-    server_host: str
-    origin: str
-    user_ip: str
-    backend: str
-    protocol: str
-    request: Any
+    # Slots and a lazy user agent: one per open session, and most apps never
+    # look at it (parsing it costs ~0.5 KB of objects per session, kept).
+    __slots__ = (
+        "_user_agent",
+        "backend",
+        "origin",
+        "protocol",
+        "request",
+        "server_host",
+        "user_ip",
+        "user_language",
+    )
+
+    def __init__(
+        self,
+        user_agent: Any,
+        user_language: str,
+        server_host: str,
+        origin: str,
+        user_ip: str,
+        backend: str,
+        protocol: str,
+        request: Any,
+    ) -> None:
+        """``user_agent``: the ``User-Agent`` header (a str, parsed on first
+        access) or an already parsed ``user_agents`` object."""
+        self._user_agent = user_agent
+        self.user_language = user_language
+        self.server_host = server_host
+        self.origin = origin
+        self.user_ip = user_ip
+        self.backend = backend
+        self.protocol = protocol
+        self.request = request
+
+    @property
+    def user_agent(self) -> Any:
+        """The browser, parsed by ``user_agents`` (on first access)."""
+        user_agent = self._user_agent
+        if isinstance(user_agent, str):
+            from user_agents import parse as parse_user_agent
+
+            user_agent = self._user_agent = parse_user_agent(user_agent)
+        return user_agent
 
     def __getitem__(self, key: str) -> Any:
         if key not in _FIELDS:
@@ -44,8 +78,21 @@ class SessionInfo(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(_FIELDS)
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"SessionInfo({shown})"
 
-_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SessionInfo))
+
+_FIELDS: tuple[str, ...] = (
+    "user_agent",
+    "user_language",
+    "server_host",
+    "origin",
+    "user_ip",
+    "backend",
+    "protocol",
+    "request",
+)
 
 
 def _first_language(header: str) -> str:
@@ -55,11 +102,9 @@ def _first_language(header: str) -> str:
 
 def session_info_from_request(request: Any, protocol: str = "websocket") -> SessionInfo:
     """The :class:`SessionInfo` of a ``tornado.httputil.HTTPServerRequest``."""
-    from user_agents import parse as parse_user_agent
-
     headers = request.headers
     return SessionInfo(
-        user_agent=parse_user_agent(headers.get("User-Agent", "")),
+        user_agent=headers.get("User-Agent", ""),
         user_language=_first_language(headers.get("Accept-Language", "")),
         server_host=headers.get("Host", ""),
         origin=headers.get("Origin", ""),

@@ -363,10 +363,8 @@ def make_session_info(
 
     ``headers`` must look names up case-insensitively (every framework's do).
     """
-    from user_agents import parse as parse_user_agent
-
     return SessionInfo(
-        user_agent=parse_user_agent(headers.get("User-Agent", "")),
+        user_agent=headers.get("User-Agent", ""),  # parsed on first access
         user_language=_first_language(headers.get("Accept-Language", "")),
         server_host=headers.get("Host", ""),
         origin=headers.get("Origin", ""),

@@ -17,12 +17,15 @@ server in the background for tests and benchmarks.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 from asyncio import Future
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import tornado.escape
+import tornado.httputil
 import tornado.ioloop
 import tornado.iostream
 import tornado.web
@@ -105,6 +108,12 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         # socket closes; dropping them now saves ~0.6 KB per open session.
         self._transforms = []
         self.ui = None  # type: ignore[assignment]
+        # So are its headers (~1.2 KB), and the request's HTTP/1 connection
+        # objects: the socket now belongs to the WebSocket, they hold only the
+        # handshake's state (~2 KB). ``info.request`` keeps the rest.
+        self._headers = _SENT_HEADERS
+        self.request.connection = None
+        self.request.server_connection = None
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
         self._connection = WebIOConnection(self.config, transport, self.close)
         self._connection.on_open(
@@ -155,6 +164,19 @@ class _DropAwareProtocol(tornado.websocket.WebSocketProtocol13):
             self.handler._dropped = True
         super()._abort()
 
+    async def _receive_frame_loop(self) -> None:
+        """Tornado's frame loop, in a task of its own.
+
+        Tornado awaits it at the bottom of the request's coroutines
+        (``_execute`` -> ``get`` -> ``accept_connection`` ->
+        ``_accept_connection``): their frames, their locals and the request's
+        task would live as long as the socket (~2 KB per connection). As a
+        task of its own, they end once the WebSocket is open. The task is
+        referenced by the stream's pending read, like Tornado's own loop.
+        """
+        reader = asyncio.ensure_future(super()._receive_frame_loop())
+        reader.add_done_callback(functools.partial(_reader_done, self))
+
     def write_message(
         self, message: str | bytes | dict[str, Any], binary: bool = False
     ) -> Future[None]:
@@ -173,6 +195,34 @@ class _DropAwareProtocol(tornado.websocket.WebSocketProtocol13):
             return self._write_frame(True, 0x2 if binary else 0x1, data)
         except tornado.iostream.StreamClosedError:
             raise tornado.websocket.WebSocketClosedError() from None
+
+
+def _reader_done(protocol: _DropAwareProtocol, task: asyncio.Task[None]) -> None:
+    """A connection's frame loop ended: what Tornado's request coroutines did then.
+
+    Cancelled (the event loop shuts down): close the socket, as Tornado's
+    ``accept_connection`` does. Failed: log it, as the request's task did.
+    """
+    if task.cancelled():
+        protocol._abort()
+    elif task.exception() is not None:
+        logger.error("WebSocket frame loop failed", exc_info=task.exception())
+
+
+class _SentHeaders(tornado.httputil.HTTPHeaders):
+    """The headers of a response already sent (the 101): empty, and no one may add any.
+
+    One instance stands in for every open WebSocket's own (see ``open``).
+    """
+
+    def add(self, name: str, value: str, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(f"the response was sent; cannot add the header {name!r}")
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.add(name, value)
+
+
+_SENT_HEADERS = _SentHeaders()
 
 
 def _make_handler(

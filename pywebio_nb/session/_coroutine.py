@@ -13,7 +13,7 @@ import inspect
 import secrets
 import threading
 import traceback
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 from ..exceptions import SessionClosedException
@@ -74,6 +74,29 @@ class _AsyncMailbox(Mailbox):
         return item
 
 
+class _Finished:
+    """A finished app's task, without the task: done, and awaiting it returns at once."""
+
+    __slots__ = ()
+
+    def done(self) -> bool:
+        return True
+
+    def cancelled(self) -> bool:
+        return False
+
+    def cancel(self, msg: Any = None) -> bool:
+        return False
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield  # a generator function: the await ends at once, with None
+
+
+#: What ``CoroutineSession.task`` is once the app returned (one for all sessions).
+FINISHED = _Finished()
+
+
 class CoroutineSession(Session):
     """Runs ``async def`` apps; interactive calls must be awaited.
 
@@ -99,7 +122,8 @@ class CoroutineSession(Session):
         self._app = app
         self.loop = loop
         self._on_done = on_done
-        self.task: asyncio.Task[None] | None = None
+        #: The app's task; once the app returned, :data:`FINISHED` in its stead.
+        self.task: asyncio.Task[None] | _Finished | None = None
         # Dicts used as sets (keys only): an empty set takes 216 bytes, a dict 64.
         self._tasks: dict[asyncio.Task[Any], None] = {}
         #: Tasks started by ``run_async()``: the session stays open while one runs.
@@ -124,8 +148,9 @@ class CoroutineSession(Session):
             self.report_error(traceback.format_exc())
         finally:
             self.app_finished(self._on_done)
-            if self.closed:
-                self.task = None  # see close()
+            # The finished task is of no use (close() cancels only a pending one)
+            # and would keep ~1 KB per session: itself, its name, its context.
+            self.task = FINISHED
 
     def run_async(self, coro: Coroutine[Any, Any, Any]) -> TaskHandler:
         """Start ``coro`` as a task of this session, in a copy of the caller's context.

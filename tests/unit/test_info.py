@@ -100,3 +100,22 @@ def test_info_behaves_as_a_dict_for_missing_keys() -> None:
     assert "backend" in info
     with pytest.raises(KeyError):
         info["no_such_field"]
+
+
+def test_the_user_agent_is_parsed_on_first_access_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most apps never read it: each open session would keep ~0.5 KB of parsed objects."""
+    import user_agents
+
+    calls: list[str] = []
+    parse = user_agents.parse
+
+    def counting_parse(header: str) -> object:
+        calls.append(header)
+        return parse(header)
+
+    monkeypatch.setattr(user_agents, "parse", counting_parse)
+    info = session_info_from_request(request({"User-Agent": IPHONE}))
+    assert calls == []
+    assert info["user_agent"].is_mobile and info.user_agent.os.family == "iOS"
+    assert calls == [IPHONE]
+    assert dict(info)["user_agent"] is info.user_agent

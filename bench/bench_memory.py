@@ -1,0 +1,278 @@
+"""Server memory only: per-session RSS, 10,000 sessions, and what a session holds.
+
+The memory figures of ``bench_compare.py`` (same server script, same client,
+same measures), repeated on fresh servers so a change can be judged A/B by
+medians, plus a breakdown of what one connection and its session allocate:
+
+* ``per-session``: RSS per concurrent session of the click app (thread and
+  coroutine), ``--sessions`` open at once;
+* ``many``: ``--many`` concurrent coroutine sessions opened then closed: peak
+  RSS (``VmHWM``), RSS while all are open (``VmRSS``), server CPU seconds;
+* ``breakdown``: a server with ``tracemalloc`` on; a snapshot after a warm-up,
+  another with ``--sessions`` coroutine sessions open; the difference per
+  session, grouped by the allocating line (``--frames`` deep) and by the
+  innermost frame that is not the standard library's; plus glibc's ``mallinfo2``
+  (bytes in use vs. held in free lists), so Python's objects can be told from
+  allocator overhead.
+
+Run: ``.venv/bin/python bench/bench_memory.py [per-session] [many] [breakdown]
+[--repeat 3] [--python PY --impl pywebio]`` (PyWebIO 1.8.4 from the bench venv:
+``--python .venv-bench/bin/python --impl pywebio``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_compare as bc  # noqa: E402 - next to this file, not a package
+
+ROOT = HERE.parent
+
+
+# ------------------------------------------------------------------ server side
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def mallinfo() -> dict[str, int]:
+    """glibc's heap figures: ``arena`` (obtained by sbrk), ``uordblks`` (in use),
+    ``fordblks`` (free in the heap), ``hblkhd`` (mmapped blocks); {} off glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        func = libc.mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    func.restype = _MallInfo2
+    info = func()
+    return {name: getattr(info, name) for name, _ in _MallInfo2._fields_}
+
+
+def serve_main(args: argparse.Namespace) -> None:
+    """The server: ``_compare_server``'s apps plus ``snap`` (dump a tracemalloc snapshot)."""
+    import gc
+    import importlib
+
+    import _compare_server
+
+    apps = _compare_server.make_apps(args.impl, 10, 10)
+    output = importlib.import_module(f"{args.impl}.output")
+    counter = iter(range(1_000_000))
+
+    def snap() -> None:
+        gc.collect()
+        figures: dict[str, Any] = {"rss_kib": _compare_server.rss_kib(), "malloc": mallinfo()}
+        if tracemalloc.is_tracing():
+            path = os.path.join(args.snapshots, f"snap-{next(counter)}.pickle")
+            tracemalloc.take_snapshot().dump(path)
+            figures["path"] = path
+        output.put_text(json.dumps(figures))
+
+    apps["snap"] = snap
+    platform = importlib.import_module(f"{args.impl}.platform.tornado")
+    platform.start_server(apps, port=args.port, host="127.0.0.1", cdn=False)
+
+
+@contextlib.contextmanager
+def serve(python: str, impl: str, *, frames: int = 0, snapshots: str = "") -> Iterator[int]:
+    """A server subprocess running :func:`serve_main` (tracemalloc on when ``frames``)."""
+    port = bc._free_port()
+    command = [python, str(Path(__file__)), "--serve", "--impl", impl, "--port", str(port)]
+    command += ["--snapshots", snapshots]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]))
+    if frames:
+        env["PYTHONTRACEMALLOC"] = str(frames)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + bc.TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{impl} server exited with {process.returncode}")
+            try:
+                bc.socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not listen in time") from None
+                time.sleep(0.05)
+        bc._server_pids[port] = process.pid
+        yield port
+    finally:
+        bc._server_pids.pop(port, None)
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ------------------------------------------------------------------ client side
+async def _snap(port: int) -> dict[str, Any]:
+    client = await bc.Client.open(port, "snap")
+    command = await client.until(bc._is_text)
+    client.close()
+    result: dict[str, Any] = json.loads(command["spec"]["content"])
+    return result
+
+
+def _kib(value: float) -> str:
+    return f"{value / 1024:.2f}"
+
+
+def _std_lib(filename: str) -> bool:
+    return "site-packages" not in filename and "/pywebio" not in filename
+
+
+def report_diff(before: str, after: str, count: int, frames: int, top: int) -> None:
+    old = tracemalloc.Snapshot.load(before)
+    new = tracemalloc.Snapshot.load(after)
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    old, new = old.filter_traces(ignore), new.filter_traces(ignore)
+    total = sum(s.size_diff for s in new.compare_to(old, "filename"))
+    print(f"\ntracemalloc: {total / count:.0f} B per session ({count} sessions)")
+    print(f"\nby line (innermost {frames} frames), bytes and blocks per session:")
+    for stat in new.compare_to(old, "traceback")[:top]:
+        if stat.size_diff <= 0:
+            continue
+        lines = [f"{fr.filename.split('/site-packages/')[-1]}:{fr.lineno}" for fr in stat.traceback]
+        print(
+            f"  {stat.size_diff / count:7.0f} B {stat.count_diff / count:5.1f}  "
+            + " <- ".join(lines[-1 : -min(frames, 4) - 1 : -1])
+        )
+    # Group by the innermost frame outside the standard library: who asked for it.
+    owners: dict[tuple[str, int], list[int]] = {}
+    for stat in new.compare_to(old, "traceback"):
+        frame = next(
+            (fr for fr in reversed(stat.traceback) if not _std_lib(fr.filename)),
+            stat.traceback[-1],
+        )
+        entry = owners.setdefault((frame.filename, frame.lineno), [0, 0])
+        entry[0] += stat.size_diff
+        entry[1] += stat.count_diff
+    packages: dict[str, int] = {}
+    for (filename, _), (size, _) in owners.items():
+        if "/pywebio_nb/" in filename:
+            package = "pywebio_nb/" + filename.split("/pywebio_nb/")[-1]
+        elif "site-packages/" in filename:
+            package = filename.split("site-packages/")[1].split("/")[0]
+        elif "/bench/" in filename:
+            package = "the bench app"
+        else:
+            package = "stdlib only"
+        packages[package] = packages.get(package, 0) + size
+    print("\nby package (pywebio_nb by module), bytes per session:")
+    for package, size in sorted(packages.items(), key=lambda kv: -kv[1]):
+        if size > 0:
+            print(f"  {size / count:7.0f} B  {package}")
+    print("\nby the innermost non-stdlib frame, bytes and blocks per session:")
+    for (filename, lineno), (size, blocks) in sorted(owners.items(), key=lambda kv: -kv[1][0])[
+        :top
+    ]:
+        if size > 0:
+            where = f"{filename.split('site-packages/')[-1]}:{lineno}"
+            print(f"  {size / count:7.0f} B {blocks / count:5.1f}  {where}")
+
+
+async def breakdown(python: str, impl: str, app: str, count: int, frames: int, top: int) -> None:
+    with (
+        tempfile.TemporaryDirectory() as snapshots,
+        serve(python, impl, frames=frames, snapshots=snapshots) as port,
+    ):
+        async with bc.open_sessions(port, app, 20):
+            pass
+        await bc.settled_stats(port)
+        before = await _snap(port)
+        async with bc.open_sessions(port, app, count):
+            after = await _snap(port)
+        print(f"\n{impl} {app}, {count} sessions open:")
+        print(f"  RSS {(after['rss_kib'] - before['rss_kib']) / count:.2f} KiB per session")
+        for key in ("uordblks", "fordblks", "arena", "hblkhd"):
+            diff = after["malloc"].get(key, 0) - before["malloc"].get(key, 0)
+            print(f"  malloc {key}: {_kib(diff / count)} KiB per session")
+        report_diff(before["path"], after["path"], count, frames, top)
+
+
+async def per_session(python: str, impl: str, app: str, count: int) -> float:
+    with serve(python, impl) as port:
+        return await bc.memory_per_session(port, app, count)
+
+
+async def many(python: str, impl: str, count: int) -> dict[str, float]:
+    with serve(python, impl) as port:
+        return await bc.many_sessions(port, "click_async", count)
+
+
+async def main(args: argparse.Namespace) -> None:
+    what = args.what or ["per-session", "many"]
+    if "per-session" in what:
+        for kind, app in (("thread", "click"), ("coroutine", "click_async")):
+            runs = [await per_session(args.python, args.impl, app, args.sessions)]
+            while len(runs) < args.repeat:
+                runs.append(await per_session(args.python, args.impl, app, args.sessions))
+            shown = " ".join(f"{r:.1f}" for r in runs)
+            print(f"RSS per session, {kind}: median {statistics.median(runs):.1f} KiB ({shown})")
+    if "many" in what:
+        results = [await many(args.python, args.impl, args.many) for _ in range(args.repeat)]
+        for key in ("peak_rss_mb", "open_rss_mb", "cpu_s", "open_s"):
+            values = [r[key] for r in results]
+            shown = " ".join(f"{v:.1f}" for v in values)
+            print(f"{args.many} sessions {key}: median {statistics.median(values):.1f} ({shown})")
+    if "breakdown" in what:
+        await breakdown(args.python, args.impl, args.app, args.sessions, args.frames, args.top)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "what", nargs="*", help="per-session, many, breakdown (default: the first two)"
+    )
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--impl", default="pywebio_nb", choices=["pywebio_nb", "pywebio"])
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--many", type=int, default=10000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--app", default="click_async", help="the breakdown's app")
+    parser.add_argument("--frames", type=int, default=8, help="tracemalloc traceback depth")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--snapshots", default="", help=argparse.SUPPRESS)
+    cli = parser.parse_args()
+    unknown = set(cli.what) - {"per-session", "many", "breakdown"}
+    if unknown:
+        parser.error(f"unknown measure(s) {sorted(unknown)}; expected per-session, many, breakdown")
+    if cli.serve:
+        serve_main(cli)
+    else:
+        asyncio.run(main(cli))
