@@ -82,9 +82,9 @@ def put_text(
 
     The text is never parsed as HTML.
     """
-    return _output(
-        {"type": "text", "content": sep.join(map(str, texts)), "inline": inline}, scope, position
-    )
+    # One text (the usual call) needs no join.
+    content = str(texts[0]) if len(texts) == 1 else sep.join(map(str, texts))
+    return _output({"type": "text", "content": content, "inline": inline}, scope, position)
 
 
 def _strip_indent(text: str) -> str:

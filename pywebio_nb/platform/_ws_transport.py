@@ -96,8 +96,24 @@ class WebSocketTransport(Transport):
     def request_flush(self) -> None:
         # Everything the app buffers until this callback runs travels in one frame.
         session = self.__dict__.get("session")
-        if session is not None:  # None: closed meanwhile (see close)
+        if session is None:  # closed meanwhile (see close)
+            return
+        if self._on_loop():
             self._loop.add_callback(session.flush)
+            return
+        # From another thread (an app or callback thread) the callback also
+        # drains: the thread usually flushes by itself before the loop gets to
+        # run it (an input() flushes before it blocks), and then its batch
+        # needs no wake-up of its own (see deliver's ``schedule``).
+        with self._outbox_lock:
+            self._drain_scheduled = True
+        self._loop.add_callback(self._flush_and_drain)
+
+    def _flush_and_drain(self) -> None:
+        session = self.__dict__.get("session")
+        if session is not None:
+            session.flush()
+        self._drain()
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         text = dumps_batch(batch)
