@@ -42,7 +42,6 @@ worker thread for up to :data:`POLL_SECONDS`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import struct
 import time
@@ -50,7 +49,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import Command, ProtocolError, loads_event
+from ..protocol import Command, ProtocolError, dumps_batch, loads_event
 from ..session._base import Transport
 from ..session._blobs import Blob
 from ..session._replay import Delivered
@@ -107,7 +106,7 @@ def encode_records(entries: Sequence[Delivered]) -> bytes:
             for frame in blob_frames(blob):
                 parts.append(struct.pack(">BI", KIND_BLOB, len(frame)))
                 parts.append(frame)
-        text = json.dumps(entry.batch, ensure_ascii=False, separators=(",", ":")).encode()
+        text = dumps_batch(entry.batch).encode()
         parts.append(struct.pack(">BI", KIND_BATCH, len(text)))
         parts.append(text)
     return b"".join(parts)

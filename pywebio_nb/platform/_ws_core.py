@@ -31,7 +31,6 @@ close code 1009).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 from collections import deque
@@ -39,7 +38,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import Command, ProtocolError, loads_event
+from ..protocol import Command, ProtocolError, dumps_batch, loads_event
 from ..session._base import Session, Transport
 from ..session._blobs import Blob
 from ._apps import AppFunc, normalize_apps
@@ -264,7 +263,7 @@ class AsyncWebSocketTransport(Transport):
             self._call_soon(session.flush)
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
-        text = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+        text = dumps_batch(batch)
         frames = [frame for blob in blobs for frame in blob_frames(blob)]
         with self._lock:
             if self._broken:
