@@ -84,6 +84,26 @@ describe("forms", () => {
     ]);
   });
 
+  it("a submit button's click submits at once, once (the form's submit event does not follow)", () => {
+    const f = form([{ type: "text", name: "t", value: "v" }]);
+    const host = f.renderer.root.host; // a connected form is submitted by its button's click
+    document.body.append(host);
+    const onSubmit = vi.fn();
+    f.el.addEventListener("submit", onSubmit);
+    f.el.querySelector<HTMLButtonElement>("button[type=submit]")?.click();
+    expect(f.sent).toEqual([{ event: "from_submit", task_id: "task", data: { t: "v" } }]);
+    expect(onSubmit).not.toHaveBeenCalled();
+    host.remove();
+  });
+
+  it("a removed form's field sends no blur (the browser blurs it on removal)", () => {
+    const f = form([{ type: "text", name: "t", onblur: true }]);
+    const input = f.item("t")?.querySelector("input");
+    f.handle(command("destroy_form", null, "task"));
+    input?.dispatchEvent(new Event("blur"));
+    expect(f.sent).toEqual([]);
+  });
+
   it("update_input shows validation and re-enables submit; destroy_form removes the form", () => {
     const f = form([{ type: "text", name: "t" }], { cancelable: true });
     const submit = f.el.querySelector<HTMLButtonElement>("button[type=submit]");

@@ -5,6 +5,12 @@
  * task replaces that task's old one). Submitting sends `from_submit` with every item's
  * value; the submit buttons stay disabled until the server answers (an `update_input`
  * re-enables them, a `destroy_form` removes the form).
+ *
+ * A submit button submits from its own `click` listener (Enter in a field clicks the
+ * default button too): the form's `submit` event would come only after every click
+ * listener of the page above it ran (JupyterLab's notebook: ~1.5 ms before the answer
+ * left, `bench/bench_jupyterlab_latency.py`). A removed form sends no more events (the
+ * browser blurs the focused field it held).
  */
 import type { ActionButtonSpec, InputGroupSpec, InputItemOf, UpdateInputSpec } from "../protocol.gen";
 import type { RenderContext } from "./context";
@@ -18,6 +24,8 @@ class FormView {
   private readonly submitButtons: HTMLButtonElement[] = [];
   /** Value sent under an actions item's name when one of its buttons submits. */
   private readonly actionValues = new WeakMap<HTMLButtonElement, { name: string; value: unknown }>();
+  /** Removed by `destroy_form`: its fields' blur (focus leaves with them) is no event. */
+  closed = false;
 
   constructor(
     readonly taskId: string,
@@ -30,8 +38,10 @@ class FormView {
     this.element.append(body);
 
     const hooks: ItemHooks = {
-      inputEvent: (eventName, name, value) =>
-        ctx.send({ event: "input_event", task_id: taskId, data: { event_name: eventName, name, value } }),
+      inputEvent: (eventName, name, value) => {
+        if (!this.closed)
+          ctx.send({ event: "input_event", task_id: taskId, data: { event_name: eventName, name, value } });
+      },
       callback: (callbackId) => ctx.send({ event: "callback", task_id: callbackId, data: null }),
       blob: (ref) => ctx.blobs.get(ref),
     };
@@ -67,6 +77,7 @@ class FormView {
     const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("submit"));
     const reset = h("button", { type: "reset", class: "btn btn-warning" }, t("reset"));
     this.submitButtons.push(submit);
+    this.submitOnClick(submit);
     const row = h("div", { class: "pywebio-form__buttons" }, submit, reset);
     if (cancelable) row.append(this.cancelButton(t("cancel"), "btn btn-danger", false));
     return row;
@@ -98,8 +109,16 @@ class FormView {
     if (type === "submit") {
       this.actionValues.set(button, { name, value: spec.value ?? null });
       this.submitButtons.push(button);
+      this.submitOnClick(button);
     }
     return button;
+  }
+
+  private submitOnClick(button: HTMLButtonElement): void {
+    button.addEventListener("click", (event) => {
+      event.preventDefault(); // no form submission (and no second `submit` event)
+      this.submit(button);
+    });
   }
 
   private submit(submitter: HTMLElement | null): void {
@@ -135,6 +154,7 @@ export class Forms {
     const key = str(taskId);
     const form = new FormView(key, spec, this.ctx);
     const old = this.forms.get(key);
+    if (old) old.closed = true;
     if (old) old.element.replaceWith(form.element);
     else this.ctx.forms.append(form.element);
     this.forms.set(key, form);
@@ -165,7 +185,9 @@ export class Forms {
 
   destroyForm(taskId: string | null): void {
     const key = str(taskId);
-    this.forms.get(key)?.element.remove();
+    const form = this.forms.get(key);
+    if (form) form.closed = true;
+    form?.element.remove();
     this.forms.delete(key);
   }
 
