@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +47,9 @@ sys.path.insert(0, str(HERE))
 import bench_compare as bc  # noqa: E402 - next to this file, not a package
 
 ROOT = HERE.parent
+MEASURES = "per-session, many, breakdown, floor"
+#: The web framework of the servers measured (``--backend``).
+BACKEND = "tornado"
 
 
 # ------------------------------------------------------------------ server side
@@ -75,7 +81,92 @@ def mallinfo() -> dict[str, int]:
         return {}
     func.restype = _MallInfo2
     info = func()
-    return {name: getattr(info, name) for name, _ in _MallInfo2._fields_}
+    return {field[0]: getattr(info, field[0]) for field in _MallInfo2._fields_}
+
+
+def serve_bare(args: argparse.Namespace) -> None:
+    """A WebSocket server that does nothing but keep its connections (``floor``).
+
+    ``--bare tornado``: a ``WebSocketHandler`` with no methods of its own;
+    ``aiohttp``: a handler that awaits ``ws.receive()`` until the socket closes;
+    ``asyncio``: an ``asyncio.Protocol`` that answers the handshake with a canned
+    101 and keeps the connection (the least any Python server holds for one).
+    GET ``/rss`` answers this process's RSS in KiB after a full gc.
+    """
+    import gc
+
+    import _compare_server
+
+    def rss_text() -> str:
+        gc.collect()
+        return str(_compare_server.rss_kib())
+
+    if args.bare == "tornado":
+        import tornado.ioloop
+        import tornado.web
+        import tornado.websocket
+
+        class Rss(tornado.web.RequestHandler):
+            def get(self) -> None:
+                self.finish(rss_text())
+
+        class Bare(tornado.websocket.WebSocketHandler):
+            pass
+
+        async def run_tornado() -> None:
+            app = tornado.web.Application([("/rss", Rss), ("/", Bare)])
+            app.listen(args.port, "127.0.0.1")
+            await asyncio.Event().wait()
+
+        asyncio.run(run_tornado())
+    elif args.bare == "aiohttp":
+        from aiohttp import web
+
+        async def rss(request: web.Request) -> web.Response:
+            return web.Response(text=rss_text())
+
+        async def bare(request: web.Request) -> web.WebSocketResponse:
+            ws = web.WebSocketResponse()
+            await ws.prepare(request)
+            async for _ in ws:
+                pass
+            return ws
+
+        app = web.Application()
+        app.add_routes([web.get("/rss", rss), web.get("/", bare)])
+        web.run_app(app, host="127.0.0.1", port=args.port, print=None)
+    else:
+
+        class Keep(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                self.transport = transport
+
+            def data_received(self, data: bytes) -> None:
+                assert isinstance(self.transport, asyncio.Transport)
+                if data.startswith(b"GET /rss"):
+                    body = rss_text().encode()
+                    head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n"
+                    self.transport.write(head.encode() + body)
+                elif data.startswith(b"GET"):
+                    key = next(
+                        line.split(b":", 1)[1].strip()
+                        for line in data.split(b"\r\n")
+                        if line.lower().startswith(b"sec-websocket-key:")
+                    )
+                    accept = base64.b64encode(
+                        hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest()
+                    )
+                    self.transport.write(
+                        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+                    )
+
+        async def run_asyncio() -> None:
+            loop = asyncio.get_running_loop()
+            await loop.create_server(Keep, "127.0.0.1", args.port)
+            await asyncio.Event().wait()
+
+        asyncio.run(run_asyncio())
 
 
 def serve_main(args: argparse.Namespace) -> None:
@@ -99,16 +190,20 @@ def serve_main(args: argparse.Namespace) -> None:
         output.put_text(json.dumps(figures))
 
     apps["snap"] = snap
-    platform = importlib.import_module(f"{args.impl}.platform.tornado")
+    platform = importlib.import_module(f"{args.impl}.platform.{args.backend}")
     platform.start_server(apps, port=args.port, host="127.0.0.1", cdn=False)
 
 
 @contextlib.contextmanager
-def serve(python: str, impl: str, *, frames: int = 0, snapshots: str = "") -> Iterator[int]:
+def serve(
+    python: str, impl: str, *, frames: int = 0, snapshots: str = "", bare: str = ""
+) -> Iterator[int]:
     """A server subprocess running :func:`serve_main` (tracemalloc on when ``frames``)."""
     port = bc._free_port()
     command = [python, str(Path(__file__)), "--serve", "--impl", impl, "--port", str(port)]
-    command += ["--snapshots", snapshots]
+    command += ["--snapshots", snapshots, "--backend", BACKEND]
+    if bare:
+        command += ["--bare", bare]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]))
     if frames:
         env["PYTHONTRACEMALLOC"] = str(frames)
@@ -119,7 +214,7 @@ def serve(python: str, impl: str, *, frames: int = 0, snapshots: str = "") -> It
             if process.poll() is not None:
                 raise RuntimeError(f"{impl} server exited with {process.returncode}")
             try:
-                bc.socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -228,6 +323,34 @@ async def per_session(python: str, impl: str, app: str, count: int) -> float:
         return await bc.memory_per_session(port, app, count)
 
 
+async def floor(python: str, bare: str, count: int) -> float:
+    """KiB of RSS per open WebSocket of a server that does nothing else."""
+    import tornado.httpclient
+    import tornado.websocket
+
+    with serve(python, "pywebio_nb", bare=bare) as port:
+        http = tornado.httpclient.AsyncHTTPClient()
+
+        async def rss() -> int:
+            response = await http.fetch(f"http://127.0.0.1:{port}/rss")
+            return int(response.body)
+
+        async def one() -> Any:
+            return await tornado.websocket.websocket_connect(f"ws://127.0.0.1:{port}/")
+
+        for _ in range(20):  # warm up
+            (await one()).close()
+        await asyncio.sleep(0.2)
+        before = await rss()
+        conns: list[Any] = []
+        for start in range(0, count, 50):
+            conns += await asyncio.gather(*(one() for _ in range(min(50, count - start))))
+        during = await rss()
+        for conn in conns:
+            conn.close()
+        return (during - before) / count
+
+
 async def many(python: str, impl: str, count: int) -> dict[str, float]:
     with serve(python, impl) as port:
         return await bc.many_sessions(port, "click_async", count)
@@ -237,6 +360,8 @@ async def main(args: argparse.Namespace) -> None:
     what = args.what or ["per-session", "many"]
     if "per-session" in what:
         for kind, app in (("thread", "click"), ("coroutine", "click_async")):
+            if args.kind not in ("both", kind):
+                continue
             runs = [await per_session(args.python, args.impl, app, args.sessions)]
             while len(runs) < args.repeat:
                 runs.append(await per_session(args.python, args.impl, app, args.sessions))
@@ -248,31 +373,45 @@ async def main(args: argparse.Namespace) -> None:
             values = [r[key] for r in results]
             shown = " ".join(f"{v:.1f}" for v in values)
             print(f"{args.many} sessions {key}: median {statistics.median(values):.1f} ({shown})")
+    if "floor" in what:
+        for bare in ("tornado", "aiohttp", "asyncio"):
+            runs = [await floor(args.python, bare, args.sessions) for _ in range(args.repeat)]
+            shown = " ".join(f"{r:.1f}" for r in runs)
+            print(f"bare {bare} WebSocket: median {statistics.median(runs):.1f} KiB ({shown})")
     if "breakdown" in what:
         await breakdown(args.python, args.impl, args.app, args.sessions, args.frames, args.top)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "what", nargs="*", help="per-session, many, breakdown (default: the first two)"
-    )
+    parser.add_argument("what", nargs="*", help=f"{MEASURES} (default: the first two)")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--impl", default="pywebio_nb", choices=["pywebio_nb", "pywebio"])
     parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--kind", default="both", choices=["both", "thread", "coroutine"])
     parser.add_argument("--many", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--app", default="click_async", help="the breakdown's app")
     parser.add_argument("--frames", type=int, default=8, help="tracemalloc traceback depth")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--backend",
+        default="tornado",
+        choices=["tornado", "aiohttp"],
+        help="the server's web framework (start_server of pywebio_nb.platform.<backend>)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", default="", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--snapshots", default="", help=argparse.SUPPRESS)
     cli = parser.parse_args()
-    unknown = set(cli.what) - {"per-session", "many", "breakdown"}
+    unknown = set(cli.what) - {"per-session", "many", "breakdown", "floor"}
     if unknown:
-        parser.error(f"unknown measure(s) {sorted(unknown)}; expected per-session, many, breakdown")
-    if cli.serve:
+        parser.error(f"unknown measure(s) {sorted(unknown)}; expected {MEASURES}")
+    BACKEND = cli.backend
+    if cli.serve and cli.bare:
+        serve_bare(cli)
+    elif cli.serve:
         serve_main(cli)
     else:
         asyncio.run(main(cli))
