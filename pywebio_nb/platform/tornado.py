@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 from asyncio import Future
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+import tornado
 import tornado.escape
 import tornado.httputil
 import tornado.ioloop
@@ -114,6 +117,8 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         self._headers = _SENT_HEADERS
         self.request.connection = None
         self.request.server_connection = None
+        if self.ws_connection is not None:
+            _lighten_stream(self.ws_connection.stream)
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
         self._connection = WebIOConnection(self.config, transport, self.close)
         self._connection.on_open(
@@ -123,13 +128,14 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             info=lambda: session_info_from_request(self.request),
         )
 
-    def on_message(self, message: str | bytes) -> None:
+    def on_message(self, message: str | bytes) -> Awaitable[None] | None:
         if self._connection is None:
-            return
+            return None
         if isinstance(message, bytes):  # a chunk of an uploaded file
             self._connection.on_binary(message)
-        else:
-            self._connection.on_text(message)
+            return None
+        # Tornado awaits what this returns before it reads the next frame.
+        return self._connection.on_text(message)
 
     def get_websocket_protocol(self) -> Any:
         protocol = super().get_websocket_protocol()
@@ -223,6 +229,69 @@ class _SentHeaders(tornado.httputil.HTTPHeaders):
 
 
 _SENT_HEADERS = _SentHeaders()
+
+
+class _Queue:
+    """A FIFO with the part of ``collections.deque``'s API that Tornado's IOStream uses.
+
+    An IOStream keeps two deques (frames to write, futures of writes), empty
+    nearly all the time; an empty deque takes 760 bytes, this ~100. Popping
+    from the front moves a start index; the list is compacted once half of it
+    is consumed, so a long backlog still costs O(1) per item.
+    """
+
+    __slots__ = ("_head", "_items")
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items: list[Any] = list(items)
+        self._head = 0
+
+    def append(self, item: Any) -> None:
+        self._items.append(item)
+
+    def popleft(self) -> Any:
+        items, head = self._items, self._head
+        if head >= len(items):
+            raise IndexError("pop from an empty queue")
+        item = items[head]
+        head += 1
+        if head * 2 >= len(items):
+            del items[:head]
+            head = 0
+        else:
+            items[head - 1] = None  # let go of it now
+        self._head = head
+        return item
+
+    def __getitem__(self, index: int) -> Any:
+        if not -len(self) <= index < len(self):
+            raise IndexError("queue index out of range")
+        return self._items[self._head + index if index >= 0 else index]
+
+    def __len__(self) -> int:
+        return len(self._items) - self._head
+
+    def __iter__(self) -> Iterator[Any]:
+        return itertools.islice(self._items, self._head, None)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._head = 0
+
+
+def _lighten_stream(stream: Any) -> None:
+    """Give an open WebSocket's IOStream two :class:`_Queue` for its deques (~1.3 KB less).
+
+    Only on the Tornado versions whose IOStream is known to use nothing else
+    of them (6.3 to 6.6); any other keeps its deques.
+    """
+    if not (6, 3) <= tornado.version_info[:2] <= (6, 6):
+        return
+    buffer: Any = getattr(stream, "_write_buffer", None)
+    if isinstance(getattr(buffer, "_buffers", None), deque):
+        buffer._buffers = _Queue(buffer._buffers)
+    if isinstance(getattr(stream, "_write_futures", None), deque):
+        stream._write_futures = _Queue(stream._write_futures)
 
 
 def _make_handler(

@@ -2,7 +2,8 @@
 
 The handshake's objects are let go of when the socket opens: the coroutines of
 the HTTP request (Tornado awaits its frame loop at their bottom), the response
-headers, the request's HTTP/1 connection objects; and a coroutine session's
+headers, the request's HTTP/1 connection objects, the IOStream's deques (for
+small queues); and a coroutine session's
 app task once the app returned. ``bench/bench_memory.py``
 shows what each costs; these tests keep them from coming back unnoticed, and
 check that what the manual's ``info.request`` offers stays.
@@ -17,7 +18,7 @@ from typing import Any
 from _wsclient import Client, run, text_of
 
 from pywebio_nb.output import put_buttons, put_text
-from pywebio_nb.platform.tornado import _WebIOHandler
+from pywebio_nb.platform.tornado import _Queue, _WebIOHandler
 from pywebio_nb.session._coroutine import FINISHED, CoroutineSession
 
 #: Coroutines of Tornado's request handling that end once the WebSocket is open.
@@ -59,6 +60,10 @@ def test_an_open_websocket_keeps_only_what_it_uses(serve: Any) -> None:
         assert len(handler._headers) == 0
         request = handler.request
         assert request.connection is None and request.server_connection is None
+        assert handler.ws_connection is not None
+        stream = handler.ws_connection.stream
+        assert isinstance(stream._write_futures, _Queue)
+        assert isinstance(stream._write_buffer._buffers, _Queue)
         # What info.request offers is still there.
         session = handler._session
         assert session is not None and session.info.request is request
