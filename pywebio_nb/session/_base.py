@@ -538,11 +538,12 @@ class Session:
         return [Delivered(seq, batch, tuple(blobs))]
 
     # --------------------------------------------------------------- events
-    def dispatch(self, message: Any, buffers: Sequence[Any] = ()) -> None:
+    def dispatch(self, message: Any, buffers: Sequence[Any] = ()) -> bool:
         """Handle one event from a frontend (already JSON-decoded).
 
         ``buffers`` are the binary buffers that came with it (an
-        ``upload_chunk`` event's bytes).
+        ``upload_chunk`` event's bytes). Returns True when the event went to
+        a pending wait (a form, an ``eval_js``): its waiter runs next.
 
         A malformed event, or one for an unknown task or callback, is logged
         and ignored: it never ends the session.
@@ -551,7 +552,7 @@ class Session:
             event = parse_event(message)
         except ProtocolError as exc:
             logger.warning("ignored a malformed event from the browser: %s", exc)
-            return
+            return False
         name = event["event"]
         if name == "callback":
             self._on_callback(event["task_id"], event["data"])
@@ -585,6 +586,8 @@ class Session:
                 logger.info("ignored %s event for unknown task %r", name, event["task_id"])
             else:
                 mailbox.put(event)
+                return True
+        return False
 
     # ---------------------------------------------------------------- waits
     def make_mailbox(self) -> Mailbox:
