@@ -315,7 +315,8 @@ async def breakdown(python: str, impl: str, app: str, count: int, frames: int, t
         for key in ("uordblks", "fordblks", "arena", "hblkhd"):
             diff = after["malloc"].get(key, 0) - before["malloc"].get(key, 0)
             print(f"  malloc {key}: {_kib(diff / count)} KiB per session")
-        report_diff(before["path"], after["path"], count, frames, top)
+        if frames:
+            report_diff(before["path"], after["path"], count, frames, top)
 
 
 async def per_session(python: str, impl: str, app: str, count: int) -> float:
@@ -392,7 +393,9 @@ if __name__ == "__main__":
     parser.add_argument("--many", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--app", default="click_async", help="the breakdown's app")
-    parser.add_argument("--frames", type=int, default=8, help="tracemalloc traceback depth")
+    parser.add_argument(
+        "--frames", type=int, default=8, help="tracemalloc traceback depth (0: tracemalloc off)"
+    )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
         "--backend",

@@ -830,6 +830,21 @@ def _shown_specs_of(ref: weakref.ref[Session]) -> Callable[[], list[list[Command
     return live
 
 
+class _FinishedThread:
+    """What ``ThreadSession.thread`` is once the app returned: joined, not alive."""
+
+    __slots__ = ()
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+    def is_alive(self) -> bool:
+        return False
+
+
+FINISHED_THREAD = _FinishedThread()
+
+
 class ThreadSession(Session):
     """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
 
@@ -849,7 +864,10 @@ class ThreadSession(Session):
         super().__init__(transport, info=info)
         self._app = app
         self._on_done = on_done
-        self.thread = threading.Thread(target=self._run, name="pywebio-nb-app", daemon=True)
+        #: The app's thread; :data:`FINISHED_THREAD` once the app returned.
+        self.thread: threading.Thread | _FinishedThread = threading.Thread(
+            target=self._run, name="pywebio-nb-app", daemon=True
+        )
         #: Runs the ``defer_call`` functions once the session closed.
         self.deferred_thread: threading.Thread | None = None
         #: Threads given to ``register_thread``: the session lasts until they end.
@@ -884,3 +902,6 @@ class ThreadSession(Session):
                 if thread is not threading.current_thread() and thread.ident is not None:
                     thread.join()
             self.app_finished(self._on_done)
+            # The finished thread's object would stay with the session (~1.9 KB:
+            # its events, locks, name); a stand-in answers join() and is_alive().
+            self.thread = FINISHED_THREAD

@@ -4,7 +4,7 @@ The handshake's objects are let go of when the socket opens: the coroutines of
 the HTTP request (Tornado awaits its frame loop at their bottom), the response
 headers, the request's HTTP/1 connection objects, the IOStream's deques (for
 small queues); and a coroutine session's
-app task once the app returned. ``bench/bench_memory.py``
+app task, or a thread session's app thread, once the app returned. ``bench/bench_memory.py``
 shows what each costs; these tests keep them from coming back unnoticed, and
 check that what the manual's ``info.request`` offers stays.
 """
@@ -15,18 +15,24 @@ import gc
 import inspect
 from typing import Any
 
-from _wsclient import Client, run, text_of
+import pytest
+from _wsclient import TIMEOUT, Client, run, text_of
 
 from pywebio_nb.output import put_buttons, put_text
 from pywebio_nb.platform.tornado import _Queue, _WebIOHandler
+from pywebio_nb.session._base import FINISHED_THREAD, ThreadSession
 from pywebio_nb.session._coroutine import FINISHED, CoroutineSession
 
 #: Coroutines of Tornado's request handling that end once the WebSocket is open.
 REQUEST_COROUTINES = {"_execute", "get", "accept_connection", "_accept_connection"}
 
 
-async def click_app() -> None:
+def click_app() -> None:
     put_buttons(["go"], onclick=lambda value: put_text(f"clicked {value}"))
+
+
+async def click_app_async() -> None:
+    click_app()
 
 
 def live_request_coroutines() -> list[str]:
@@ -40,8 +46,9 @@ def live_request_coroutines() -> list[str]:
     ]
 
 
-def test_an_open_websocket_keeps_only_what_it_uses(serve: Any) -> None:
-    server = serve(click_app)
+@pytest.mark.parametrize("kind", ["thread", "coroutine"])
+def test_an_open_websocket_keeps_only_what_it_uses(serve: Any, kind: str) -> None:
+    server = serve(click_app if kind == "thread" else click_app_async)
 
     async def body() -> None:
         client = await Client.connect(server)
@@ -67,8 +74,13 @@ def test_an_open_websocket_keeps_only_what_it_uses(serve: Any) -> None:
         # What info.request offers is still there.
         session = handler._session
         assert session is not None and session.info.request is request
-        # The app returned (its buttons keep the session): its task is let go of.
-        assert isinstance(session, CoroutineSession) and session.task is FINISHED
+        # The app returned (its buttons keep the session): its task or thread is let go of.
+        if isinstance(session, ThreadSession):
+            thread = session.thread
+            thread.join(TIMEOUT)
+            assert session.thread is FINISHED_THREAD
+        else:
+            assert isinstance(session, CoroutineSession) and session.task is FINISHED
         assert request.query_arguments["session"] == [b"NEW"] and request.remote_ip == "127.0.0.1"
         await client.aclose()
 
