@@ -48,6 +48,7 @@ import bench_compare as bc  # noqa: E402 - next to this file, not a package
 
 ROOT = HERE.parent
 MEASURES = "per-session, many, breakdown, floor"
+WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #: The web framework of the servers measured (``--backend``).
 BACKEND = "tornado"
 
@@ -90,7 +91,9 @@ def serve_bare(args: argparse.Namespace) -> None:
     ``--bare tornado``: a ``WebSocketHandler`` with no methods of its own;
     ``aiohttp``: a handler that awaits ``ws.receive()`` until the socket closes;
     ``asyncio``: an ``asyncio.Protocol`` that answers the handshake with a canned
-    101 and keeps the connection (the least any Python server holds for one).
+    101 and keeps the connection (the least any Python server holds for one);
+    ``handoff``: Tornado answers the handshake, then hands the socket to such a
+    protocol, which keeps the request (what ``info.request`` needs).
     GET ``/rss`` answers this process's RSS in KiB after a full gc.
     """
     import gc
@@ -101,7 +104,7 @@ def serve_bare(args: argparse.Namespace) -> None:
         gc.collect()
         return str(_compare_server.rss_kib())
 
-    if args.bare == "tornado":
+    if args.bare in ("tornado", "handoff"):
         import tornado.ioloop
         import tornado.web
         import tornado.websocket
@@ -113,8 +116,36 @@ def serve_bare(args: argparse.Namespace) -> None:
         class Bare(tornado.websocket.WebSocketHandler):
             pass
 
+        class Kept(asyncio.Protocol):
+            __slots__ = ("request", "transport")
+
+            def __init__(self, request: Any) -> None:
+                self.request = request
+
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                self.transport = transport
+
+        class Handoff(tornado.web.RequestHandler):
+            """Tornado's handshake, then the socket to an asyncio.Protocol keeping the request."""
+
+            async def get(self) -> None:
+                key = self.request.headers["Sec-WebSocket-Key"].encode()
+                accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
+                request = self.request
+                stream = self.detach()
+                await stream.write(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+                )
+                sock = socket.socket(fileno=os.dup(stream.socket.fileno()))
+                stream.close()
+                request.connection = request.server_connection = None
+                loop = asyncio.get_running_loop()
+                await loop.connect_accepted_socket(lambda: Kept(request), sock)
+
         async def run_tornado() -> None:
-            app = tornado.web.Application([("/rss", Rss), ("/", Bare)])
+            handler = Bare if args.bare == "tornado" else Handoff
+            app = tornado.web.Application([("/rss", Rss), ("/", handler)])
             app.listen(args.port, "127.0.0.1")
             await asyncio.Event().wait()
 
@@ -153,9 +184,7 @@ def serve_bare(args: argparse.Namespace) -> None:
                         for line in data.split(b"\r\n")
                         if line.lower().startswith(b"sec-websocket-key:")
                     )
-                    accept = base64.b64encode(
-                        hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest()
-                    )
+                    accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
                     self.transport.write(
                         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                         b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
@@ -375,7 +404,7 @@ async def main(args: argparse.Namespace) -> None:
             shown = " ".join(f"{v:.1f}" for v in values)
             print(f"{args.many} sessions {key}: median {statistics.median(values):.1f} ({shown})")
     if "floor" in what:
-        for bare in ("tornado", "aiohttp", "asyncio"):
+        for bare in ("tornado", "aiohttp", "asyncio", "handoff"):
             runs = [await floor(args.python, bare, args.sessions) for _ in range(args.repeat)]
             shown = " ".join(f"{r:.1f}" for r in runs)
             print(f"bare {bare} WebSocket: median {statistics.median(runs):.1f} KiB ({shown})")
