@@ -48,7 +48,8 @@ Layout, one module per concern (the package re-exports everything):
   place that lists every output type) and the specs outside the families;
 * ``_commands``: the other command specs, the ``Command`` union,
   :func:`make_command`;
-* ``_events``: the ``Event`` union, :func:`parse_event`.
+* ``_events``: the ``Event`` union, :func:`parse_event`;
+* ``_encode``: :func:`dumps_batch`, the JSON text of a batch (``orjson`` when installed).
 """
 
 from ._commands import (
