@@ -83,7 +83,7 @@ class CellRoot(anywidget.AnyWidget):
     key = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
-        self, root_id: str, on_event: Callable[[Any, Sequence[Any]], None], **kwargs: Any
+        self, root_id: str, on_event: Callable[[Any, Sequence[Any]], object], **kwargs: Any
     ) -> None:
         _attach_bundle(type(self))
         super().__init__(root_id=root_id, key=uuid.uuid4().hex, **kwargs)
