@@ -8,9 +8,10 @@ integer past 64 bits, a string with a lone surrogate, nesting past its 255
 levels, a dataclass or datetime it would otherwise turn into JSON by itself)
 goes through the standard library's encoder, which either encodes it as before
 or raises as before. Dict keys that are not strings become strings either way.
-The one visible difference: a float NaN or infinity becomes ``null`` with
-``orjson``, where the standard library writes ``NaN``, which the browser's
-``JSON.parse`` refuses.
+The differences: a float NaN or infinity becomes ``null`` with ``orjson``,
+where the standard library writes ``NaN``, which the browser's ``JSON.parse``
+refuses; an enum member or a UUID, which the standard library refuses,
+becomes its value or its string.
 """
 
 from __future__ import annotations
