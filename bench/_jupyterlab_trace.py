@@ -324,3 +324,48 @@ def format_tasks(start: float, end: float, tasks: list[tuple[float, float, str]]
         for s, d, what in tasks
         if start - 0.5 <= s <= end and d >= 0.3
     ]
+
+
+def profile_windows(
+    profile: dict[str, Any], windows: list[tuple[float, float]], offset: float, top: int = 12
+) -> list[str]:
+    """What the page's JavaScript ran within the windows (page ms), by function, sampled.
+
+    ``profile`` is a DevTools ``Profiler.stop`` result (its times: monotonic
+    microseconds); ``offset`` moves page ``performance.now()`` onto that clock.
+    """
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    parent: dict[int, int] = {}
+    for n in profile["nodes"]:
+        for child in n.get("children", []):
+            parent[child] = n["id"]
+
+    def label(node_id: int) -> str:
+        frame = nodes[node_id]["callFrame"]
+        url = frame.get("url", "").rsplit("/", 1)[-1][:30]
+        return f"{frame.get('functionName') or '(anon)'}@{url}:{frame.get('lineNumber', 0)}"
+
+    self_ms: dict[str, float] = defaultdict(float)
+    ours_ms = 0.0
+    total = 0.0
+    t = profile["startTime"] / 1000.0
+    spans = [(a + offset, b + offset) for a, b in windows]
+    for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        t += delta / 1000.0
+        if not any(a <= t <= b for a, b in spans):
+            continue
+        step = 0.1  # the sampling interval set by the bench (ms)
+        total += step
+        self_ms[label(node_id)] += step
+        chain, n = [], node_id
+        while n in parent and len(chain) < 60:
+            chain.append(nodes[n]["callFrame"].get("url", ""))
+            n = parent[n]
+        if any(u.startswith("blob:") or "pywebio" in u for u in chain):
+            ours_ms += step
+    lines = [
+        f"      sampled {total:.1f} ms in {len(spans)} windows; under pywebio_nb code {ours_ms:.1f}"
+    ]
+    for name, ms in sorted(self_ms.items(), key=lambda kv: -kv[1])[:top]:
+        lines.append(f"        {ms:5.1f} ms  {name}")
+    return lines

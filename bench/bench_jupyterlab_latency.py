@@ -120,7 +120,11 @@ CELLS = [
     "from pywebio_nb.jupyter._kernel_session import KernelSession\n"
     "RULE = (KernelTransport._in_burst, KernelTransport.burst)\n"
     "switches = itertools.count(1)\n"
-    "REPLY_FIRST = session.pump.reply_first\n"
+    "# None in an older pywebio_nb (--pythonpath): every rule keeps ipykernel's order\n"
+    "REPLY_FIRST = getattr(session.pump, 'reply_first', None)\n"
+    "def order(first):\n"
+    "    if REPLY_FIRST is not None:\n"
+    "        session.pump.reply_first = REPLY_FIRST if first else (lambda msg: False)\n"
     "def set_rule(rule):\n"
     "    if rule == 'old':  # every flush waits FLUSH_INTERVAL, none at a callback's end\n"
     "        KernelTransport._in_burst = lambda self: True\n"
@@ -129,7 +133,7 @@ CELLS = [
     "        KernelTransport._in_burst, KernelTransport.burst = RULE\n"
     "    KernelSession.CALLBACK_GRACE = 0.0 if rule == 'old' else 0.01\n"
     "    # 'first': ipykernel's status order (busy before the handler's output)\n"
-    "    session.pump.reply_first = REPLY_FIRST if rule == 'new' else (lambda msg: False)\n"
+    "    order(rule == 'new')\n"
     "    with use_scope('rule', clear=True):\n"
     "        put_text(f'rule {rule} {next(switches)}')\n"
     "put_buttons(['rule old', 'rule first', 'rule new'], onclick=lambda v: set_rule(v.split()[1]))",
@@ -337,6 +341,7 @@ def jupyterlab(
     extension: bool,
     subshells: str = "perCommTarget",
     trace: pathlib.Path | None = None,
+    pythonpath: str | None = None,
 ) -> Iterator[tuple[str, str, pathlib.Path]]:
     """JupyterLab on loopback in fresh dirs; (base URL, token, root dir).
 
@@ -368,6 +373,8 @@ def jupyterlab(
     )
     if trace is not None:
         env["PYWEBIO_NB_BENCH_TRACE"] = str(trace)
+    if pythonpath:  # another checkout's pywebio_nb (kernel and server), for an A/B
+        env["PYTHONPATH"] = os.pathsep.join([pythonpath, env.get("PYTHONPATH", "")])
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [
         str(VENV_BIN / "jupyter"),
@@ -428,9 +435,9 @@ def write_notebook(root: pathlib.Path, name: str, rounds: int) -> None:
         "from pywebio_nb.input import input\n"
         f"for i in range({rounds + 1}):\n"
         "    # odd questions: ipykernel's status order for their answer (see the docstring)\n"
-        "    session.pump.reply_first = (lambda msg: False) if i % 2 else REPLY_FIRST\n"
+        "    order(i % 2 == 0)\n"
         "    input(f'question {i} @{time.time() * 1000:.1f}')\n"
-        "session.pump.reply_first = REPLY_FIRST"
+        "order(True)"
     )
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Py", "language": "python"}
@@ -541,6 +548,7 @@ def print_trace(
 ) -> dict[str, Any]:
     """Each round's messages hop by hop (ms after the click), and the medians per path."""
     trace = _trace.Trace()
+    profile = results.pop("profile", None)
     trace.add_cdp(results.pop("cdp frames"))
     page_frames = results.pop("page frames")
     trace.calibrate(page_frames)
@@ -563,6 +571,15 @@ def print_trace(
             if tasks:
                 print("\n".join(_trace.format_tasks(start, end, tasks)))
         medians[path] = _trace.hop_medians(spans)
+        if profile is not None:  # the page's JS from the output's arrival to the DOM
+            windows = []
+            for _start, end, rows in spans:
+                outputs = [r for r in rows if r[1] == "comm_msg" and "page_onmessage" in r[2]]
+                if outputs:
+                    windows.append(
+                        (outputs[0][2]["page_onmessage"] - trace.offset, end - trace.offset)
+                    )
+            print("\n".join(_trace.profile_windows(profile, windows, trace.offset)))
         print(f"   medians {json.dumps(medians[path])}")
     return medians
 
@@ -627,6 +644,16 @@ def main() -> int:
         help="with --trace: also record Chromium's own trace (main thread tasks) to this file",
     )
     parser.add_argument(
+        "--pythonpath",
+        help="import pywebio_nb from this directory in the kernel and the server (a checkout "
+        "of another commit with its js built: `git archive <commit> | tar -x -C DIR`)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="with --trace: sample the page's JavaScript (100 us) from each output to the DOM",
+    )
+    parser.add_argument(
         "--trace",
         action="store_true",
         help="stamp every hop (page, DevTools, Jupyter server, kernel threads) on one clock",
@@ -649,7 +676,7 @@ def main() -> int:
             for extension in extensions:
                 base = pathlib.Path(tmp) / ("ext" if extension else "noext")
                 server_trace = base / "server-trace.jsonl" if args.trace else None
-                with jupyterlab(base, extension, args.subshells, server_trace) as (
+                with jupyterlab(base, extension, args.subshells, server_trace, args.pythonpath) as (
                     url,
                     token,
                     root,
@@ -664,12 +691,17 @@ def main() -> int:
                     if args.trace:
                         cdp = page.context.new_cdp_session(page)
                         cdp.send("Network.enable")
+                        if args.profile:
+                            cdp.send("Profiler.enable")
+                            cdp.send("Profiler.setSamplingInterval", {"interval": 100})
                         for event, way in zip(_trace.CDP, ("out", "in"), strict=True):
                             cdp.on(event, _trace.recorder(cdp_frames, way))
                     if args.chrome_trace:
                         browser.start_tracing(
                             page=page, path=args.chrome_trace, categories=_trace.CHROME_CATEGORIES
                         )
+                    if args.trace and args.profile:
+                        cdp.send("Profiler.start")
                     try:
                         results = measure(
                             page,
@@ -683,6 +715,8 @@ def main() -> int:
                         )
                         if args.chrome_trace:
                             browser.stop_tracing()
+                        if args.trace and args.profile:
+                            results["profile"] = cdp.send("Profiler.stop")["profile"]
                         if extension:
                             print(f"   with the page open: {nodelay_state(url, token)}")
                     finally:
