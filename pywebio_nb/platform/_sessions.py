@@ -43,7 +43,7 @@ logger = logging.getLogger("pywebio_nb.platform")
 DEFAULT_RECONNECT_TIMEOUT = 60.0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # one per session: no instance dict
 class _Live:
     session: Session
     owner: object | None  # the connection that currently serves the session

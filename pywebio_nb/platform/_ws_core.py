@@ -122,6 +122,9 @@ class WebIOConnection:
     method runs on the server's event loop thread.
     """
 
+    # One per open connection: no instance dict.
+    __slots__ = ("_close_socket", "config", "session", "transport")
+
     def __init__(
         self,
         config: WebIOConfig,

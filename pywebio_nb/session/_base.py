@@ -258,7 +258,7 @@ class SessionLocal:
         return f"SessionLocal({self._dict!r})"
 
 
-@dataclass
+@dataclass(slots=True)  # one per registered callback: no instance dict
 class _Callback:
     func: Callable[..., Any]
     context: contextvars.Context

@@ -74,6 +74,10 @@ def test_an_open_websocket_keeps_only_what_it_uses(serve: Any, kind: str) -> Non
         # What info.request offers is still there.
         session = handler._session
         assert session is not None and session.info.request is request
+        # One of these per connection, session or callback: no instance dicts.
+        assert handler._connection is not None
+        for small in (handler._connection, *session._callbacks.values()):
+            assert not hasattr(small, "__dict__"), type(small)
         # The app returned (its buttons keep the session): its task or thread is let go of.
         if isinstance(session, ThreadSession):
             thread = session.thread
