@@ -386,7 +386,40 @@ async def many(python: str, impl: str, count: int) -> dict[str, float]:
         return await bc.many_sessions(port, "click_async", count)
 
 
+#: What Chromium sends with a WebSocket handshake besides Host, Upgrade, Connection
+#: and the Sec-WebSocket key and version (``--headers browser``).
+CHROMIUM_HEADERS = {
+    "Pragma": "no-cache",
+    "Cache-Control": "no-cache",
+    "User-Agent": (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36"
+    ),
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "en-US,en;q=0.9",
+    "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
+}
+
+
+def send_browser_headers() -> None:
+    """Make the bench client's handshakes carry Chromium's headers (and Origin)."""
+    import tornado.httpclient
+    import tornado.websocket
+
+    async def open_like_a_browser(cls: type[bc.Client], port: int, app: str) -> bc.Client:
+        request = tornado.httpclient.HTTPRequest(
+            f"ws://127.0.0.1:{port}/?app={app}&session=NEW",
+            headers=dict(CHROMIUM_HEADERS, Origin=f"http://127.0.0.1:{port}"),
+        )
+        conn = await tornado.websocket.websocket_connect(request, max_message_size=1 << 30)
+        return cls(conn)
+
+    bc.Client.open = classmethod(open_like_a_browser)  # type: ignore[method-assign, assignment]
+
+
 async def main(args: argparse.Namespace) -> None:
+    if args.headers == "browser":
+        send_browser_headers()
     what = args.what or ["per-session", "many"]
     if "per-session" in what:
         for kind, app in (("thread", "click"), ("coroutine", "click_async")):
@@ -419,6 +452,12 @@ if __name__ == "__main__":
     parser.add_argument("--impl", default="pywebio_nb", choices=["pywebio_nb", "pywebio"])
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--kind", default="both", choices=["both", "thread", "coroutine"])
+    parser.add_argument(
+        "--headers",
+        default="bench",
+        choices=["bench", "browser"],
+        help="the client's handshake headers: bench_compare's (few) or Chromium's",
+    )
     parser.add_argument("--many", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--app", default="click_async", help="the breakdown's app")
