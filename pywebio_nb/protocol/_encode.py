@@ -2,13 +2,14 @@
 
 Encoding is a large share of what an output costs (``put_text`` in a loop:
 about 1.5 us of the standard library's JSON per command, 0.2 us with
-``orjson``). With the optional ``orjson`` installed (``pip install
-pywebio_nb[fast]``) batches are encoded by it; anything it refuses (an
+``orjson``), so batches are encoded by ``orjson`` (a dependency; without it,
+e.g. on a platform with no wheel, the standard library's encoder does all of
+it); anything it refuses (an
 integer past 64 bits, a string with a lone surrogate, nesting past its 255
 levels, a dataclass or datetime it would otherwise turn into JSON by itself)
 goes through the standard library's encoder, which either encodes it as before
 or raises as before. Dict keys that are not strings become strings either way.
-The differences: a float NaN or infinity becomes ``null`` with ``orjson``,
+The differences from the standard library alone: a float NaN or infinity becomes ``null`` with ``orjson``,
 where the standard library writes ``NaN``, which the browser's ``JSON.parse``
 refuses; an enum member or a UUID, which the standard library refuses,
 becomes its value or its string.
@@ -31,7 +32,7 @@ _json_encode: Callable[[Any], str] = json.JSONEncoder(
 _orjson_dumps: Callable[..., bytes] | None
 try:
     import orjson
-except ImportError:  # optional: pywebio_nb[fast]
+except ImportError:  # a platform without orjson: the standard library only
     _orjson_dumps = None
     _ORJSON_OPTIONS = 0
 else:
