@@ -4,15 +4,15 @@ Encoding is a large share of what an output costs (``put_text`` in a loop:
 about 1.5 us of the standard library's JSON per command, 0.2 us with
 ``orjson``), so batches are encoded by ``orjson`` (a dependency; without it,
 e.g. on a platform with no wheel, the standard library's encoder does all of
-it); anything it refuses (an
-integer past 64 bits, a string with a lone surrogate, nesting past its 255
-levels, a dataclass or datetime it would otherwise turn into JSON by itself)
-goes through the standard library's encoder, which either encodes it as before
-or raises as before. Dict keys that are not strings become strings either way.
-The differences from the standard library alone: a float NaN or infinity becomes ``null`` with ``orjson``,
-where the standard library writes ``NaN``, which the browser's ``JSON.parse``
-refuses; an enum member or a UUID, which the standard library refuses,
-becomes its value or its string.
+it). Anything ``orjson`` refuses (an integer past 64 bits, a string with a
+lone surrogate, nesting past its 255 levels, a dataclass or datetime it would
+otherwise turn into JSON by itself) goes through the standard library's
+encoder, which either encodes it as before or raises as before. Dict keys that
+are not strings become strings either way. The differences from the standard
+library alone: a float NaN or infinity becomes ``null``, where the standard
+library writes ``NaN``, which the browser's ``JSON.parse`` refuses; an enum
+member or a UUID, which the standard library refuses, becomes its value or its
+string.
 """
 
 from __future__ import annotations
