@@ -104,6 +104,21 @@ describe("forms", () => {
     expect(f.sent).toEqual([]);
   });
 
+  it("a removed form's focus moves to the forms panel, not out of the shadow root", () => {
+    const f = form([{ type: "text", name: "t" }]);
+    const host = f.renderer.root.host;
+    document.body.append(host);
+    const outside = vi.fn(); // what the page around the widget (JupyterLab) would see
+    document.addEventListener("focusout", outside);
+    f.item("t")?.querySelector("input")?.focus();
+    expect(f.renderer.root.activeElement?.tagName).toBe("INPUT");
+    f.handle(command("destroy_form", null, "task"));
+    expect(f.renderer.root.activeElement?.classList.contains("pywebio-forms")).toBe(true);
+    expect(outside).not.toHaveBeenCalled();
+    document.removeEventListener("focusout", outside);
+    host.remove();
+  });
+
   it("update_input shows validation and re-enables submit; destroy_form removes the form", () => {
     const f = form([{ type: "text", name: "t" }], { cancelable: true });
     const submit = f.el.querySelector<HTMLButtonElement>("button[type=submit]");

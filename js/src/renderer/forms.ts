@@ -155,6 +155,7 @@ export class Forms {
     const form = new FormView(key, spec, this.ctx);
     const old = this.forms.get(key);
     if (old) old.closed = true;
+    if (old) this.keepFocusInside(old.element);
     if (old) old.element.replaceWith(form.element);
     else this.ctx.forms.append(form.element);
     this.forms.set(key, form);
@@ -187,8 +188,29 @@ export class Forms {
     const key = str(taskId);
     const form = this.forms.get(key);
     if (form) form.closed = true;
+    if (form) this.keepFocusInside(form.element);
     form?.element.remove();
     this.forms.delete(key);
+  }
+
+  /**
+   * Before removing an element that holds the focus, move the focus to the forms panel.
+   *
+   * Focus that moves within our shadow root is not seen outside it (focus events whose
+   * target and related target are the same host stop at the shadow root), while focus
+   * lost with a removed field reaches the page: JupyterLab's notebook then runs its focus
+   * handlers and a forced style update in the task that shows the next form (1-2 ms,
+   * `bench/bench_jupyterlab_latency.py --trace`). The next form's auto focus moves it on.
+   */
+  private keepFocusInside(element: HTMLElement): void {
+    const active = this.ctx.root.activeElement;
+    if (!active || !element.contains(active)) return;
+    const panel = this.ctx.forms;
+    if (!panel.hasAttribute("tabindex")) {
+      panel.tabIndex = -1; // focusable by script only, never by Tab
+      panel.style.outline = "none";
+    }
+    panel.focus({ preventScroll: true });
   }
 
   /** Remove every form (a `resync` batch sends the open ones again). */
