@@ -124,7 +124,10 @@ async def _serve_socket(
         # a message over max_msg_size makes aiohttp close with 1009 itself.
         async for message in ws:
             if message.type == WSMsgType.TEXT:
-                connection.on_text(message.data)
+                # An answer that woke a coroutine app: let it run before reading on.
+                pending = connection.on_text(message.data)
+                if pending is not None:
+                    await pending
             elif message.type == WSMsgType.BINARY:
                 connection.on_binary(message.data)
     finally:

@@ -189,7 +189,10 @@ async def _serve_socket(
                 refused = True
                 transport.close_socket(MESSAGE_TOO_BIG, "message too big")
             elif text is not None:
-                connection.on_text(text)
+                # An answer that woke a coroutine app: let it run before reading on.
+                pending = connection.on_text(text)
+                if pending is not None:
+                    await pending
             else:
                 connection.on_binary(payload)
     finally:
