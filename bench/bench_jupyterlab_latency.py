@@ -33,7 +33,9 @@ the next form ahead of the answer's statuses; ``statuses first``: busy, idle, bu
 
 Rounds are ``--think-ms`` (100) apart, as a person's clicks are: clicking the moment the
 DOM changed (``--think-ms 0``) lands the click while the page still handles the previous
-round's idle status and renders, and the inputs' auto-focus runs after the click.
+round's idle status and renders, and the inputs' auto-focus runs after the click. An
+input's answer is typed, then submitted ``--think-ms`` later (JupyterLab handles the
+typing's ``selectionchange`` in between, as it would for a person).
 
 ``--trace`` stamps every hop on one clock (``_jupyterlab_trace.py``): page, DevTools
 frames, the Jupyter server's WebSocket/ZMQ bridge, the kernel's shell thread, main thread
@@ -306,23 +308,21 @@ async ([cellIndex, rounds, warmup, think]) => {
     const field = form.querySelector("input");
     field.value = String(i);
     field.dispatchEvent(new Event("input", { bubbles: true }));
+    // typed, then clicked a moment later (the page handles the typing's events first)
+    await pause();
     const submit = form.querySelector("button[type=submit]");
     const marker = window.__frames.length;
-    let submitted = null;
-    form.addEventListener("submit", () => { submitted = performance.now(); }, { once: true });
     const t0 = performance.now();
     submit.click();
     const returned = performance.now();
     const t1 = await window.__until(cell, () => pending(`question ${i + 1} `) !== null, 10000);
     const frames = window.__frames.slice(marker).map((f) => [f[0] - t0, f[1], f[2], f[3], f[4]]);
-    frames.push([submitted - t0, "page", 0, "", "submit event"]);
     frames.push([returned - t0, "page", 0, "", "click returned"]);
     // the next question's label carries the kernel's wall clock when input() returned
     const asked = /@([0-9.]+)/.exec(pending(`question ${i + 1} `).textContent);
     if (asked) frames.push([Number(asked[1]) - (performance.timeOrigin + t0), "kernel", 0, "",
                             "answer taken"]);
     if (i >= warmup) results.push([t1 - t0, frames, t0, i]);
-    await pause();
   }
   return results;
 }
