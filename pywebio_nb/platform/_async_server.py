@@ -33,15 +33,18 @@ from ._server import (
 )
 from ._tunnel import resolve_tunnel_cmd
 
-__all__ = ["StartFn", "serve_async", "start_async_in_thread"]
+__all__ = ["ShutdownFn", "StartFn", "serve_async", "start_async_in_thread"]
 
 #: ``await start(sockets)`` serves on ``sockets`` and returns ``stop``; ``await stop()``
 #: stops serving and closes the connections left.
 StartFn = Callable[[list[socket.socket]], Awaitable[Callable[[], Awaitable[None]]]]
+#: Runs on the server's loop when it stops, before the server closes; may
+#: return an awaitable that the stop awaits first.
+ShutdownFn = Callable[[], Awaitable[None] | None]
 
 
 async def _run(
-    handle: ServerHandle, start: StartFn, port: int, on_shutdown: Callable[[], None] | None
+    handle: ServerHandle, start: StartFn, port: int, on_shutdown: ShutdownFn | None
 ) -> None:
     """Bind, start, report readiness through ``handle``, serve until ``handle.stop()``."""
     try:
@@ -59,7 +62,11 @@ async def _run(
         await handle._stop.wait()
     finally:
         if on_shutdown is not None:
-            on_shutdown()  # pending input() calls raise SessionClosedException
+            # Pending input() calls raise SessionClosedException; the pages are
+            # told (close_session) before the server closes their sockets.
+            closing = on_shutdown()
+            if closing is not None:
+                await closing
         await stop()
 
 
@@ -68,7 +75,7 @@ def start_async_in_thread(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-    on_shutdown: Callable[[], None] | None = None,
+    on_shutdown: ShutdownFn | None = None,
 ) -> ServerHandle:
     """Serve from a daemon thread with its own event loop; return once listening.
 
@@ -78,7 +85,7 @@ def start_async_in_thread(
     handle = ServerHandle()
     handle.host = host
     handle._thread = threading.Thread(
-        target=asyncio.run,
+        target=handle._serve,
         args=(_run(handle, start, port, on_shutdown),),
         name="pywebio-nb-server",
         daemon=True,
@@ -95,7 +102,7 @@ def serve_async(
     *,
     port: int = 0,
     host: str = "",
-    on_shutdown: Callable[[], None] | None = None,
+    on_shutdown: ShutdownFn | None = None,
     auto_open_webbrowser: bool = False,
     remote_access: bool = False,
     tunnel_cmd: str | None = None,

@@ -30,7 +30,7 @@ import signal
 import sys
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from html import escape
 from typing import Any
 
@@ -159,6 +159,10 @@ class ServerHandle:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
+        # Set when the server thread's loop ended. Thread.is_alive()/join() are
+        # not trusted: on CPython 3.11 a Ctrl-C that interrupts join() marks the
+        # thread stopped while it still runs (stop() would then do nothing).
+        self._done = threading.Event()
         self._tunnel: Tunnel | None = None
 
     @property
@@ -171,12 +175,19 @@ class ServerHandle:
     @property
     def running(self) -> bool:
         """True while the server thread runs."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and not self._done.is_set()
 
     def wait(self) -> None:
         """Block until the server stops (interruptible by Ctrl-C)."""
         if self._thread is not None:
-            self._thread.join()
+            self._done.wait()
+
+    def _serve(self, main: Coroutine[Any, Any, None]) -> None:
+        """The server thread's body: ``main`` on a loop of its own."""
+        try:
+            asyncio.run(main)
+        finally:
+            self._done.set()
 
     def stop(self, timeout: float = 10) -> None:
         """Stop the server and its tunnel; wait for its thread (at most ``timeout`` s).
@@ -186,15 +197,14 @@ class ServerHandle:
         tunnel, self._tunnel = self._tunnel, None
         if tunnel is not None:
             tunnel.stop()
-        if self._thread is None or not self._thread.is_alive():
+        if self._thread is None or self._done.is_set():
             return
         if self._loop is not None and self._stop is not None:
             try:
                 self._loop.call_soon_threadsafe(self._stop.set)
             except RuntimeError:  # the loop closed meanwhile
                 pass
-        self._thread.join(timeout)
-        if self._thread.is_alive():
+        if not self._done.wait(timeout):
             raise TimeoutError(f"the server thread did not stop within {timeout} s")
 
     def __enter__(self) -> ServerHandle:
@@ -252,7 +262,7 @@ def start_in_thread(
     handle = ServerHandle()
     handle.host = host
     handle._thread = threading.Thread(
-        target=asyncio.run,
+        target=handle._serve,
         args=(_run(handle, application, port, max_payload_size, on_shutdown),),
         name="pywebio-nb-server",
         daemon=True,

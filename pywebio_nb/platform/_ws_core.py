@@ -113,6 +113,26 @@ class WebIOConfig:
             connection.close_session()
         self.sessions.close_all()
 
+    async def aclose_all(self, timeout: float = 5.0) -> None:
+        """:meth:`close_all`, then wait until each page's last frames are written.
+
+        aiohttp and Starlette write from a task per connection and their
+        servers close every connection right after this: without the wait a
+        page could lose its ``close_session``. At most ``timeout`` seconds (a
+        peer that stopped reading does not hold the shutdown).
+        """
+        transports = [connection.transport for connection in self.live]
+        self.close_all()
+        writers = [
+            transport._writer
+            for transport in transports
+            if isinstance(transport, AsyncWebSocketTransport)
+            and transport._writer is not None
+            and not transport._writer.done()
+        ]
+        if writers:
+            await asyncio.wait(writers, timeout=timeout)
+
 
 class WebIOConnection:
     """The PyWebIO side of one WebSocket connection (see the module docstring).
@@ -223,7 +243,15 @@ class WebIOConnection:
             self.config.sessions.connection_lost(session, owner=self, clean=clean)
 
     def close_session(self) -> None:
-        """Close this connection's session and socket (the server stops)."""
+        """Close this connection's session and socket (the server stops).
+
+        The page gets ``close_session`` before its socket closes: it shows the
+        session as ended instead of taking the close for a drop and dialling
+        a server that is going away.
+        """
+        session = self.session
+        if session is not None:
+            session.close()  # close_session, deferred calls, waiters woken
         close_socket = self._close_socket
         self.on_close(clean=True)
         close_socket(1000, "")

@@ -310,7 +310,7 @@ def start_server(
         _starter(app, debug),
         port=port,
         host=host,
-        on_shutdown=config.close_all,
+        on_shutdown=config.aclose_all,
         auto_open_webbrowser=auto_open_webbrowser,
         remote_access=remote_access,
         tunnel_cmd=tunnel_cmd,
@@ -322,7 +322,7 @@ def _start_server_in_thread(
 ) -> ServerHandle:
     """Start :func:`start_server`'s server in a daemon thread; return once it listens."""
     app, config = _make_app(applications, **kwargs)
-    return start_async_in_thread(_starter(app), host=host, port=port, on_shutdown=config.close_all)
+    return start_async_in_thread(_starter(app), host=host, port=port, on_shutdown=config.aclose_all)
 
 
 def _serve_app_in_thread(

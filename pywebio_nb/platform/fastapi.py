@@ -418,7 +418,7 @@ def start_server(
         _starter(app, **_uvicorn_settings(max_payload_size, uvicorn_settings)),
         port=port,
         host=host,
-        on_shutdown=config.close_all,
+        on_shutdown=config.aclose_all,
         auto_open_webbrowser=auto_open_webbrowser,
         remote_access=remote_access,
         tunnel_cmd=tunnel_cmd,
@@ -438,7 +438,7 @@ def _start_server_in_thread(
     app, config = _asgi_app(applications, max_payload_size=max_payload_size, **kwargs)
     settings = _uvicorn_settings(max_payload_size, uvicorn_settings or {}, quiet=True)
     return start_async_in_thread(
-        _starter(app, **settings), host=host, port=port, on_shutdown=config.close_all
+        _starter(app, **settings), host=host, port=port, on_shutdown=config.aclose_all
     )
 
 
