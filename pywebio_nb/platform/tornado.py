@@ -206,13 +206,22 @@ class _DropAwareProtocol(tornado.websocket.WebSocketProtocol13):
 def _reader_done(protocol: _DropAwareProtocol, task: asyncio.Task[None]) -> None:
     """A connection's frame loop ended: what Tornado's request coroutines did then.
 
-    Cancelled (the event loop shuts down): close the socket, as Tornado's
-    ``accept_connection`` does. Failed: log it, as the request's task did.
+    Cancelled (the event loop shuts down) or a ValueError (a malformed
+    frame): close the socket, as Tornado's ``accept_connection`` does. Any
+    other failure is logged, as the request's task did, and the socket
+    closed too: nothing reads it any more.
     """
     if task.cancelled():
         protocol._abort()
-    elif task.exception() is not None:
-        logger.error("WebSocket frame loop failed", exc_info=task.exception())
+        return
+    error = task.exception()
+    if error is None:
+        return
+    if isinstance(error, ValueError):
+        logger.debug("malformed WebSocket frame", exc_info=error)
+    else:
+        logger.error("WebSocket frame loop failed", exc_info=error)
+    protocol._abort()
 
 
 class _SentHeaders(tornado.httputil.HTTPHeaders):
