@@ -219,6 +219,11 @@ def serve_main(args: argparse.Namespace) -> None:
         output.put_text(json.dumps(figures))
 
     apps["snap"] = snap
+    if args.backend == "handoff":  # the measuring prototype, see _handoff_server
+        import _handoff_server
+
+        _handoff_server.start_server(apps, port=args.port)
+        return
     platform = importlib.import_module(f"{args.impl}.platform.{args.backend}")
     platform.start_server(apps, port=args.port, host="127.0.0.1", cdn=False)
 
@@ -502,8 +507,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--backend",
         default="tornado",
-        choices=["tornado", "aiohttp"],
-        help="the server's web framework (start_server of pywebio_nb.platform.<backend>)",
+        choices=["tornado", "aiohttp", "handoff"],
+        help="the server's web framework (start_server of pywebio_nb.platform.<backend>); "
+        "handoff: the measuring prototype of _handoff_server.py",
     )
     parser.add_argument(
         "--ack", action="store_true", help="sessions acknowledge their batches (as the page does)"
