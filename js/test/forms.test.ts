@@ -1,5 +1,6 @@
 /** input_group / update_input / destroy_form: what the form sends back for each item type. */
 import { describe, expect, it, vi } from "vitest";
+import { WAITING_SHOWN_MS } from "../src/renderer/forms";
 import { command, harness } from "./helpers";
 
 const options = (...values: unknown[]) => values.map((value) => ({ label: String(value), value }));
@@ -119,10 +120,30 @@ describe("forms", () => {
     host.remove();
   });
 
+  it("a submitted form waits: a second submit is ignored, the buttons show it after a while", () => {
+    vi.useFakeTimers();
+    try {
+      const f = form([{ type: "text", name: "t", value: "v" }]);
+      const submit = f.el.querySelector<HTMLButtonElement>("button[type=submit]");
+      f.submit(submit);
+      f.submit(submit);
+      expect(f.sent).toHaveLength(1);
+      // no DOM change while a quick answer is on its way (the page would render a frame)
+      expect(submit?.disabled).toBe(false);
+      vi.advanceTimersByTime(WAITING_SHOWN_MS);
+      expect(submit?.disabled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("update_input shows validation and re-enables submit; destroy_form removes the form", () => {
+    vi.useFakeTimers();
     const f = form([{ type: "text", name: "t" }], { cancelable: true });
     const submit = f.el.querySelector<HTMLButtonElement>("button[type=submit]");
     f.submit(submit);
+    vi.advanceTimersByTime(WAITING_SHOWN_MS);
+    vi.useRealTimers();
     expect(submit?.disabled).toBe(true);
     f.handle(
       command(
@@ -132,6 +153,8 @@ describe("forms", () => {
       ),
     );
     expect(submit?.disabled).toBe(false);
+    f.submit(submit); // waiting ended with the server's answer: a new submit goes out
+    expect(f.sent.filter((e) => e.event === "from_submit")).toHaveLength(2);
     expect(f.item("t")?.querySelector("input")?.classList.contains("is-invalid")).toBe(true);
     expect(f.item("t")?.querySelector(".invalid-feedback")?.textContent).toBe("too short");
     f.handle(command("destroy_form", null, "task"));

@@ -18,6 +18,9 @@ import { buttonClass, h, isRecord, str } from "./dom";
 import { t } from "./i18n";
 import { createItemView, type ItemHooks, type ItemView } from "./inputs";
 
+/** How long an answer travels before its form's submit buttons show it (disabled). */
+export const WAITING_SHOWN_MS = 100;
+
 class FormView {
   readonly element: HTMLFormElement;
   readonly items = new Map<string, ItemView>();
@@ -26,6 +29,9 @@ class FormView {
   private readonly actionValues = new WeakMap<HTMLButtonElement, { name: string; value: unknown }>();
   /** Removed by `destroy_form`: its fields' blur (focus leaves with them) is no event. */
   closed = false;
+  /** An answer travels: another submit is ignored until the server answers. */
+  private waiting = false;
+  private waitingShown: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly taskId: string,
@@ -122,24 +128,47 @@ class FormView {
   }
 
   private submit(submitter: HTMLElement | null): void {
+    if (this.waiting) return;
     const data: Record<string, unknown> = {};
     for (const [name, view] of this.items) data[name] = view.getValue();
     const action = submitter instanceof HTMLButtonElement ? this.actionValues.get(submitter) : undefined;
     if (action) data[action.name] = action.value;
-    this.setWaiting(true);
     this.ctx.send({ event: "from_submit", task_id: this.taskId, data });
+    this.setWaiting(true);
   }
 
   /** Disable the submit buttons while the server validates a submission. */
+  /**
+   * Mark the form as waiting for the server (or not any more).
+   *
+   * The submit buttons turn disabled only if the answer takes `WAITING_SHOWN_MS`: the
+   * next form usually replaces this one sooner, and disabling them at once would make
+   * the page render a frame ahead of the kernel's answer (JupyterLab: the next form
+   * waited for it). Until then the `waiting` flag keeps a second submit out.
+   */
   setWaiting(waiting: boolean): void {
+    this.waiting = waiting;
+    clearTimeout(this.waitingShown);
+    this.waitingShown = undefined;
+    if (waiting) {
+      this.waitingShown = setTimeout(() => this.showWaiting(), WAITING_SHOWN_MS);
+      return;
+    }
     for (const button of this.submitButtons) {
-      if (waiting) {
-        button.dataset["wasDisabled"] = String(button.disabled);
-        button.disabled = true;
-      } else if (button.dataset["wasDisabled"] !== undefined) {
+      if (button.dataset["wasDisabled"] !== undefined) {
         button.disabled = button.dataset["wasDisabled"] === "true";
         delete button.dataset["wasDisabled"];
       }
+    }
+  }
+
+  private showWaiting(): void {
+    this.waitingShown = undefined;
+    if (this.closed || !this.waiting) return;
+    for (const button of this.submitButtons) {
+      // disabled while offline (Renderer.showDisconnected) is not the button's own state
+      button.dataset["wasDisabled"] = String(button.disabled && button.dataset["offline"] === undefined);
+      button.disabled = true;
     }
   }
 }
