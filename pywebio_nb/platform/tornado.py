@@ -43,7 +43,7 @@ from ._apps import (
     normalize_apps,
     select_app,
 )
-from ._info import session_info_from_request
+from ._info import RequestRecord, session_info_from_request
 from ._origin import make_origin_check
 from ._page import STATIC_PATH, FrontendFileHandler, render_app_page, render_index_page
 from ._server import ServerHandle, make_application, serve, start_in_thread
@@ -113,10 +113,12 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         self.ui = None  # type: ignore[assignment]
         # So are its headers (~1.2 KB), and the request's HTTP/1 connection
         # objects: the socket now belongs to the WebSocket, they hold only the
-        # handshake's state (~2 KB). ``info.request`` keeps the rest.
+        # handshake's state (~2 KB). Then the request itself (~3 KB): a record
+        # of it stands in for it, ``info.request`` rebuilds it on first access.
         self._headers = _SENT_HEADERS
         self.request.connection = None
         self.request.server_connection = None
+        record = RequestRecord(self.request)
         if self.ws_connection is not None:
             _lighten_stream(self.ws_connection.stream)
         transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
@@ -125,8 +127,9 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             self._app,
             session_id=self.get_query_argument("session", None),
             ack=self.get_query_argument("ack", None),
-            info=lambda: session_info_from_request(self.request),
+            info=lambda: session_info_from_request(self.request, keep=record),
         )
+        self.request = record  # type: ignore[assignment]
 
     def on_message(self, message: str | bytes) -> Awaitable[None] | None:
         if self._connection is None:
