@@ -5,6 +5,9 @@ own server process: pywebio_nb with the project venv's python, PyWebIO 1.8.4
 with the bench venv's (``make bench`` creates it from ``requirements/bench.txt``).
 One protocol client drives both over a loopback WebSocket (PyWebIO sends one
 command per frame, pywebio_nb a list of commands per frame; both are read).
+With pywebio_nb the client acknowledges the batches it read as the page does
+(an ``ack`` 100 ms after the first batch not acknowledged yet, ``ACK_DELAY``),
+so sessions keep no replay log; PyWebIO has no acknowledgement.
 
 Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app:
 
@@ -157,9 +160,14 @@ def serve(python: str, impl: str, options: Options) -> Iterator[int]:
 class Client:
     """One session over the protocol; reads PyWebIO's single commands and our batches."""
 
+    #: Seconds from a batch to its ``ack`` (js/src/entries/page.ts); None: never.
+    ACK_DELAY: float | None = 0.1
+
     def __init__(self, conn: tornado.websocket.WebSocketClientConnection) -> None:
         self.conn = conn
         self.closed = False
+        self.applied = 0  # pywebio_nb's batches read (the page's count)
+        self._ack_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     async def open(cls, port: int, app: str) -> Client:
@@ -175,7 +183,19 @@ class Client:
             self.closed = True
             return []
         decoded = json.loads(message)
+        if isinstance(decoded, list):  # a pywebio_nb batch: acknowledged as the page does
+            self.applied += 1
+            if self._ack_timer is None and self.ACK_DELAY is not None:
+                loop = asyncio.get_running_loop()
+                self._ack_timer = loop.call_later(self.ACK_DELAY, self._acknowledge)
         return decoded if isinstance(decoded, list) else [decoded]
+
+    def _acknowledge(self) -> None:
+        self._ack_timer = None
+        if not self.closed and self.conn.protocol is not None:
+            event = {"event": "ack", "task_id": None, "data": {"seq": self.applied}}
+            sent = self.conn.write_message(json.dumps(event))
+            sent.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     async def until(self, predicate: Any) -> dict[str, Any]:
         """Read until a command satisfies ``predicate``; returns it."""
@@ -191,6 +211,8 @@ class Client:
         )
 
     def close(self) -> None:
+        if self._ack_timer is not None:
+            self._ack_timer.cancel()
         self.conn.close()
 
 

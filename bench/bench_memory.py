@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -422,43 +422,21 @@ def send_browser_headers() -> None:
     bc.Client.open = classmethod(open_like_a_browser)  # type: ignore[method-assign, assignment]
 
 
-def acknowledge_like_the_page() -> None:
-    """Make each bench session acknowledge the batches it got, as the real page does.
+def never_acknowledge() -> None:
+    """Make the bench sessions never acknowledge their batches (``--no-ack``).
 
-    Without acks a session keeps every batch for a reconnect (the replay log);
-    the page acknowledges within two seconds, after which the log is empty.
+    ``bench_compare``'s client acknowledges as the page does (100 ms after a
+    batch); without acks a session keeps every batch for a reconnect (its
+    replay log), as when a page's acks are lost.
     """
-
-    @contextlib.asynccontextmanager
-    async def open_acknowledged(port: int, app: str, count: int) -> AsyncIterator[list[Any]]:
-        async def one() -> bc.Client:
-            client = await bc.Client.open(port, app)
-            frames = 0
-            while True:
-                batch = await client.commands()
-                frames += 1
-                if not batch or any(bc._is_buttons(c) for c in batch):
-                    break
-            await client.send("ack", None, {"seq": frames})  # type: ignore[arg-type]
-            return client
-
-        clients: list[bc.Client] = []
-        try:
-            for start in range(0, count, 50):
-                clients += await asyncio.gather(*(one() for _ in range(min(50, count - start))))
-            yield clients
-        finally:
-            for client in clients:
-                client.close()
-
-    bc.open_sessions = open_acknowledged
+    bc.Client.ACK_DELAY = None
 
 
 async def main(args: argparse.Namespace) -> None:
     if args.headers == "browser":
         send_browser_headers()
-    if args.ack:
-        acknowledge_like_the_page()
+    if args.no_ack:
+        never_acknowledge()
     what = args.what or ["per-session", "many"]
     if "per-session" in what:
         for kind, app in (("thread", "click"), ("coroutine", "click_async")):
@@ -512,7 +490,9 @@ if __name__ == "__main__":
         "handoff: the measuring prototype of _handoff_server.py",
     )
     parser.add_argument(
-        "--ack", action="store_true", help="sessions acknowledge their batches (as the page does)"
+        "--no-ack",
+        action="store_true",
+        help="sessions never acknowledge their batches (by default: as the page does)",
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare", default="", help=argparse.SUPPRESS)
