@@ -134,10 +134,7 @@ class Output:
         if self._done:
             return
         self._done = True
-        session = self._session or get_current_session()
-        # The envelope make_command("output", spec) builds, without its name check:
-        # this runs once per put_*() call.
-        session.send({"command": "output", "task_id": None, "spec": self.spec})
+        (self._session or get_current_session()).send_output(self.spec)
 
     def _ipython_display_(self) -> None:
         self.show()
@@ -146,8 +143,10 @@ class Output:
         """Send unless sent or embedded; never raises (used when the output is dropped)."""
         if self._done:
             return
+        # show(), one call less: this runs once per put_*() in a loop.
+        self._done = True
         try:
-            self.show()
+            (self._session or get_current_session()).send_output(self.spec)
         except Exception as exc:  # __del__ must not raise; say what was lost
             logger.error("could not send %s output: %s", self.spec.get("type"), exc)
 

@@ -34,14 +34,16 @@ try:
     import orjson
 except ImportError:  # a platform without orjson: the standard library only
     _orjson_dumps = None
-    _ORJSON_OPTIONS = 0
+    _ORJSON_OPTIONS = _ORJSON_NON_STR_KEYS = 0
 else:
     _orjson_dumps = orjson.dumps
-    # Keys as the standard library writes them; dataclasses and datetimes are
-    # refused (so they fail as they do without orjson) rather than converted.
-    _ORJSON_OPTIONS = (
-        orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-    )
+    # Dataclasses and datetimes are refused (so they fail as they do without
+    # orjson) rather than converted.
+    _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    # Keys that are not strings, written as the standard library writes them:
+    # only on a second try, as the option doubles orjson's time for every dict
+    # (put_text in a loop: 190 -> 90 ns per command without it).
+    _ORJSON_NON_STR_KEYS = _ORJSON_OPTIONS | orjson.OPT_NON_STR_KEYS
 
 
 def dumps_batch(batch: Any) -> str:
@@ -49,6 +51,10 @@ def dumps_batch(batch: Any) -> str:
     if _orjson_dumps is not None:
         try:
             return _orjson_dumps(batch, option=_ORJSON_OPTIONS).decode()
-        except TypeError:  # orjson.JSONEncodeError: let the standard encoder decide
+        except TypeError:  # orjson.JSONEncodeError: a key that is not a string?
+            pass
+        try:
+            return _orjson_dumps(batch, option=_ORJSON_NON_STR_KEYS).decode()
+        except TypeError:  # let the standard encoder decide
             pass
     return _json_encode(batch)

@@ -494,7 +494,10 @@ class PageModel:
         if command["command"] == "output":
             spec = command["spec"]
             selector = spec.get("scope")
-            if selector == _ROOT_SELECTOR:  # the hot path: no selector parsing
+            if selector == _ROOT_SELECTOR:  # no selector parsing
+                if spec.get("position", -1) == -1:
+                    self.append_output(spec, root_id)
+                    return
                 target: ScopeNode | None = self.roots.get(root_id) or self.root(root_id)
             else:
                 target = self._target(selector, root_id)
@@ -527,6 +530,21 @@ class PageModel:
                 self.requests[command["task_id"]] = (root_id, command)
         elif command["command"] == "destroy_form" and command["task_id"]:
             self.requests.pop(command["task_id"], None)
+
+    def append_output(self, spec: OutputSpec, root_id: str) -> None:
+        """:meth:`apply` of an ``output`` command appended to ``root_id``'s ROOT scope.
+
+        The hot path (``put_text()`` in a loop): what the general case does for
+        that target and position, without the command's dispatch.
+        """
+        target = self.roots.get(root_id) or self.root(root_id)
+        kind = spec.get("type")
+        if kind in _LEAF_TYPES and "container_dom_id" not in spec:
+            target.children.append(spec)  # what _adopt() gives a leaf, one call less
+        else:
+            target.children.append(self._adopt(spec, target))
+        if self.pins.active and kind not in _PINLESS_TYPES:
+            self.pins.register(spec, target.root_id)
 
     def _register(self, name: str, parent: ScopeNode | None, root_id: str) -> ScopeNode:
         """A new scope called ``name``; an older scope of that name goes (names are unique)."""

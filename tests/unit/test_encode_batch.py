@@ -65,3 +65,10 @@ def test_non_finite_floats(encoder: str) -> None:
     # The documented difference: orjson writes null, which the browser can parse.
     value = json.loads(dumps_batch([float("nan")]).replace("NaN", "null"))
     assert value == [None]
+
+
+def test_keys_that_are_not_strings_keep_orjsons_json() -> None:
+    # A second orjson try (with its non-string-key option) rather than the
+    # standard library: the batch keeps orjson's null for a NaN.
+    pytest.importorskip("orjson")
+    assert dumps_batch([{1: float("nan"), "a": {2.5: True}}]) == '[{"1":null,"a":{"2.5":true}}]'
