@@ -22,7 +22,7 @@ from _wsclient import TIMEOUT, Client, run, text_of
 
 from pywebio_nb.output import put_buttons, put_text
 from pywebio_nb.platform._info import RequestRecord
-from pywebio_nb.platform.tornado import _Queue, _WebIOHandler
+from pywebio_nb.platform.tornado import _NO_ARGS, _NO_KWARGS, _Queue, _WebIOHandler
 from pywebio_nb.session import info
 from pywebio_nb.session._base import FINISHED_THREAD, ThreadSession
 from pywebio_nb.session._coroutine import FINISHED, CoroutineSession
@@ -77,6 +77,12 @@ def test_an_open_websocket_keeps_only_what_it_uses(serve: Any, kind: str) -> Non
             for obj in gc.get_objects()
             if isinstance(obj, tornado.httputil.HTTPServerRequest) and obj.host == host
         ]
+        # The URL's arguments, used by get() and open(): one shared empty list and dict.
+        handler_args = (handler.path_args, handler.open_args)
+        handler_kwargs = (handler.path_kwargs, handler.open_kwargs)
+        assert handler_args == ([], []) and handler_kwargs == ({}, {})
+        assert all(a is _NO_ARGS for a in handler_args), "an empty list per connection"
+        assert all(k is _NO_KWARGS for k in handler_kwargs), "an empty dict per connection"
         assert handler.ws_connection is not None
         stream = handler.ws_connection.stream
         assert isinstance(stream._write_futures, _Queue)
