@@ -27,6 +27,16 @@ class CountingDriver(KernelDriver):
         self.messages: list[list[dict[str, Any]]] = []
         #: every IOPub message: (type, parent msg_id, execution_state of a status)
         self.iopub: list[tuple[str, Any, Any]] = []
+        #: ids of the comm messages sent by send_event
+        self.sent_ids: list[str] = []
+
+    def send_event(self, comm_id: str, event: dict[str, Any]) -> None:
+        """Send as the base does, keeping the message id (the handshake's pong)."""
+        msg = self.kc.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": event}}
+        )
+        self.kc.shell_channel.send(msg)
+        self.sent_ids.append(msg["header"]["msg_id"])
 
     def _handle(self, msg: dict[str, Any]) -> None:
         parent = msg["parent_header"].get("msg_id")
@@ -37,6 +47,8 @@ class CountingDriver(KernelDriver):
             if any((c.get("spec") or {}).get("content") == "quick done" for c in self.messages[-1]):
                 self.iopub.append(("quick done", parent, None))
             for c in self.messages[-1]:
+                if c["command"] == "output" and (c.get("spec") or {}).get("type") == "text":
+                    self.iopub.append((f"text {c['spec'].get('content')}", parent, None))
                 if c["command"] == "input_group":
                     label = c["spec"]["inputs"][0].get("label")
                     self.iopub.append((f"form {label}", parent, None))
@@ -216,14 +228,18 @@ def test_a_quick_callback_output_precedes_the_idle_status(
 def test_the_next_form_precedes_the_statuses_of_the_answer(
     variant_driver: CountingDriver,
 ) -> None:
-    """Inside a blocking wait: an event that does not end it (a blur) gets its statuses
-    at once; an answer's statuses follow the cell's next form (both busy before idle)."""
+    """Inside a blocking wait: a click that does not end it gets its output, then its
+    statuses, at once; an answer's statuses follow the cell's next form (busy, idle)."""
     driver = variant_driver
     code = (
         "from pywebio_nb.input import input\n"
         "from pywebio_nb.jupyter._kernel_session import KernelTransport\n"
-        "KernelTransport.FLUSH_INTERVAL = 30  # only the pump's own flush sends the blur's\n"
-        "a = input('first q', required=True)  # required: validated on blur\n"
+        "KernelTransport.FLUSH_INTERVAL = 30  # no timer: only the pump's own flushes send\n"
+        "from pywebio_nb.jupyter._kernel_session import KernelSession\n"
+        "KernelSession.CALLBACK_GRACE = 5.0  # the click's handler returns after its output\n"
+        "from pywebio_nb.output import put_buttons, put_text\n"
+        "put_buttons(['during'], onclick=lambda v: put_text('clicked during'))\n"
+        "a = input('first q')\n"
         "b = input('second q')\n"
         "KernelTransport.FLUSH_INTERVAL = 0.016\n"
         "print('answers', a, b)\n"
@@ -249,17 +265,20 @@ def test_the_next_form_precedes_the_statuses_of_the_answer(
 
     comm_id, first = driver.pump_until(lambda: form("first q"))
     name = first["spec"]["inputs"][0]["name"]
-    blur = send(
-        comm_id,
-        {
-            "event": "input_event",
-            "task_id": first["task_id"],
-            "data": {"event_name": "blur", "name": name, "value": ""},
-        },
+    # the handshake's pong was handled: the cell now waits for the form, not the pong
+    driver.pump_until(lambda: any(("status", i, "idle") in driver.iopub for i in driver.sent_ids))
+    buttons = next(
+        c for c in driver.commands[comm_id] if c.get("spec", {}).get("type") == "buttons"
     )
-    # the validation's update_input and the blur's statuses, at once (no timer)
-    driver.pump_until(lambda: statuses(blur) == ["busy", "idle"], timeout=5)
-    assert driver.find("update_input") is not None
+    callback_id = buttons["spec"]["callback_id"]
+    click = send(comm_id, {"event": "callback", "task_id": callback_id, "data": 0})
+    driver.pump_until(
+        lambda: statuses(click) == ["busy", "idle"] and "clicked during" in _texts(driver),
+        timeout=5,
+    )
+    order = driver.iopub
+    output = next(i for i, m in enumerate(order) if m[0] == "text clicked during")
+    assert output < order.index(("status", click, "busy")), order[-8:]
     submit = send(
         comm_id, {"event": "from_submit", "task_id": first["task_id"], "data": {name: "x"}}
     )
