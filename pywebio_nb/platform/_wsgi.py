@@ -20,6 +20,7 @@ server stops (:func:`closing_sessions`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socketserver
 import threading
@@ -44,6 +45,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("pywebio_nb.platform")
+
+#: How long a stopping server waits for its sessions to close (defer_call included).
+CLOSE_TIMEOUT = 10.0
 
 WsgiApp = Callable[..., Any]
 
@@ -99,8 +103,31 @@ def closing_sessions(core: HttpCore) -> Callable[[], None]:
     """What a WSGI server runs when it stops: close ``core``'s sessions on their loop."""
 
     def close() -> None:
-        if core.loop is not None and not core.loop.is_closed():
-            core.loop.call_soon_threadsafe(core.close_all)
+        loop = core.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            core.close_all()
+            return
+        # Wait for it: a script's start_server returns right after this, and the
+        # process would end before the sessions ran their defer_call functions.
+        closed = threading.Event()
+
+        def close_on_loop() -> None:
+            try:
+                core.close_all()
+            finally:
+                closed.set()
+
+        try:
+            loop.call_soon_threadsafe(close_on_loop)
+        except RuntimeError:  # the loop closed meanwhile
+            return
+        closed.wait(CLOSE_TIMEOUT)
 
     return close
 
@@ -131,10 +158,18 @@ class WsgiServerHandle:
         self.public_url: str | None = None
         self._tunnel: Tunnel | None = None
         self._on_shutdown = on_shutdown
-        # serve_forever notices shutdown() between polls: 0.1 s keeps stop() quick.
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.1,), name="pywebio-nb-wsgi", daemon=True
-        )
+        # Set when serve_forever returned. Thread.is_alive()/join() are not
+        # trusted: on CPython 3.11 a Ctrl-C that interrupts join() marks the
+        # thread stopped while it still serves (stop() would then do nothing).
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="pywebio-nb-wsgi", daemon=True)
+
+    def _serve(self) -> None:
+        try:
+            # serve_forever notices shutdown() between polls: 0.1 s keeps stop() quick.
+            self._server.serve_forever(0.1)
+        finally:
+            self._done.set()
 
     @property
     def url(self) -> str:
@@ -143,22 +178,22 @@ class WsgiServerHandle:
 
     @property
     def running(self) -> bool:
-        return self._thread.is_alive()
+        return self._thread.ident is not None and not self._done.is_set()
 
     def wait(self) -> None:
-        """Block until the server stops."""
-        self._thread.join()
+        """Block until the server stops (interruptible by Ctrl-C)."""
+        self._done.wait()
 
     def stop(self, timeout: float = 10) -> None:
         """Stop the server, its tunnel and its sessions; calling it again does nothing."""
         tunnel, self._tunnel = self._tunnel, None
         if tunnel is not None:
             tunnel.stop()
-        if not self._thread.is_alive():
+        if self._thread.ident is None or self._done.is_set():
             return
         self._server.shutdown()
         self._server.server_close()
-        self._thread.join(timeout)
+        self._done.wait(timeout)
         if self._on_shutdown is not None:
             self._on_shutdown()
 
