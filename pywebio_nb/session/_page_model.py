@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ..protocol import (
     ROOT_SCOPE,
@@ -269,15 +269,47 @@ class PinTable:
     so a snapshot redraws the widget as it is now.
     """
 
+    # One per session, and most sessions show no pin: slots, and the four tables
+    # made on first use (four empty dicts and an instance dict: ~0.4 KB a session).
+    __slots__ = ("_items", "_roots", "_updates", "_values", "active", "observer")
+
     def __init__(self) -> None:
         #: Set by the pin API when a session makes its first pin: until then an
         #: output's spec is never searched for pins (the hot path stays as it was).
         self.active = False
-        self.items: dict[str, dict[str, Any]] = {}
-        self.roots: dict[str, str] = {}
-        self.values: dict[str, Any] = {}
-        self.updates: dict[str, dict[str, Any]] = {}
+        self._items: dict[str, dict[str, Any]] | None = None
+        self._roots: dict[str, str] | None = None
+        self._values: dict[str, Any] | None = None
+        self._updates: dict[str, dict[str, Any]] | None = None
         self.observer: PinObserver | None = None
+
+    @property
+    def items(self) -> dict[str, dict[str, Any]]:
+        """The live widget of each name: the form item of its last ``pin`` output."""
+        if self._items is None:
+            self._items = {}
+        return self._items
+
+    @property
+    def roots(self) -> dict[str, str]:
+        """The root each live widget is shown in, by name."""
+        if self._roots is None:
+            self._roots = {}
+        return self._roots
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The latest wire value of a live widget, by name, when known."""
+        if self._values is None:
+            self._values = {}
+        return self._values
+
+    @property
+    def updates(self) -> dict[str, dict[str, Any]]:
+        """The attributes ``pin_update`` changed, by name."""
+        if self._updates is None:
+            self._updates = {}
+        return self._updates
 
     def register(self, spec: Any, root_id: str) -> None:
         """Register every pin widget inside an output spec (nested ones too)."""
@@ -380,26 +412,67 @@ def logbox_scope(name: str) -> str:
     return "logbox-" + name.encode("utf-8").hex()
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Table(Generic[_K, _V]):
+    """A dict attribute made on first use; the instance holds None until then.
+
+    A page model is one per session, and most sessions never open a popup,
+    update a progress bar, show a logbox or wait for a form: their empty dicts
+    took ~0.25 KB a session. The attribute ``<name>_table`` holds the dict
+    (set to None in ``__init__``, in a fixed order: the instances keep sharing
+    their dict's keys).
+    """
+
+    __slots__ = ("_slot",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = name + "_table"
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Table[_K, _V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> dict[_K, _V]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        table = getattr(obj, self._slot)
+        if table is None:
+            table = {}
+            setattr(obj, self._slot, table)
+        return table
+
+    def __set__(self, obj: object, value: dict[_K, _V]) -> None:
+        setattr(obj, self._slot, value)
+
+
 class PageModel:
     """The output tree of one session, across all of its roots."""
+
+    #: The popup each root shows: its content scope (``spec``: the popup's spec).
+    popups = _Table[str, "ScopeNode"]()
+    # progress bar name -> (scope, child) where it was last updated: a burst
+    # of set_processbar finds its bar without walking the whole tree.
+    _bars = _Table[str, "tuple[ScopeNode, Any]"]()
+    #: Requests the browser has not answered yet, by task id: (root, command).
+    #: A frontend rebuilt from a snapshot gets them again (an open form, an
+    #: ``eval_js`` whose answer was lost with the connection).
+    requests = _Table[str, "tuple[str, Command]"]()
+    #: The text appended to each logbox (``logbox`` commands), by the box's scope
+    #: name: (logbox name, chunks, their length), the tail kept to LOGBOX_KEEP.
+    _logs = _Table[str, "tuple[str, list[str], int]"]()
 
     def __init__(self) -> None:
         self.roots: dict[str, ScopeNode] = {}
         self._named: dict[str, ScopeNode] = {}
-        #: The popup each root shows: its content scope (``spec``: the popup's spec).
-        self.popups: dict[str, ScopeNode] = {}
-        # progress bar name -> (scope, child) where it was last updated: a burst
-        # of set_processbar finds its bar without walking the whole tree.
-        self._bars: dict[str, tuple[ScopeNode, Any]] = {}
+        self.popups_table: dict[str, ScopeNode] | None = None
+        self._bars_table: dict[str, tuple[ScopeNode, Any]] | None = None
         #: The pin widgets shown and their values (see :class:`PinTable`).
         self.pins = PinTable()
-        #: Requests the browser has not answered yet, by task id: (root, command).
-        #: A frontend rebuilt from a snapshot gets them again (an open form, an
-        #: ``eval_js`` whose answer was lost with the connection).
-        self.requests: dict[str, tuple[str, Command]] = {}
-        #: The text appended to each logbox (``logbox`` commands), by the box's scope
-        #: name: (logbox name, chunks, their length), the tail kept to LOGBOX_KEEP.
-        self._logs: dict[str, tuple[str, list[str], int]] = {}
+        self.requests_table: dict[str, tuple[str, Command]] | None = None
+        self._logs_table: dict[str, tuple[str, list[str], int]] | None = None
 
     # ------------------------------------------------------------------ lookup
     def root(self, root_id: str) -> ScopeNode:

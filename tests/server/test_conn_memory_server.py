@@ -96,6 +96,12 @@ def test_an_open_websocket_keeps_only_what_it_uses(serve: Any, kind: str) -> Non
         assert kept, "the test client never acknowledges: its batches are kept"
         for small in (handler._connection, *session._callbacks.values(), *replay_logs, *kept):
             assert not hasattr(small, "__dict__"), type(small)
+        # The page model's tables a click app never uses are not made (64 bytes each).
+        page, pins = session.page, session.page.pins
+        assert not hasattr(pins, "__dict__")
+        unused = (pins._items, pins._roots, pins._values, pins._updates)
+        unused += (page.popups_table, page._bars_table, page.requests_table, page._logs_table)
+        assert unused == (None,) * 8
         # A list while short (an empty deque alone takes ~600 bytes).
         assert all(type(log.entries) is list for log in replay_logs)
         # Past 29 attributes CPython stops sharing the instance dict's keys between
