@@ -138,7 +138,8 @@ def test_input_takes_the_focus_unless_set_env_turns_it_off(page: Any, serve: Any
     focused = """(label) => {
       const root = [...document.querySelectorAll('*')].find((e) => e.shadowRoot).shadowRoot;
       const active = root.activeElement;
-      return active !== null && active.closest('.pywebio-form')?.textContent.includes(label);
+      // (the forms panel itself holds the focus once an answered form is removed)
+      return active?.closest('.pywebio-form')?.textContent.includes(label) === true;
     }"""
     server = serve(app)
     page.goto(server.url)

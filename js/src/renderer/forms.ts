@@ -31,6 +31,11 @@ class FormView {
   closed = false;
   /** An answer travels: another submit is ignored until the server answers. */
   private waiting = false;
+  /**
+   * A file item holds the form's `submit` event back until its files are sent
+   * (upload.ts listens to it): such a form submits the browser's way.
+   */
+  private readonly submitsViaEvent: boolean;
   private waitingShown: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -52,6 +57,7 @@ class FormView {
       blob: (ref) => ctx.blobs.get(ref),
     };
     const inputs = spec.inputs ?? [];
+    this.submitsViaEvent = inputs.some((item) => item.type === "file");
     const last = inputs[inputs.length - 1];
     const lastIsSubmitActions =
       last?.type === "actions" && (last.buttons ?? []).some((b) => (b.type ?? "submit") === "submit");
@@ -122,6 +128,7 @@ class FormView {
 
   private submitOnClick(button: HTMLButtonElement): void {
     button.addEventListener("click", (event) => {
+      if (this.submitsViaEvent) return;
       event.preventDefault(); // no form submission (and no second `submit` event)
       this.submit(button);
     });
