@@ -40,6 +40,7 @@ import tornado.netutil
 import tornado.web
 
 from ._apps import parse_size
+from ._gc import server_gc
 from ._tunnel import Tunnel, resolve_tunnel_cmd
 
 __all__ = [
@@ -378,7 +379,8 @@ def run_started(
             print(f"Public URL: {handle.public_url}", flush=True)
         if auto_open_webbrowser:
             _open_browser(handle.url)
-        _wait_in_foreground(handle)
+        with server_gc():  # the process is the server's (see _gc)
+            _wait_in_foreground(handle)
     except BaseException:
         handle.stop()
         raise

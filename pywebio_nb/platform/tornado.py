@@ -436,8 +436,11 @@ def start_server(
 ) -> ServerHandle | None:
     """Serve PyWebIO applications with Tornado over WebSocket; blocks until stopped.
 
-    In a script it prints ``Serving on URL`` and serves until Ctrl-C or SIGTERM.
-    Inside a Jupyter notebook it does not block the kernel: the server runs in
+    In a script it prints ``Serving on URL`` and serves until Ctrl-C or SIGTERM;
+    meanwhile Python's full garbage collections run ten times less often (a
+    server with thousands of open sessions spent a quarter of its CPU in them;
+    see ``pywebio_nb.platform._gc``), unless the process changed the collector's
+    thresholds itself. Inside a Jupyter notebook it does not block the kernel: the server runs in
     the background, a link is displayed and a :class:`ServerHandle` is returned
     (``handle.url``, ``handle.stop()``); running it again on the same port
     stops the previous server first.

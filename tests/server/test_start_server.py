@@ -35,6 +35,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0  # importing tornado and the package on a busy 2-core machine
 
 APP = """\
+import gc
 import sys
 
 from pywebio_nb import start_server
@@ -47,6 +48,7 @@ def greet():
 
     Asks for a name.
     \"\"\"
+    put_text("gc thresholds %s %s %s" % gc.get_threshold())
     put_text("Hello, " + input("Your name"))
 
 
@@ -117,6 +119,8 @@ def test_start_server_script(tmp_path: pathlib.Path) -> None:
 
         async def body() -> None:
             client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
+            # Full collections ten times rarer while the script serves (platform._gc).
+            assert text_of(await client.until("output")) == "gc thresholds 700 10 100"
             form = await client.until("input_group")
             assert form["spec"]["inputs"][0]["label"] == "Your name"
             await client.submit(form, "Ada")
