@@ -27,6 +27,12 @@ Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app
   fresh server, opened (each past its first output) then closed: the server's
   peak RSS (``VmHWM``) and the CPU seconds it spent from the first connection
   until it went idle after the last close (``/proc/<pid>/stat``);
+* floor: the throughput, input and click figures again, the same client
+  against a bare Tornado WebSocket (``bench/_floor_server.py``: ``json.loads``
+  in, a prepared frame out, from a worker thread's hand-off for the thread
+  kind): what the machine, the loopback, Tornado and this client cost by
+  themselves (its throughput is what the client can take, not what any
+  server produces);
 * page weight: a real Chromium (Playwright, ``/usr/bin/chromium``) loads the
   page until the app's first text shows; every HTTP request is counted with
   the bytes its response body took on the wire and what it would take
@@ -60,6 +66,7 @@ import tornado.websocket
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SERVER_SCRIPT = HERE / "_compare_server.py"
+FLOOR_SCRIPT = HERE / "_floor_server.py"
 CHROMIUM = "/usr/bin/chromium"
 TIMEOUT = 60.0
 
@@ -125,10 +132,10 @@ async def until_idle(pid: int, quiet: float = 0.02, step: float = 0.25) -> float
 
 
 @contextlib.contextmanager
-def serve(python: str, impl: str, options: Options) -> Iterator[int]:
+def serve(python: str, impl: str, options: Options, script: Path = SERVER_SCRIPT) -> Iterator[int]:
     """Run the apps of ``impl`` in a server subprocess; yields its port."""
     port = _free_port()
-    command = [python, str(SERVER_SCRIPT), "--impl", impl, "--port", str(port)]
+    command = [python, str(script), "--impl", impl, "--port", str(port)]
     command += ["--texts", str(options.texts), "--inputs", str(options.inputs)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
@@ -432,6 +439,28 @@ async def measure(python: str, impl: str, options: Options) -> Results:
     return results
 
 
+async def measure_floor(options: Options) -> Results:
+    """The same client against a bare Tornado WebSocket (``_floor_server.py``).
+
+    What the machine, the loopback, Tornado and this client take by themselves:
+    a framework's figure minus this is the framework's own cost.
+    """
+    results = Results("floor")
+    with serve(sys.executable, "floor", options, script=FLOOR_SCRIPT) as port:
+        for kind, suffix in (("thread", ""), ("coroutine", "_async")):
+            print(f"  floor: {kind} hand-off ...", flush=True)
+            await throughput(port, "texts" + suffix, options.texts)
+            runs = [await throughput(port, "texts" + suffix, options.texts) for _ in range(3)]
+            results.figures[f"texts/s {kind}"] = statistics.median(rate for rate, _ in runs)
+            results.figures[f"input {kind}"] = await input_round_trip(
+                port, "inputs" + suffix, options.inputs
+            )
+            results.figures[f"click {kind}"] = await callback_latency(
+                port, "click" + suffix, options.clicks
+            )
+    return results
+
+
 # ------------------------------------------------------------------- report
 def _ratio(ours: float, theirs: float, higher_is_better: bool) -> str:
     if ours <= 0 or theirs <= 0:
@@ -439,11 +468,13 @@ def _ratio(ours: float, theirs: float, higher_is_better: bool) -> str:
     return f"{(ours / theirs) if higher_is_better else (theirs / ours):.1f}x"
 
 
-def table(ours: Results, theirs: Results, options: Options) -> str:
-    a, b = ours.figures, theirs.figures
+def table(ours: Results, theirs: Results, options: Options, floor: Results) -> str:
+    a, b, f = ours.figures, theirs.figures, floor.figures
     rows: list[tuple[str, str, str, str]] = []
+    floors: dict[str, str] = {}  # row label -> the bare Tornado figure
     for kind in ("thread", "coroutine"):
         key = f"texts/s {kind}"
+        floors[f"output throughput, {kind} app (texts/s)"] = f"{f[key]:,.0f}"
         rows.append(
             (
                 f"output throughput, {kind} app (texts/s)",
@@ -465,6 +496,8 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
     for label, prefix in (("input round trip", "input"), ("callback latency", "click")):
         for kind in ("thread", "coroutine"):
             (am, ap), (bm, bp) = a[f"{prefix} {kind}"], b[f"{prefix} {kind}"]
+            fm, fp = f[f"{prefix} {kind}"]
+            floors[f"{label}, {kind} app (median / p90 ms)"] = f"{fm:.3f} / {fp:.3f}"
             rows.append(
                 (
                     f"{label}, {kind} app (median / p90 ms)",
@@ -527,13 +560,14 @@ def table(ours: Results, theirs: Results, options: Options) -> str:
     for impl in (ours, theirs):
         soak_mb = " -> ".join(f"{r['rss_kib'] / 1024:.1f}" for r in impl.figures["soak"])
         rows.append((f"soak RSS MB ({impl.name}; start, then after each round)", soak_mb, "", ""))
-    header = ("measure", "pywebio_nb", "PyWebIO 1.8.4", "pywebio_nb ahead")
-    widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
+    full = [(*row, floors.get(row[0], "")) for row in rows]
+    header = ("measure", "pywebio_nb", "PyWebIO 1.8.4", "pywebio_nb ahead", "bare Tornado floor")
+    widths = [max(len(row[i]) for row in [*full, header]) for i in range(5)]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
     lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     lines += [
         "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in rows
+        for row in full
     ]
     for impl in (ours, theirs):
         page = impl.figures.get("page")
@@ -552,9 +586,9 @@ def _k(value: float) -> str:
     return f"{value / 1000:.1f}k" if value >= 1000 else f"{value:.0f}"
 
 
-def readme_table(ours: Results, theirs: Results, options: Options) -> str:
+def readme_table(ours: Results, theirs: Results, options: Options, floor: Results) -> str:
     """The README's table: one row per figure, thread / coroutine app side by side."""
-    a, b = ours.figures, theirs.figures
+    a, b, f = ours.figures, theirs.figures, floor.figures
     kinds = ("thread", "coroutine")
 
     def pair(figures: dict[str, Any], key: str, fmt: Any) -> str:
@@ -572,30 +606,35 @@ def readme_table(ours: Results, theirs: Results, options: Options) -> str:
             pair(b, "texts/s", _k),
             pair(a, "texts/s", _k),
             ratios("texts/s", True),
+            pair(f, "texts/s", _k),
         ),
         (
             "first text seen while the app loops (ms)",
             pair(b, "first text", lambda v: f"{v:.0f}"),
             pair(a, "first text", lambda v: f"{v:.0f}"),
             ratios("first text", False),
+            "",
         ),
         (
             "`input()` round trip, median (ms)",
             pair(b, "input", lambda v: f"{v[0]:.2f}"),
             pair(a, "input", lambda v: f"{v[0]:.2f}"),
             ratios("input", False, median),
+            pair(f, "input", lambda v: f"{v[0]:.2f}"),
         ),
         (
             "button click -> its output, median (ms)",
             pair(b, "click", lambda v: f"{v[0]:.2f}"),
             pair(a, "click", lambda v: f"{v[0]:.2f}"),
             ratios("click", False, median),
+            pair(f, "click", lambda v: f"{v[0]:.2f}"),
         ),
         (
             f"RSS per session, {options.sessions:,} concurrent (KiB)",
             pair(b, "memory", lambda v: f"{v:.0f}"),
             pair(a, "memory", lambda v: f"{v:.0f}"),
             ratios("memory", False),
+            "",
         ),
     ]
     if "many" in a and "many" in b:
@@ -608,6 +647,7 @@ def readme_table(ours: Results, theirs: Results, options: Options) -> str:
                 _ratio(am["peak_rss_mb"], bm["peak_rss_mb"], False)
                 + " / "
                 + _ratio(am["cpu_s"], bm["cpu_s"], False),
+                "",
             )
         )
     rows.append(
@@ -615,6 +655,7 @@ def readme_table(ours: Results, theirs: Results, options: Options) -> str:
             f"soak: RSS after {options.rounds} rounds of {options.sessions:,} sessions vs round 1",
             f"{soak_growth(b['soak']):+.0f} %",
             f"{soak_growth(a['soak']):+.0f} %",
+            "",
             "",
         )
     )
@@ -625,11 +666,13 @@ def readme_table(ours: Results, theirs: Results, options: Options) -> str:
                 f"{b['page']['requests']}, {b['page']['wire_kb']:,.0f}",
                 f"{a['page']['requests']}, {a['page']['wire_kb']:,.0f}",
                 _ratio(a["page"]["wire_kb"], b["page"]["wire_kb"], False),
+                "",
             )
         )
     lines = [
-        "| figure (thread / async app) | PyWebIO 1.8.4 | pywebio_nb | pywebio_nb ahead |",
-        "|---|---|---|---|",
+        "| figure (thread / async app) | PyWebIO 1.8.4 | pywebio_nb | pywebio_nb ahead "
+        "| bare Tornado floor |",
+        "|---|---|---|---|---|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -650,17 +693,21 @@ async def main(options: Options, pywebio_python: str, only: str | None) -> None:
     for impl, python in (("pywebio_nb", sys.executable), ("pywebio", pywebio_python)):
         if only in (None, impl):
             runs[impl] = await measure(python, impl, options)
-    for name, result in runs.items():
+    floor = await measure_floor(options)
+    runs_and_floor = {**runs, "floor": floor}
+    for name, result in runs_and_floor.items():
         print(f"\n{name}: {json.dumps(result.figures)}")
     if len(runs) == 2:
         print()
-        print(table(runs["pywebio_nb"], runs["pywebio"], options))
+        print(table(runs["pywebio_nb"], runs["pywebio"], options, floor))
         print(
             f"\n({options.texts} texts, {options.inputs} inputs, {options.clicks} clicks, "
             f"{options.sessions} sessions x {options.rounds} soak rounds; "
             f"loopback; {_machine()}; {time.strftime('%Y-%m-%d', time.gmtime())})"
         )
-        print("\nREADME table:\n" + readme_table(runs["pywebio_nb"], runs["pywebio"], options))
+        print(
+            "\nREADME table:\n" + readme_table(runs["pywebio_nb"], runs["pywebio"], options, floor)
+        )
 
 
 if __name__ == "__main__":
