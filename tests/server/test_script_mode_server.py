@@ -8,15 +8,11 @@ it answers the ``input()``, sees the output and the script exit with code 0.
 
 from __future__ import annotations
 
-import os
 import pathlib
-import signal
-import subprocess
-import sys
 import types
 
+from _script_server import STARTUP_TIMEOUT, ScriptProcess, fake_browser, script_env
 from _wsclient import Client, run, text_of
-from test_start_server import STARTUP_TIMEOUT, _fake_browser, _Lines, _script_env
 
 GREETER = """\
 import threading
@@ -84,40 +80,24 @@ except RuntimeError as exc:
 """
 
 
-class _Script:
-    """A script run as a user would, its output read line by line."""
+def _script(tmp_path: pathlib.Path, source: str) -> ScriptProcess:
+    """``source`` run as a user would, with a browser that only prints its URL."""
+    script = tmp_path / "app.py"
+    script.write_text(source)
+    return ScriptProcess(script, env=script_env(BROWSER=str(fake_browser(tmp_path))))
 
-    def __init__(self, tmp_path: pathlib.Path, source: str) -> None:
-        script = tmp_path / "app.py"
-        script.write_text(source)
-        self.proc = subprocess.Popen(
-            [sys.executable, str(script)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=_script_env(BROWSER=str(_fake_browser(tmp_path))),
-            cwd=tmp_path,
-        )
-        self.lines = _Lines(self.proc)
 
-    def opened_port(self) -> int:
-        line = self.lines.wait_for("FAKE-BROWSER-OPENED", STARTUP_TIMEOUT).strip()
-        url = line.split()[1]
-        assert url.startswith("http://127.0.0.1:"), line
-        return int(url.rsplit(":", 1)[1].rstrip("/"))
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+def _opened_port(script: ScriptProcess) -> int:
+    line = script.wait_for("FAKE-BROWSER-OPENED").strip()
+    url = line.split()[1]
+    assert url.startswith("http://127.0.0.1:"), line
+    return int(url.rsplit(":", 1)[1].rstrip("/"))
 
 
 def test_the_script_runs_in_the_page_it_opened(tmp_path: pathlib.Path) -> None:
-    script = _Script(tmp_path, GREETER)
+    script = _script(tmp_path, GREETER)
     try:
-        port = script.opened_port()
+        port = _opened_port(script)
 
         async def body() -> None:
             client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
@@ -132,21 +112,21 @@ def test_the_script_runs_in_the_page_it_opened(tmp_path: pathlib.Path) -> None:
 
         run(body())
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
-        script.lines.wait_for("SCRIPT-DONE", STARTUP_TIMEOUT)
+        script.wait_for("SCRIPT-DONE")
     finally:
-        script.close()
+        script.stop()
 
 
 def test_a_page_with_callbacks_stays_until_it_closes(tmp_path: pathlib.Path) -> None:
-    script = _Script(tmp_path, BUTTONS)
+    script = _script(tmp_path, BUTTONS)
     try:
-        port = script.opened_port()
+        port = _opened_port(script)
 
         async def body() -> None:
             client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
             buttons = await client.until("output", lambda c: c["spec"]["type"] == "buttons")
             # The script's last line ran, yet its button still answers.
-            script.lines.wait_for("SCRIPT-DONE", STARTUP_TIMEOUT)
+            script.wait_for("SCRIPT-DONE")
             await client.send("callback", buttons["spec"]["callback_id"], 0)
             assert text_of(await client.until("output")) == "clicked ok"
             assert script.proc.poll() is None
@@ -156,13 +136,13 @@ def test_a_page_with_callbacks_stays_until_it_closes(tmp_path: pathlib.Path) -> 
         run(body())
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
     finally:
-        script.close()
+        script.stop()
 
 
 def test_closing_the_page_first_makes_later_calls_raise(tmp_path: pathlib.Path) -> None:
-    script = _Script(tmp_path, CLOSED_PAGE)
+    script = _script(tmp_path, CLOSED_PAGE)
     try:
-        port = script.opened_port()
+        port = _opened_port(script)
 
         async def body() -> None:
             client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
@@ -171,33 +151,31 @@ def test_closing_the_page_first_makes_later_calls_raise(tmp_path: pathlib.Path) 
             await client.closed()
 
         run(body())
-        assert script.lines.wait_for("RAISED", STARTUP_TIMEOUT).split() == [
+        assert script.wait_for("RAISED").split() == [
             "RAISED",
             "SessionClosedException",
         ]
-        assert script.lines.wait_for("RAISED AGAIN", STARTUP_TIMEOUT).split()[-1] == (
-            "SessionClosedException"
-        )
+        assert script.wait_for("RAISED AGAIN").split()[-1] == ("SessionClosedException")
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
     finally:
-        script.close()
+        script.stop()
 
 
 def test_no_script_mode_once_a_server_was_started(tmp_path: pathlib.Path) -> None:
-    script = _Script(tmp_path, SERVER_THEN_API)
+    script = _script(tmp_path, SERVER_THEN_API)
     try:
-        script.lines.wait_for("NOT-FOUND", STARTUP_TIMEOUT)
+        script.wait_for("NOT-FOUND")
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
-        assert not any("FAKE-BROWSER-OPENED" in line for line in script.lines.seen)
+        assert not any("FAKE-BROWSER-OPENED" in line for line in script.seen)
     finally:
-        script.close()
+        script.stop()
 
 
 def test_start_server_after_script_mode_is_refused(tmp_path: pathlib.Path) -> None:
-    script = _Script(tmp_path, SCRIPT_THEN_SERVER)
+    script = _script(tmp_path, SCRIPT_THEN_SERVER)
     try:
-        refused = script.lines.wait_for("REFUSED", STARTUP_TIMEOUT)
+        refused = script.wait_for("REFUSED")
         assert "script mode" in refused, refused
         assert script.proc.wait(timeout=STARTUP_TIMEOUT) == 0
     finally:
-        script.close()
+        script.stop()

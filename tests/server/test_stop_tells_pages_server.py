@@ -12,18 +12,15 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.util
-import os
 import pathlib
 import signal
-import subprocess
-import sys
 import threading
 import types
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from _adapter_cases import connect
+from _script_server import ScriptProcess
 from _wsclient import Client, run, text_of
 
 from pywebio_nb.input import input as ask
@@ -124,38 +121,17 @@ print("RETURNED", flush=True)
 def test_ctrl_c_on_start_server_sends_close_session(tmp_path: pathlib.Path) -> None:
     script = tmp_path / "app.py"
     script.write_text(SCRIPT)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    env.pop("PYTEST_CURRENT_TEST", None)
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    try:
-        assert proc.stdout is not None
-        lines: list[str] = []
-        for line in proc.stdout:  # ends at EOF: the bound is the process (killed below)
-            lines.append(line)
-            if line.startswith("Serving on"):
-                break
-        port = int(lines[-1].strip().rstrip("/").rsplit(":", 1)[1])
+    with ScriptProcess(script) as server:
+        port = server.serving_port()
 
         async def body() -> None:
-            server: Any = types.SimpleNamespace(port=port)
-            page = await Client.connect(server)
+            page = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
             assert text_of(await page.until("output")) == "hi"
             await page.until("input_group")
-            os.kill(proc.pid, signal.SIGINT)  # Ctrl-C
+            server.send_signal(signal.SIGINT)  # Ctrl-C
             await _close_session_then_close(page)
 
         run(body())
-        out, _ = proc.communicate(timeout=STARTUP_TIMEOUT)
-        assert proc.returncode == 0, out
+        returncode, out = server.finish()
+        assert returncode == 0, out
         assert out.count("DEFERRED") == 1 and "RETURNED" in out, out
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate(timeout=10)

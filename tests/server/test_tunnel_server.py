@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import pathlib
 import signal
-import subprocess
 import sys
 import time
 import types
 
 import pytest
+from _script_server import ScriptProcess
 from _wsclient import Client, run, text_of
-from test_start_server import STARTUP_TIMEOUT, _Lines, _script_env
 
 from pywebio_nb.output import put_text
 from pywebio_nb.platform._tunnel import ENV_VAR, RemoteAccessError, Tunnel, resolve_tunnel_cmd
@@ -87,42 +86,30 @@ def test_the_environment_variable_is_the_fallback(monkeypatch: pytest.MonkeyPatc
 def test_start_server_prints_the_tunnel_url_and_stops_the_tunnel(tmp_path: pathlib.Path) -> None:
     tunnel = _write(tmp_path, "fake_tunnel.py", FAKE_TUNNEL)
     script = _write(tmp_path, "app.py", APP)
-    proc = subprocess.Popen(
-        [sys.executable, str(script), f"{sys.executable} {tunnel} {{port}}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=_script_env(),
-        cwd=tmp_path,
-    )
     tunnel_pid = 0
-    try:
-        lines = _Lines(proc)
-        port = int(lines.wait_for("Serving on", STARTUP_TIMEOUT).strip().rsplit(":", 1)[1][:-1])
-        public = lines.wait_for("Public URL:", STARTUP_TIMEOUT).strip()
-        assert public == f"Public URL: https://public.example.test/{port}"
-        # The tunnel's own lines went to the server, which logged them; its pid
-        # is found through /proc: the server's only child running fake_tunnel.py.
-        tunnel_pid = _child_running(proc.pid, "fake_tunnel.py")
+    with ScriptProcess(script, f"{sys.executable} {tunnel} {{port}}") as server:
+        try:
+            port = server.serving_port()
+            public = server.wait_for("Public URL:").strip()
+            assert public == f"Public URL: https://public.example.test/{port}"
+            # The tunnel's own lines went to the server, which logged them; its pid
+            # is found through /proc: the server's only child running fake_tunnel.py.
+            tunnel_pid = _child_running(server.pid, "fake_tunnel.py")
 
-        async def body() -> None:
-            client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
-            assert text_of(await client.until("output")) == "hello over the tunnel"
-            await client.closed()
+            async def body() -> None:
+                client = await Client.connect(types.SimpleNamespace(port=port))  # type: ignore[arg-type]
+                assert text_of(await client.until("output")) == "hello over the tunnel"
+                await client.closed()
 
-        run(body())
-        os.kill(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=STARTUP_TIMEOUT) == 0
-        lines.wait_for("RETURNED", STARTUP_TIMEOUT)
-        assert _gone(tunnel_pid), "stopping the server must stop its tunnel process"
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        if tunnel_pid and not _gone(tunnel_pid):
-            os.kill(tunnel_pid, signal.SIGKILL)
-        if proc.stdout is not None:
-            proc.stdout.close()
+            run(body())
+            server.send_signal(signal.SIGTERM)
+            returncode, out = server.finish()
+            assert returncode == 0, out
+            assert "RETURNED" in out
+            assert _gone(tunnel_pid), "stopping the server must stop its tunnel process"
+        finally:
+            if tunnel_pid and not _gone(tunnel_pid):
+                os.kill(tunnel_pid, signal.SIGKILL)
 
 
 def _child_running(parent: int, needle: str) -> int:

@@ -9,14 +9,12 @@ marks that thread stopped while it still serves; a handle trusting
 
 from __future__ import annotations
 
-import os
 import pathlib
 import signal
-import subprocess
-import sys
 
 import _http_adapters as scenarios
 import pytest
+from _script_server import ScriptProcess
 
 pytestmark = [
     pytest.mark.server,
@@ -50,35 +48,15 @@ def test_ctrl_c_stops_the_django_server_and_closes_its_sessions(tmp_path: pathli
     script = tmp_path / "app.py"
     script.write_text(SCRIPT)
     port = scenarios.free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    try:
-        assert proc.stdout is not None
-        lines: list[str] = []
-        for line in proc.stdout:  # ends at EOF: the bound is the process (killed below)
-            lines.append(line)
-            if line.startswith("Serving on"):
-                break
-        assert lines and lines[-1].startswith("Serving on"), lines
+    with ScriptProcess(script, str(port)) as server:
+        server.serving_url()
         client = scenarios.UrlClient(f"http://127.0.0.1:{port}/")
         try:
             client.start()
             client.until("input_group")
         finally:
             client.close()
-        os.kill(proc.pid, signal.SIGINT)  # Ctrl-C
-        out, _ = proc.communicate(timeout=STARTUP_TIMEOUT)
-        out = "".join(lines) + out
-        assert proc.returncode == 0, out
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        returncode, out = server.finish()
+        assert returncode == 0, out
         assert out.count("DEFERRED") == 1 and "RETURNED" in out, out
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
