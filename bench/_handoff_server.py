@@ -140,20 +140,34 @@ class HandoffHandler(tornado.web.RequestHandler):
 
     async def get(self) -> None:
         _, app = select_app(self.config.apps, self.get_query_argument("app", None))
-        key = self.request.headers["Sec-WebSocket-Key"].encode()
-        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
         request = self.request
-        stream = self.detach()
-        await stream.write(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
-        )
-        sock = socket.socket(fileno=os.dup(stream.socket.fileno()))
-        stream.close()
-        request.connection = request.server_connection = None
+        sock = await hand_off(self)
         config = self.config
         loop = asyncio.get_running_loop()
         await loop.connect_accepted_socket(lambda: LeanSocket(config, app, request), sock)
+
+
+def accept_value(key: bytes) -> bytes:
+    """The ``Sec-WebSocket-Accept`` answer to a handshake's ``Sec-WebSocket-Key``."""
+    return base64.b64encode(hashlib.sha1(key + GUID).digest())
+
+
+async def hand_off(handler: tornado.web.RequestHandler) -> socket.socket:
+    """Answer the WebSocket handshake of ``handler``'s request; its socket, Tornado's no more.
+
+    The request keeps no reference to its HTTP connection afterwards.
+    """
+    request = handler.request
+    accept = accept_value(request.headers["Sec-WebSocket-Key"].encode())
+    stream = handler.detach()
+    await stream.write(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    sock = socket.socket(fileno=os.dup(stream.socket.fileno()))
+    stream.close()
+    request.connection = request.server_connection = None
+    return sock
 
 
 def start_server(applications: Any, port: int, host: str = "127.0.0.1", **_: Any) -> None:

@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import ctypes
-import hashlib
 import json
 import os
 import socket
@@ -48,7 +46,6 @@ import bench_compare as bc  # noqa: E402 - next to this file, not a package
 
 ROOT = HERE.parent
 MEASURES = "per-session, many, breakdown, floor"
-WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #: The web framework of the servers measured (``--backend``).
 BACKEND = "tornado"
 
@@ -99,6 +96,7 @@ def serve_bare(args: argparse.Namespace) -> None:
     import gc
 
     import _compare_server
+    from _handoff_server import accept_value, hand_off
 
     def rss_text() -> str:
         gc.collect()
@@ -129,17 +127,8 @@ def serve_bare(args: argparse.Namespace) -> None:
             """Tornado's handshake, then the socket to an asyncio.Protocol keeping the request."""
 
             async def get(self) -> None:
-                key = self.request.headers["Sec-WebSocket-Key"].encode()
-                accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
                 request = self.request
-                stream = self.detach()
-                await stream.write(
-                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                    b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
-                )
-                sock = socket.socket(fileno=os.dup(stream.socket.fileno()))
-                stream.close()
-                request.connection = request.server_connection = None
+                sock = await hand_off(self)
                 loop = asyncio.get_running_loop()
                 await loop.connect_accepted_socket(lambda: Kept(request), sock)
 
@@ -184,7 +173,7 @@ def serve_bare(args: argparse.Namespace) -> None:
                         for line in data.split(b"\r\n")
                         if line.lower().startswith(b"sec-websocket-key:")
                     )
-                    accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
+                    accept = accept_value(key)
                     self.transport.write(
                         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                         b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
