@@ -34,6 +34,7 @@ from _wsclient import Client
 
 from pywebio_nb.jupyter._wire import decode_batch
 from pywebio_nb.platform.tornado import _start_server_in_thread
+from pywebio_nb.testing._runner import _client_class
 from tests._session_examples import USER_AGENT
 
 #: Per case: how long a drive or a cell may take before the case counts as stuck.
@@ -375,7 +376,11 @@ class NotebookRun:
 
     def execute(self) -> None:
         import nbformat
-        from nbclient import NotebookClient
+
+        # pywebio_nb.testing's nbclient client: it routes widget messages by comm
+        # id whatever their parent, as a browser does (a callback's output may
+        # come between two cells).
+        base: Any = _client_class()
 
         nb = nbformat.v4.new_notebook()
         nb.cells.append(nbformat.v4.new_code_cell(PRELUDE))
@@ -387,7 +392,7 @@ class NotebookRun:
         frontend = Frontend()
         run = self
 
-        class Client(NotebookClient):  # type: ignore[misc]
+        class Client(base):  # type: ignore[misc]
             async def async_execute_cell(
                 self, cell: Any, cell_index: int, execution_count: Any = None, **kw: Any
             ) -> Any:
@@ -430,24 +435,6 @@ class NotebookRun:
                     msg = read.result()
                     if msg["msg_type"] in ("comm_msg", "comm_open"):
                         self.handle_comm_msg([], msg, cell_index=0)
-
-            async def _async_poll_output_msg(
-                self, parent_msg_id: str, cell: Any, cell_index: int
-            ) -> None:
-                # Deliver widget messages whatever their parent, as a browser routes
-                # them by comm id (a callback's output may come between two cells).
-                from nbclient.exceptions import CellExecutionComplete
-                from nbclient.util import ensure_async
-
-                while True:
-                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
-                    if msg["parent_header"].get("msg_id") == parent_msg_id:
-                        try:
-                            self.process_message(msg, cell, cell_index)
-                        except CellExecutionComplete:
-                            return
-                    elif msg["msg_type"] in ("comm_msg", "comm_open"):
-                        self.handle_comm_msg([], msg, cell_index)
 
         client = Client(
             nb,
