@@ -21,7 +21,7 @@ from ..protocol import (
     scope_selector,
 )
 from ..session._context import get_current_session
-from ._core import Output, _ctl, _output, _to_spec, new_scope_name
+from ._core import Output, _ctl, _output, _to_spec, new_scope_name, selector_of
 
 __all__ = [
     "put_code",
@@ -84,7 +84,15 @@ def put_text(
     """
     # One text (the usual call) needs no join.
     content = str(texts[0]) if len(texts) == 1 else sep.join(map(str, texts))
-    return _output({"type": "text", "content": content, "inline": inline}, scope, position)
+    # The spec made whole at once: adding keys later grows the dict (the hot path).
+    spec: OutputSpec = {
+        "type": "text",
+        "content": content,
+        "inline": inline,
+        "scope": selector_of(scope),
+        "position": position,
+    }
+    return Output(spec)
 
 
 def _strip_indent(text: str) -> str:

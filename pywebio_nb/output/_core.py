@@ -18,7 +18,7 @@ from ..protocol import (
     scope_selector,
 )
 from ..session._base import Session
-from ..session._context import get_current_session, scope_stack_var
+from ..session._context import get_current_session, scope_stack_var, session_var
 
 __all__ = [
     "Output",
@@ -60,19 +60,18 @@ class Output:
 
     __slots__ = ("__weakref__", "_container", "_done", "_session", "_tokens", "spec")
 
+    # Two slots set only when used (put_text in a loop makes an Output per call):
+    #: None: not a context manager; "": the widget itself holds what the
+    #: ``with`` block outputs; else a CSS selector of the slot inside it.
+    _container: str | None
+    #: The scope tokens of ``with`` blocks, made by __enter__.
+    _tokens: list[Token[tuple[str, ...]]]
+
     def __init__(self, spec: OutputSpec) -> None:
         self.spec = spec
         self._done = False
-        # None: not a context manager; "": the widget itself holds what the
-        # ``with`` block outputs; else a CSS selector of the slot inside it.
-        self._container: str | None = None
-        # The scope tokens of ``with`` blocks; made by __enter__ (one list less
-        # per put_text in a loop).
-        self._tokens: list[Token[tuple[str, ...]]] | None = None
-        try:
-            self._session: Session | None = get_current_session()
-        except SessionException:
-            self._session = None
+        # The calling context's session first: the usual case, one call less.
+        self._session: Session | None = session_var.get() or _session_or_none()
 
     # ----------------------------------------------------------- chaining
     def style(self, css_style: str) -> Output:
@@ -97,7 +96,8 @@ class Output:
         return self
 
     def __enter__(self) -> str:
-        if self._container is None:
+        container = getattr(self, "_container", None)
+        if container is None:
             raise RuntimeError(
                 f"put_{self.spec.get('type')}() can't be used as a context manager; "
                 "the manual marks the functions that can with a dagger"
@@ -108,16 +108,15 @@ class Output:
             )
         name = new_scope_name()
         self.spec["container_dom_id"] = scope_dom_id(name)
-        if self._container:
-            self.spec["container_selector"] = self._container
+        if container:
+            self.spec["container_selector"] = container
         self.show()
-        if self._tokens is None:
+        if not hasattr(self, "_tokens"):
             self._tokens = []
         self._tokens.append(scope_stack_var.set((*scope_stack_var.get(), name)))
         return name
 
     def __exit__(self, *exc: object) -> None:
-        assert self._tokens is not None  # __enter__ made it
         scope_stack_var.reset(self._tokens.pop())
 
     # ------------------------------------------------------------ sending
@@ -170,10 +169,23 @@ class OutputList(list[Output]):
 
 
 def _output(spec: OutputSpec, scope: str | int | None, position: int) -> Output:
-    name = scope_stack_var.get()[-1] if scope is None else _resolve_scope(scope)
-    spec["scope"] = _ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
+    spec["scope"] = selector_of(scope)
     spec["position"] = position
     return Output(spec)
+
+
+def selector_of(scope: str | int | None) -> str:
+    """The selector of an output's target, ``scope`` as the ``put_*()`` functions take it."""
+    name = scope_stack_var.get()[-1] if scope is None else _resolve_scope(scope)
+    return _ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
+
+
+def _session_or_none() -> Session | None:
+    """The calling code's session, or None (an Output may exist outside any session)."""
+    try:
+        return get_current_session()
+    except SessionException:
+        return None
 
 
 def _to_spec(content: Any) -> OutputSpec:
