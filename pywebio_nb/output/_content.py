@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..protocol import (
+    ROOT_SCOPE,
     CodeOutputSpec,
     HtmlOutputSpec,
     LinkOutputSpec,
@@ -20,8 +21,18 @@ from ..protocol import (
     scope_dom_id,
     scope_selector,
 )
-from ..session._context import get_current_session
-from ._core import Output, _ctl, _output, _to_spec, new_scope_name, selector_of
+from ..session._context import get_current_session, scope_stack_var, session_var
+from ._core import (
+    ROOT_SELECTOR,
+    Output,
+    _ctl,
+    _MadeOutput,
+    _output,
+    _session_or_none,
+    _to_spec,
+    new_scope_name,
+    selector_of,
+)
 
 __all__ = [
     "put_code",
@@ -82,17 +93,25 @@ def put_text(
 
     The text is never parsed as HTML.
     """
-    # One text (the usual call) needs no join.
+    # The hot path (put_text in a loop): one text needs no join, output into
+    # ROOT no selector_of() call, the spec is made whole at once (adding keys
+    # later grows the dict) and the Output without a Python __init__.
     content = str(texts[0]) if len(texts) == 1 else sep.join(map(str, texts))
-    # The spec made whole at once: adding keys later grows the dict (the hot path).
-    spec: OutputSpec = {
+    if scope is None and scope_stack_var.get()[-1] == ROOT_SCOPE:
+        selector = ROOT_SELECTOR
+    else:
+        selector = selector_of(scope)
+    output: Output = _MadeOutput()
+    output.spec = {
         "type": "text",
         "content": content,
         "inline": inline,
-        "scope": selector_of(scope),
+        "scope": selector,
         "position": position,
     }
-    return Output(spec)
+    output._done = False
+    output._session = session_var.get() or _session_or_none()
+    return output
 
 
 def _strip_indent(text: str) -> str:

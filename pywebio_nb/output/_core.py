@@ -31,7 +31,7 @@ __all__ = [
 logger = logging.getLogger("pywebio_nb.output")
 
 #: The selector of the ROOT scope: most output goes there (no string building per call).
-_ROOT_SELECTOR = scope_selector(ROOT_SCOPE)
+ROOT_SELECTOR = scope_selector(ROOT_SCOPE)
 
 
 def new_scope_name() -> str:
@@ -156,6 +156,19 @@ class Output:
         return f"<Output {self.spec.get('type')}>"
 
 
+class _MadeOutput(Output):
+    """An :class:`Output` whose maker sets the slots ``Output.__init__`` sets.
+
+    For the hot path (``put_text()`` in a loop): ``Output(spec)`` runs
+    ``__init__``, a Python call made through the type (~800 of ~20,000
+    instructions per ``put_text()`` with its encoding); ``_MadeOutput()`` runs
+    C's ``object.__init__`` instead. Nothing else differs.
+    """
+
+    __slots__ = ()
+    __init__ = object.__init__
+
+
 class OutputList(list[Output]):
     """A list of outputs returned by :func:`style`; dropped, it sends them in order.
 
@@ -177,7 +190,7 @@ def _output(spec: OutputSpec, scope: str | int | None, position: int) -> Output:
 def selector_of(scope: str | int | None) -> str:
     """The selector of an output's target, ``scope`` as the ``put_*()`` functions take it."""
     name = scope_stack_var.get()[-1] if scope is None else _resolve_scope(scope)
-    return _ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
+    return ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
 
 
 def _session_or_none() -> Session | None:

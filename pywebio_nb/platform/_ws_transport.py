@@ -32,7 +32,7 @@ from typing import Any
 import tornado.ioloop
 import tornado.websocket
 
-from ..protocol import Command, ProtocolError, dumps_batch, loads_event, make_command
+from ..protocol import Command, ProtocolError, dumps_batch_utf8, loads_event, make_command
 from ..session._base import Transport
 from ..session._blobs import Blob
 
@@ -86,7 +86,9 @@ class WebSocketTransport(Transport):
         # Frames wait here in delivery order: a batch written at once on the loop
         # must never overtake one an app thread delivered just before it.
         # A list, not a deque: empty almost always, and an empty deque takes 600 bytes.
-        self._outbox: list[str | bytes] = []
+        # Each frame is (its bytes, whether it is binary): a batch's JSON goes as
+        # the UTF-8 bytes orjson makes, which Tornado sends as they are.
+        self._outbox: list[tuple[bytes, bool]] = []
         self._outbox_lock = threading.Lock()
         self._drain_scheduled = False
 
@@ -116,11 +118,11 @@ class WebSocketTransport(Transport):
         self._drain()
 
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
-        text = dumps_batch(batch)
-        frames = [frame for blob in blobs for frame in blob_frames(blob)]
+        text = dumps_batch_utf8(batch)
         with self._outbox_lock:
-            self._outbox.extend(frames)  # the bytes first: the batch refers to them
-            self._outbox.append(text)
+            if blobs:  # the bytes first: the batch refers to them
+                self._outbox.extend((frame, True) for blob in blobs for frame in blob_frames(blob))
+            self._outbox.append((text, False))
             schedule = not self._drain_scheduled and not self._on_loop()
             if schedule:
                 self._drain_scheduled = True
@@ -137,14 +139,14 @@ class WebSocketTransport(Transport):
                 if not frames:
                     self._drain_scheduled = False
                     return
-            for frame in frames:
-                self._write(frame)
+            for frame, binary in frames:
+                self._write(frame, binary)
 
-    def _write(self, frame: str | bytes) -> None:
+    def _write(self, frame: bytes, binary: bool) -> None:
         if self._handler.ws_connection is None:
             return  # the browser went away; the session is closing
         try:
-            future = self._handler.write_message(frame, binary=isinstance(frame, bytes))
+            future = self._handler.write_message(frame, binary=binary)
         except tornado.websocket.WebSocketClosedError:
             return
         if future.done():  # written at once (the usual case): no callback to schedule

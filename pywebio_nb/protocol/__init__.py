@@ -49,7 +49,8 @@ Layout, one module per concern (the package re-exports everything):
 * ``_commands``: the other command specs, the ``Command`` union,
   :func:`make_command`;
 * ``_events``: the ``Event`` union, :func:`parse_event`;
-* ``_encode``: :func:`dumps_batch`, the JSON text of a batch (``orjson`` when installed).
+* ``_encode``: :func:`dumps_batch`, the JSON text of a batch (``orjson`` when installed),
+  and :func:`dumps_batch_utf8`, the same as UTF-8 bytes.
 """
 
 from ._commands import (
@@ -81,7 +82,7 @@ from ._common import (
     scope_dom_id,
     scope_selector,
 )
-from ._encode import dumps_batch
+from ._encode import dumps_batch, dumps_batch_utf8
 from ._events import (
     EVENT_NAMES,
     EXTENSION_EVENT_NAMES,
@@ -211,6 +212,7 @@ __all__ = [
     "UploadChunkData",
     "WidgetOutputSpec",
     "dumps_batch",
+    "dumps_batch_utf8",
     "loads_event",
     "make_command",
     "parse_event",

@@ -21,13 +21,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["dumps_batch"]
+__all__ = ["dumps_batch", "dumps_batch_utf8"]
 
 #: The standard library's encoder, made once (``json.dumps`` with options
 #: builds a new encoder on every call).
 _json_encode: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
 ).encode
+
+#: The same with every non-ASCII character escaped (for a lone surrogate, which
+#: has no UTF-8).
+_json_encode_ascii: Callable[[Any], str] = json.JSONEncoder(separators=(",", ":")).encode
 
 _orjson_dumps: Callable[..., bytes] | None
 try:
@@ -58,3 +62,25 @@ def dumps_batch(batch: Any) -> str:
         except TypeError:  # let the standard encoder decide
             pass
     return _json_encode(batch)
+
+
+def dumps_batch_utf8(batch: Any) -> bytes:
+    """:func:`dumps_batch` as UTF-8 bytes, what a WebSocket text frame carries.
+
+    With ``orjson`` the bytes are its own (no text is made and encoded again:
+    two copies of every batch less). A lone surrogate, which UTF-8 cannot
+    carry, is written as a JSON escape (``\\ud800``), which reads back the same.
+    """
+    if _orjson_dumps is not None:
+        try:
+            return _orjson_dumps(batch, option=_ORJSON_OPTIONS)
+        except TypeError:
+            pass
+        try:
+            return _orjson_dumps(batch, option=_ORJSON_NON_STR_KEYS)
+        except TypeError:
+            pass
+    try:
+        return _json_encode(batch).encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return _json_encode_ascii(batch).encode()

@@ -302,7 +302,12 @@ class Session:
         self.info = info
         self._lock = threading.RLock()
         self._flush_lock = threading.Lock()  # keeps batches in order across threads
-        self._buffer: list[tuple[str, Command]] = []
+        # What the next flush delivers: the commands, in order, and the runs of
+        # them that go to one root: (index of the run's first command, root).
+        # Not a (root, command) pair per command: put_text() in a loop makes one
+        # run, and a flush delivers the buffer itself as its batch.
+        self._buffer: list[Command] = []
+        self._buffer_runs: list[tuple[int, str]] = []
         # Made on first use (see the blobs and uploads properties): most sessions
         # never show a blob nor take an upload, and each store costs ~0.5 KB.
         self._blob_store: BlobStore | None = None
@@ -412,8 +417,7 @@ class Session:
             if coalesce_key is not None:
                 self._drop_coalesced(coalesce_key, root)
                 self._coalesced[coalesce_key] = (id(self._buffer), command)
-            self._buffer.append((root, command))
-            held = len(self._buffer)
+            held = self._hold(root, command)
             blobs = self._blob_store
             if blobs is not None and blobs.has_unsent:  # no spec walk without blobs
                 for blob in blobs.take_referenced(command.get("spec")):
@@ -442,7 +446,10 @@ class Session:
                 raise SessionClosedException("the session is closed; nothing can be sent")
             self.page.append_output(spec, root)
             buffer = self._buffer
-            buffer.append((root, command))
+            runs = self._buffer_runs  # what _hold() does, inline
+            if not runs or runs[-1][1] != root:
+                runs.append((len(buffer), root))
+            buffer.append(command)
             held = len(buffer)
             blobs = self._blob_store
             if blobs is not None and blobs.has_unsent:  # no spec walk without blobs
@@ -485,6 +492,14 @@ class Session:
                 # up to two switch intervals (3-10 ms measured) to get it.
                 time.sleep(self.YIELD_AFTER_HOLD)
 
+    def _hold(self, root: str, command: Command) -> int:
+        """Buffer ``command`` for ``root`` (the lock is held); returns how many are held."""
+        buffer = self._buffer
+        if not self._buffer_runs or self._buffer_runs[-1][1] != root:
+            self._buffer_runs.append((len(buffer), root))
+        buffer.append(command)
+        return len(buffer)
+
     def _drop_coalesced(self, key: Hashable, root: str) -> None:
         """Remove the buffered command last sent with ``key`` (the lock is held).
 
@@ -496,18 +511,30 @@ class Session:
         if entry is None or entry[0] != id(self._buffer):
             return
         old = entry[1]
-        for index in range(len(self._buffer) - 1, -1, -1):
-            cmd_root, command = self._buffer[index]
-            if command is old:
-                if cmd_root == root:
-                    del self._buffer[index]
-                return
+        buffer, runs = self._buffer, self._buffer_runs
+        for index in range(len(buffer) - 1, -1, -1):
+            if buffer[index] is old:
+                break
+        else:
+            return
+        # The run holding it, and whether that is ``root``'s.
+        run = max(i for i, (start, _) in enumerate(runs) if start <= index)
+        if runs[run][1] != root:
+            return
+        del buffer[index]
+        runs[run + 1 :] = [(start - 1, run_root) for start, run_root in runs[run + 1 :]]
+        end = runs[run + 1][0] if run + 1 < len(runs) else len(buffer)
+        if runs[run][0] == end:  # the run is empty now: it goes, and its
+            del runs[run]  # neighbours join when they go to one root
+            if 0 < run < len(runs) and runs[run - 1][1] == runs[run][1]:
+                del runs[run]
 
     def flush(self) -> None:
         """Deliver everything buffered: one batch per root, in order."""
         with self._flush_lock:
             with self._lock:
                 buffered, self._buffer = self._buffer, []
+                runs, self._buffer_runs = self._buffer_runs, []
                 outbox, self._blob_outbox = self._blob_outbox, []
             if not buffered:
                 return
@@ -516,14 +543,13 @@ class Session:
             blobs: dict[str, list[Blob]] = {}
             for blob_root, blob in outbox:
                 blobs.setdefault(blob_root, []).append(blob)
-            batch: list[Command] = []
-            root = buffered[0][0]
-            for cmd_root, command in buffered:
-                if cmd_root != root:
-                    self._deliver(root, batch, blobs.pop(root, None))
-                    batch, root = [], cmd_root
-                batch.append(command)
-            self._deliver(root, batch, blobs.pop(root, None))
+            if len(runs) == 1:  # the usual case: the buffer is the batch
+                root = runs[0][1]
+                self._deliver(root, buffered, blobs.pop(root, None))
+                return
+            ends = [start for start, _ in runs[1:]] + [len(buffered)]
+            for (start, root), end in zip(runs, ends, strict=True):
+                self._deliver(root, buffered[start:end], blobs.pop(root, None))
 
     def _shown_specs(self) -> list[list[Command]]:
         """What every root shows now (the blob store keeps the blobs these name)."""
@@ -830,7 +856,7 @@ class Session:
             if self._closed:
                 return
             if notify_client:
-                self._buffer.append((self.PAGE_ROOT, make_command("close_session")))
+                self._hold(self.PAGE_ROOT, make_command("close_session"))
         if notify_client:
             try:
                 self.flush()

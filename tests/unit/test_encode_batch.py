@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pywebio_nb.protocol import _encode, dumps_batch
+from pywebio_nb.protocol import _encode, dumps_batch, dumps_batch_utf8
 
 
 @pytest.fixture(params=["orjson", "stdlib"])
@@ -41,6 +41,17 @@ def test_same_json_as_the_standard_library(encoder: str, batch: Any) -> None:
     assert isinstance(text, str)
     # The very text the standard library writes (compact, UTF-8 text not escaped).
     assert text == json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("batch", BATCHES)
+def test_utf8_bytes_read_back_as_the_text(encoder: str, batch: Any) -> None:
+    data = dumps_batch_utf8(batch)
+    assert isinstance(data, bytes)
+    assert json.loads(data.decode()) == json.loads(dumps_batch(batch))
+    if "\ud800" not in dumps_batch(batch):
+        assert data == dumps_batch(batch).encode()
+    else:  # UTF-8 has no lone surrogate: it travels as a JSON escape
+        assert b"\\ud800" in data
 
 
 @pytest.mark.parametrize(

@@ -262,6 +262,7 @@ class _DeferredTransport(Transport):
 
     def __init__(self) -> None:
         self.batches: list[list[Command]] = []
+        self.roots: list[str] = []
         self.flush_requests = 0
 
     def request_flush(self) -> None:
@@ -269,6 +270,7 @@ class _DeferredTransport(Transport):
 
     def deliver(self, root_id: str, batch: list[Command], *args: Any) -> None:
         self.batches.append(list(batch))
+        self.roots.append(root_id)
 
 
 def _in_session(body: Callable[[], None]) -> tuple[Session, _DeferredTransport]:
@@ -356,6 +358,31 @@ def test_send_coalesce_key_is_generic() -> None:
     session.send({"command": "run_script", "task_id": None, "spec": {"code": "y"}})
     session.flush()
     assert [c["spec"]["code"] for c in transport.batches[0]] == ["x=2", "y"]
+
+
+def test_coalescing_across_roots_keeps_each_roots_batches_in_order() -> None:
+    """A dropped command may empty its root's run: the runs around it join."""
+    transport = _DeferredTransport()
+    session = Session(transport)
+
+    def script(code: str, root: str, key: str | None = None) -> None:
+        command = {"command": "run_script", "task_id": None, "spec": {"code": code}}
+        session.send(command, root, coalesce_key=key)  # type: ignore[arg-type]
+
+    script("a1", "A")
+    script("x=1", "B", key="x")
+    script("a2", "A")
+    script("x=2", "B", key="x")  # drops x=1: B's first run is empty, A's two join
+    script("x=3", "A", key="x")  # same key, another root: x=2 stays
+    script("b", "B")
+    session.flush()
+    assert [[c["spec"]["code"] for c in batch] for batch in transport.batches] == [
+        ["a1", "a2"],
+        ["x=2"],
+        ["x=3"],
+        ["b"],
+    ]
+    assert transport.roots == ["A", "B", "A", "B"]
 
 
 # ------------------------------------------------------------------------ loading
