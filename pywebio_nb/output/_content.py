@@ -21,7 +21,7 @@ from ..protocol import (
     scope_dom_id,
     scope_selector,
 )
-from ..session._context import get_current_session, scope_stack_var, session_var
+from ..session._context import current_scope_stack, current_session, get_current_session
 from ._core import (
     ROOT_SELECTOR,
     Output,
@@ -97,7 +97,7 @@ def put_text(
     # ROOT no selector_of() call, the spec is made whole at once (adding keys
     # later grows the dict) and the Output without a Python __init__.
     content = str(texts[0]) if len(texts) == 1 else sep.join(map(str, texts))
-    if scope is None and scope_stack_var.get()[-1] == ROOT_SCOPE:
+    if scope is None and current_scope_stack()[-1] == ROOT_SCOPE:
         selector = ROOT_SELECTOR
     else:
         selector = selector_of(scope)
@@ -110,7 +110,7 @@ def put_text(
         "position": position,
     }
     output._done = False
-    output._session = session_var.get() or _session_or_none()
+    output._session = current_session() or _session_or_none()
     return output
 
 

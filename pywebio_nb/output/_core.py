@@ -18,7 +18,12 @@ from ..protocol import (
     scope_selector,
 )
 from ..session._base import Session
-from ..session._context import get_current_session, scope_stack_var, session_var
+from ..session._context import (
+    current_scope_stack,
+    current_session,
+    get_current_session,
+    scope_stack_var,
+)
 
 __all__ = [
     "Output",
@@ -40,7 +45,7 @@ def new_scope_name() -> str:
 
 
 def _resolve_scope(scope: str | int | None) -> str:
-    stack = scope_stack_var.get()
+    stack = current_scope_stack()
     if scope is None:
         return stack[-1]
     if isinstance(scope, int):
@@ -71,7 +76,7 @@ class Output:
         self.spec = spec
         self._done = False
         # The calling context's session first: the usual case, one call less.
-        self._session: Session | None = session_var.get() or _session_or_none()
+        self._session: Session | None = current_session() or _session_or_none()
 
     # ----------------------------------------------------------- chaining
     def style(self, css_style: str) -> Output:
@@ -189,7 +194,7 @@ def _output(spec: OutputSpec, scope: str | int | None, position: int) -> Output:
 
 def selector_of(scope: str | int | None) -> str:
     """The selector of an output's target, ``scope`` as the ``put_*()`` functions take it."""
-    name = scope_stack_var.get()[-1] if scope is None else _resolve_scope(scope)
+    name = current_scope_stack()[-1] if scope is None else _resolve_scope(scope)
     return ROOT_SELECTOR if name == ROOT_SCOPE else scope_selector(name)
 
 

@@ -55,7 +55,7 @@ from ..protocol import (
     scope_selector,
 )
 from ._blobs import Blob, BlobStore, UploadStore
-from ._context import root_var, scope_stack_var, session_var
+from ._context import current_root, root_var, scope_stack_var, session_var
 from ._page_model import ROOT, SCOPE_PREFIX, PageModel
 from ._replay import Delivered, ReplayLog
 from ._workers import CallbackWorkers
@@ -363,7 +363,7 @@ class Session:
 
     def default_root(self) -> str:
         """The root that output of the calling code goes to."""
-        return root_var.get() or self.PAGE_ROOT
+        return current_root() or self.PAGE_ROOT
 
     def route(self, command: Command) -> str:
         """The root a command belongs to: its target scope's root, else the default."""
@@ -437,7 +437,7 @@ class Session:
         if spec.get("scope") != _ROOT_SELECTOR or spec.get("position", -1) != -1:
             self.send(command)
             return
-        root = root_var.get() or self.PAGE_ROOT  # what route() says for ROOT
+        root = current_root() or self.PAGE_ROOT  # what route() says for ROOT
         lock = self._lock
         # Not ``with``: it makes two bound methods per call (~80 ns of ~2 us here).
         lock.acquire()

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SessionFinder",
+    "current_root",
+    "current_scope_stack",
+    "current_session",
     "get_current_session",
     "register_session_finder",
     "register_thread_session",
@@ -47,6 +50,16 @@ scope_stack_var: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVa
 root_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "pywebio_nb_root", default=None
 )
+
+# Their ``get`` bound once: ``session_var.get()`` on a name imported from this
+# module looks ``get`` up and makes a bound method on every call (Python 3.11
+# does not specialize it); the hot path (put_text in a loop) reads three of them.
+#: ``session_var.get``
+current_session = session_var.get
+#: ``scope_stack_var.get``
+current_scope_stack = scope_stack_var.get
+#: ``root_var.get``
+current_root = root_var.get
 
 
 class _ThreadRegistry:
