@@ -316,4 +316,45 @@ describe("a closed comm", () => {
     debug.mockRestore();
     vi.useRealTimers();
   });
+
+  it("drops an event of the page (a click, a blur) without an uncaught error", async () => {
+    const model = newModel();
+    await initialize(model);
+    const el = document.createElement("div");
+    document.body.append(el);
+    await render(model, el);
+    model.deliver([
+      {
+        command: "output",
+        task_id: null,
+        spec: {
+          type: "buttons",
+          callback_id: "cb-1",
+          buttons: [{ value: 1, label: "go" }],
+          scope: "#pywebio-scope-ROOT",
+          position: -1,
+        },
+      },
+    ]);
+    const button = el.querySelector(".pywebio-nb-host")?.shadowRoot?.querySelector("button");
+    expect(button).toBeTruthy();
+    button?.click();
+    expect(model.events()).toContainEqual({ event: "callback", task_id: "cb-1", data: 1 });
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const uncaught: unknown[] = [];
+    const onError = (event: ErrorEvent): void => {
+      uncaught.push(event.error);
+      event.preventDefault();
+    };
+    window.addEventListener("error", onError);
+    model.send = () => {
+      throw new Error("Cannot send");
+    };
+    button?.click();
+    window.removeEventListener("error", onError);
+    expect(uncaught).toEqual([]);
+    expect(debug).toHaveBeenCalledOnce();
+    debug.mockRestore();
+    el.remove();
+  });
 });

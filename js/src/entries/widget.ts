@@ -167,7 +167,17 @@ const initialize: Initialize<WidgetModel> = ({ model }) => {
   const host = document.createElement("div");
   host.className = "pywebio-nb-host";
   const send = (event: Event): void => model.send(event);
-  const renderer = new Renderer(host, send, { mode: "widget" });
+  // The page's own events may come after the comm closed (closing a notebook blurs
+  // the focused input of a pending form, which sends an input_event): nothing waits
+  // for them any more, and an uncaught error there would only say so to the page.
+  const sendFromPage = (event: Event): void => {
+    try {
+      model.send(event);
+    } catch (error) {
+      console.debug("pywebio_nb: the comm is closed; dropped", event.event, error);
+    }
+  };
+  const renderer = new Renderer(host, sendFromPage, { mode: "widget" });
   const sequencer = new Sequencer(renderer, send, () => model.get("root_id"));
   // Binary buffers of a message are the chunks that its `blob` commands index.
   const onMessage = (content: unknown, buffers?: readonly unknown[]): void => sequencer.receive(content, buffers);
