@@ -325,8 +325,10 @@ class Session:
         self._closed = False
         #: coalesce key -> (id of the buffer list it went into, the command)
         self._coalesced: dict[Hashable, tuple[int, Command]] = {}
-        self._executor: CallbackWorkers | None = None
-        self._serial_executor: CallbackWorkers | None = None
+        #: The callback workers, each made on first use: (the pool, the serial
+        #: thread). One attribute for two: a session keeps under 30 attributes,
+        #: past which CPython gives each instance its own dict (~1.5 KB more).
+        self._workers: tuple[CallbackWorkers | None, CallbackWorkers | None] = (None, None)
         self._held_since = 0.0  # when the buffer's oldest command was buffered
         transport.attach(self)
 
@@ -789,9 +791,10 @@ class Session:
         with self._lock:
             if self._closed:
                 return
-            serial = self._serial_executor
+            pool, serial = self._workers
             if serial is None and callback.serial:
-                serial = self._serial_executor = CallbackWorkers(1, "pywebio-nb-serial")
+                serial = CallbackWorkers(1, "pywebio-nb-serial")
+                self._workers = (pool, serial)
         if serial is None:
             self._submit_to_pool(task)
         elif callback.serial:
@@ -803,9 +806,11 @@ class Session:
         with self._lock:
             if self._closed:
                 return
-            if self._executor is None:
-                self._executor = CallbackWorkers(self.CALLBACK_WORKERS, "pywebio-nb-cb")
-            self._executor.submit(task)
+            pool, serial = self._workers
+            if pool is None:
+                pool = CallbackWorkers(self.CALLBACK_WORKERS, "pywebio-nb-cb")
+                self._workers = (pool, serial)
+            pool.submit(task)
 
     def invoke_callback(self, callback: _Callback, data: Any) -> Any:
         """Call the callback; errors are logged and shown, never lost.
@@ -874,7 +879,7 @@ class Session:
             mailbox.close()
         if deferred:
             self.run_deferred(deferred)
-        for executor in (self._executor, self._serial_executor):
+        for executor in self._workers:
             if executor is not None:
                 executor.shutdown(wait=False)
         from ._context import registry
