@@ -131,6 +131,21 @@ async def until_idle(pid: int, quiet: float = 0.02, step: float = 0.25) -> float
     return last
 
 
+def wait_listening(process: subprocess.Popen[Any], port: int, name: str, timeout: float) -> None:
+    """Return once the server ``process`` accepts connections on ``port``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} server did not listen within {timeout} s") from None
+            time.sleep(0.05)  # a port not open yet gives nothing to wait on
+
+
 @contextlib.contextmanager
 def serve(python: str, impl: str, options: Options, script: Path = SERVER_SCRIPT) -> Iterator[int]:
     """Run the apps of ``impl`` in a server subprocess; yields its port."""
@@ -140,17 +155,7 @@ def serve(python: str, impl: str, options: Options, script: Path = SERVER_SCRIPT
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + TIMEOUT
-        while True:  # ready once the port accepts connections
-            if process.poll() is not None:
-                raise RuntimeError(f"{impl} server exited with {process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{impl} server did not listen within {TIMEOUT} s") from None
-                time.sleep(0.05)
+        wait_listening(process, port, impl, TIMEOUT)
         _server_pids[port] = process.pid
         yield port
     finally:

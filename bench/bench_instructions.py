@@ -21,11 +21,9 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,20 +32,6 @@ import bench_compare
 STARTUP_TIMEOUT = 300.0  # Python under valgrind starts ~50x slower
 STOP_ATTEMPTS = 10
 STOP_WAIT = 30.0
-
-
-def _wait_listening(process: subprocess.Popen[str], port: int) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server under valgrind did not listen in time") from None
-            time.sleep(0.2)  # polling a port that is not open yet: nothing to wait on
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -88,7 +72,9 @@ def instructions(root: Path, app: str, texts: int) -> int:
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         try:
-            _wait_listening(process, port)
+            bench_compare.wait_listening(
+                process, port, "pywebio_nb under valgrind", STARTUP_TIMEOUT
+            )
             asyncio.run(bench_compare.throughput(port, app, texts))
             stderr = _stop(process)
         finally:
