@@ -93,7 +93,7 @@ $(VENVB)/.deps: requirements/bench.txt
 	touch $@
 
 bench: setup chromium $(VENVB)/.deps
-	$(BIN)/python bench/bench_compare.py --pywebio-python $(VENVB)/bin/python
+	$(BIN)/python bench/bench_compare.py --pywebio-python $(VENVB)/bin/python --repeat 3
 	$(BIN)/python bench/bench_server.py
 	$(BIN)/python bench/bench_notebook.py
 	$(BIN)/python bench/bench_media.py

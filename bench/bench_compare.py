@@ -38,7 +38,10 @@ Measured, for a thread-based (``def``) and a coroutine-based (``async def``) app
   the bytes its response body took on the wire and what it would take
   gzip-compressed (the WebSocket is not counted).
 
-Run: ``.venv/bin/python bench/bench_compare.py [--pywebio-python .venv-bench/bin/python]``
+Run: ``.venv/bin/python bench/bench_compare.py [--pywebio-python .venv-bench/bin/python]
+[--repeat N]``; with ``--repeat N`` every figure is the median of N runs of each
+implementation and of the floor, measured alternately (``make bench`` uses 3: a shared
+virtual machine's speed can drift by 2x within minutes).
 It ends with the README's table (one row per figure, both app kinds side by
 side), to paste as it is.
 """
@@ -693,12 +696,54 @@ def _machine() -> str:
     return f"{os.cpu_count()} x {model}, Python {sys.version.split()[0]}"
 
 
-async def main(options: Options, pywebio_python: str, only: str | None) -> None:
-    runs: dict[str, Results] = {}
-    for impl, python in (("pywebio_nb", sys.executable), ("pywebio", pywebio_python)):
-        if only in (None, impl):
-            runs[impl] = await measure(python, impl, options)
-    floor = await measure_floor(options)
+def _median_figure(name: str, values: list[Any]) -> Any:
+    """One figure of several runs: the median of numbers, element by element, key by key."""
+    first = values[0]
+
+    def numeric(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    if numeric(first):
+        return statistics.median(values)
+    if isinstance(first, (list, tuple)) and first and all(numeric(v) for v in first):
+        return [statistics.median(run[i] for run in values) for i in range(len(first))]
+    if isinstance(first, dict) and all(numeric(v) for v in first.values()):
+        return {key: statistics.median(run[key] for run in values) for key in first}
+    if name == "soak":  # the readings of the run whose growth is the median one
+        by_growth = sorted(values, key=soak_growth)
+        return by_growth[len(by_growth) // 2]
+    return first
+
+
+def median_results(runs: list[Results]) -> Results:
+    """The figures of ``runs`` (one implementation measured several times), each its median."""
+    merged = Results(runs[0].name)
+    for name in runs[0].figures:
+        merged.figures[name] = _median_figure(name, [run.figures[name] for run in runs])
+    return merged
+
+
+async def main(options: Options, pywebio_python: str, only: str | None, repeat: int = 1) -> None:
+    impls = [
+        (impl, python)
+        for impl, python in (("pywebio_nb", sys.executable), ("pywebio", pywebio_python))
+        if only in (None, impl)
+    ]
+    measured: dict[str, list[Results]] = {}
+    for round_index in range(repeat):
+        # Alternately (ours, theirs, floor, then floor, theirs, ours, ...): on a
+        # machine whose speed drifts, each gets its share of the fast and slow minutes.
+        order = [*impls, ("floor", "")]
+        for impl, python in order if round_index % 2 == 0 else reversed(order):
+            if repeat > 1:
+                print(f"round {round_index + 1} of {repeat}: {impl}", flush=True)
+            result = await (
+                measure_floor(options) if impl == "floor" else measure(python, impl, options)
+            )
+            measured.setdefault(impl, []).append(result)
+    merged = {impl: median_results(results) for impl, results in measured.items()}
+    floor = merged.pop("floor")
+    runs = merged
     runs_and_floor = {**runs, "floor": floor}
     for name, result in runs_and_floor.items():
         print(f"\n{name}: {json.dumps(result.figures)}")
@@ -708,7 +753,8 @@ async def main(options: Options, pywebio_python: str, only: str | None) -> None:
         print(
             f"\n({options.texts} texts, {options.inputs} inputs, {options.clicks} clicks, "
             f"{options.sessions} sessions x {options.rounds} soak rounds; "
-            f"loopback; {_machine()}; {time.strftime('%Y-%m-%d', time.gmtime())})"
+            + (f"median of {repeat} alternating runs; " if repeat > 1 else "")
+            + f"loopback; {_machine()}; {time.strftime('%Y-%m-%d', time.gmtime())})"
         )
         print(
             "\nREADME table:\n" + readme_table(runs["pywebio_nb"], runs["pywebio"], options, floor)
@@ -726,6 +772,13 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=Options.rounds)
     parser.add_argument("--no-page", action="store_true", help="skip the Chromium page load")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure each implementation and the floor this many times, alternately; "
+        "report each figure's median (for a machine whose speed drifts)",
+    )
+    parser.add_argument(
         "--many", type=int, default=Options.many, help="concurrent async sessions (0: skip)"
     )
     args = parser.parse_args()
@@ -738,4 +791,4 @@ if __name__ == "__main__":
         not args.no_page,
         args.many,
     )
-    asyncio.run(main(opts, args.pywebio_python, args.only))
+    asyncio.run(main(opts, args.pywebio_python, args.only, max(1, args.repeat)))
