@@ -49,7 +49,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import Command, ProtocolError, dumps_batch, loads_event
+from ..protocol import Command, ProtocolError, dumps_batch_utf8, loads_event
 from ..session._base import Transport
 from ..session._blobs import Blob
 from ..session._replay import Delivered
@@ -106,7 +106,7 @@ def encode_records(entries: Sequence[Delivered]) -> bytes:
             for frame in blob_frames(blob):
                 parts.append(struct.pack(">BI", KIND_BLOB, len(frame)))
                 parts.append(frame)
-        text = dumps_batch(entry.batch).encode()
+        text = dumps_batch_utf8(entry.batch)
         parts.append(struct.pack(">BI", KIND_BATCH, len(text)))
         parts.append(text)
     return b"".join(parts)

@@ -50,18 +50,24 @@ else:
     _ORJSON_NON_STR_KEYS = _ORJSON_OPTIONS | orjson.OPT_NON_STR_KEYS
 
 
+def _orjson_encode(batch: Any) -> bytes | None:
+    """``batch``'s JSON by orjson, or None for what it leaves to the standard library."""
+    if _orjson_dumps is None:
+        return None
+    try:
+        return _orjson_dumps(batch, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: a key that is not a string?
+        pass
+    try:
+        return _orjson_dumps(batch, option=_ORJSON_NON_STR_KEYS)
+    except TypeError:  # let the standard encoder decide
+        return None
+
+
 def dumps_batch(batch: Any) -> str:
     """The compact JSON text of ``batch`` (a list of commands; any JSON value works)."""
-    if _orjson_dumps is not None:
-        try:
-            return _orjson_dumps(batch, option=_ORJSON_OPTIONS).decode()
-        except TypeError:  # orjson.JSONEncodeError: a key that is not a string?
-            pass
-        try:
-            return _orjson_dumps(batch, option=_ORJSON_NON_STR_KEYS).decode()
-        except TypeError:  # let the standard encoder decide
-            pass
-    return _json_encode(batch)
+    data = _orjson_encode(batch)
+    return data.decode() if data is not None else _json_encode(batch)
 
 
 def dumps_batch_utf8(batch: Any) -> bytes:
@@ -71,15 +77,9 @@ def dumps_batch_utf8(batch: Any) -> bytes:
     two copies of every batch less). A lone surrogate, which UTF-8 cannot
     carry, is written as a JSON escape (``\\ud800``), which reads back the same.
     """
-    if _orjson_dumps is not None:
-        try:
-            return _orjson_dumps(batch, option=_ORJSON_OPTIONS)
-        except TypeError:
-            pass
-        try:
-            return _orjson_dumps(batch, option=_ORJSON_NON_STR_KEYS)
-        except TypeError:
-            pass
+    data = _orjson_encode(batch)
+    if data is not None:
+        return data
     try:
         return _json_encode(batch).encode()
     except UnicodeEncodeError:  # a lone surrogate
