@@ -95,13 +95,14 @@ class InputItem:
             value = self.convert(raw) if self.convert is not None else raw
         if self.required and (value is None or value == "" or value == []):
             raise InvalidValue(MESSAGES["required"], "required")
-        if isinstance(value, str) and value:
+        spec: dict[str, Any] = self.spec  # type: ignore[assignment]  # read generically
+        if isinstance(value, str) and value and ("minlength" in spec or "maxlength" in spec):
             # The browser only checks these while typing (the form is novalidate):
             # a value set by a script or another client must not pass unchecked.
             # Lengths count UTF-16 code units, as the HTML attributes do.
             length = len(value.encode("utf-16-le")) // 2
             for key, too_far in (("minlength", length.__lt__), ("maxlength", length.__gt__)):
-                limit = cast(dict[str, Any], self.spec).get(key)
+                limit = spec.get(key)
                 if isinstance(limit, int) and too_far(limit):
                     raise InvalidValue(MESSAGES[key].format(limit), key, limit)
         return value

@@ -161,6 +161,10 @@ def _code_module(session: Any) -> BlobRef | None:
     return None if data is None else session.blobs.add(data, "text/javascript")
 
 
+#: How input() converts what the browser sends, by type (text by default).
+_TEXT_CONVERTERS: dict[str, Callable[[Any], Any]] = {NUMBER: _to_int, FLOAT: _to_float}
+
+
 def _finish(item: InputItem) -> Any:
     """Run a single item as its own form, or return the named item for input_group."""
     if item.spec.get("name") is not None:
@@ -176,7 +180,7 @@ def _extend(spec: _Spec, name: str | None, **fields: Any) -> _Spec:
     ``fields`` also carries the caller's ``other_html_attrs``, which the
     protocol lets through to the renderer untyped.
     """
-    target = cast(dict[str, Any], spec)
+    target: dict[str, Any] = spec  # type: ignore[assignment]  # written generically
     if name is not None:
         target["name"] = name
     target.update({k: v for k, v in fields.items() if v is not None})
@@ -223,9 +227,11 @@ def input(
     """
     if type not in TEXT_INPUT_TYPES:
         raise ValueError(f"input() type must be one of {', '.join(TEXT_INPUT_TYPES)}, got {type!r}")
-    convert: Callable[[Any], Any] = {NUMBER: _to_int, FLOAT: _to_float}.get(type, _to_str)
+    convert: Callable[[Any], Any] = _TEXT_CONVERTERS.get(type, _to_str)
+    # (No typing.cast: a Python call per input() round trip.)
+    base: TextInputSpec = {"type": type, "label": label}  # type: ignore[typeddict-item]
     spec = _extend(
-        cast(TextInputSpec, {"type": type, "label": label}),
+        base,
         name,
         value=value,
         placeholder=placeholder,

@@ -8,6 +8,7 @@
 import json
 import re
 import sys
+from collections.abc import Callable
 from typing import Any, Final, Literal, TypedDict, Union
 
 if sys.version_info >= (3, 11):
@@ -224,6 +225,13 @@ MAX_NESTING = 100
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
+_orjson_loads: Callable[[str | bytes], Any] | None
+try:
+    from orjson import loads as _orjson_loads
+except ImportError:  # a platform without orjson: the standard library only
+    _orjson_loads = None
+
+
 def _too_deep(data: bytes) -> bool:
     """Whether ``data`` nests arrays/objects deeper than :data:`MAX_NESTING` (strings skipped)."""
     depth = 0
@@ -243,7 +251,10 @@ def loads_event(text: str | bytes) -> Any:
 
     Nesting deeper than :data:`MAX_NESTING` (a 5,000-deep array) is refused
     before parsing, so it can neither exhaust the decoder's recursion nor end
-    the connection.
+    the connection. ``orjson`` decodes when installed (~10x faster than the
+    standard library for an event); what it refuses (``NaN``, a lone surrogate
+    escape) goes to the standard library, which decides. An integer past 64
+    bits reads as a float there (no browser's ``JSON.stringify`` writes one).
     """
     # The common case costs two counts on the text as it came, with no copy.
     if isinstance(text, str):
@@ -254,6 +265,11 @@ def loads_event(text: str | bytes) -> Any:
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         if _too_deep(data):
             raise ProtocolError(f"the message nests deeper than {MAX_NESTING} levels")
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(text)
+        except ValueError:  # NaN, a lone surrogate, bad JSON: the standard library decides
+            pass
     try:
         return json.loads(text)
     except RecursionError:

@@ -39,26 +39,37 @@ def is_coroutine_callable(func: object) -> bool:
 
 
 class _AsyncMailbox(Mailbox):
-    """A mailbox whose waiter is a coroutine on ``loop``."""
+    """A mailbox whose waiter is a coroutine on ``loop``.
+
+    Lighter than an ``asyncio.Queue`` (which makes a deque, an Event and the
+    Event's own deque, and takes a dozen Python calls per event): a list of
+    events not taken yet and one future the waiting coroutine awaits. A
+    mailbox has one waiter (the exchange of its task id).
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__()
+        # No Mailbox.__init__: its thread-safe queue is for blocking waiters.
         self._loop = loop
-        self._queue_async: asyncio.Queue[Event | None] = asyncio.Queue()
+        #: Events not taken yet; a None at the front: closed.
+        self._items: list[Event | None] = []
+        self._waiter: asyncio.Future[None] | None = None
         # Made by the waiting coroutine, so on the loop's thread (else: none known).
         self._loop_thread = threading.get_ident() if _running_loop() is loop else None
 
-    def _put_async(self, item: Event | None) -> None:
-        self._queue_async.put_nowait(item)
+    def _put_on_loop(self, item: Event | None) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _put(self, item: Event | None) -> None:
         # On the loop's thread (a WebSocket event) put at once: going through
         # call_soon_threadsafe costs a wakeup write and a loop turn (~17 us of
         # an input() round trip); other threads (a WSGI poll) must use it.
         if threading.get_ident() == self._loop_thread:
-            self._queue_async.put_nowait(item)
+            self._put_on_loop(item)
         else:
-            self._loop.call_soon_threadsafe(self._put_async, item)
+            self._loop.call_soon_threadsafe(self._put_on_loop, item)
 
     def put(self, event: Event) -> None:
         self._put(event)
@@ -67,10 +78,19 @@ class _AsyncMailbox(Mailbox):
         self._put(None)
 
     async def aget(self) -> Event:
-        item = await self._queue_async.get()
-        if item is None:
-            self._queue_async.put_nowait(None)
+        items = self._items
+        while not items:
+            if self._waiter is not None:
+                raise RuntimeError("a mailbox has one waiter at a time")
+            waiter = self._waiter = self._loop.create_future()
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        item = items[0]
+        if item is None:  # stays at the front: any further aget raises too
             raise SessionClosedException("the session was closed while waiting for the browser")
+        del items[0]
         return item
 
 

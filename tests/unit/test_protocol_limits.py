@@ -39,3 +39,21 @@ def test_brackets_inside_strings_do_not_count() -> None:
 def test_malformed_json_is_a_protocol_error(bad: str | bytes) -> None:
     with pytest.raises(ProtocolError):
         loads_event(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"event": "from_submit", "task_id": "form-1", "data": {"data": "x"}}',
+        b'{"event": "callback", "task_id": "cb", "data": [1, 2.5, null, true]}',
+        '{"a": NaN, "b": Infinity, "c": -Infinity}',  # orjson refuses these
+        '["\\ud800", "\\udfff x"]',  # lone surrogate escapes, refused by orjson
+        '["\\ud83d\\ude00", "caf\\u00e9", "\\u0000"]',
+        '{"a": 1, "a": 2}',
+        "[1e400]",
+    ],
+)
+def test_decoded_as_the_standard_library_decodes(text: str | bytes) -> None:
+    decoded, expected = loads_event(text), json.loads(text)
+    # repr: NaN != NaN, and 1 == 1.0 == True would hide a changed type.
+    assert repr(decoded) == repr(expected)

@@ -27,7 +27,7 @@ from pywebio_nb.session import (
 )
 from pywebio_nb.session._base import Mailbox, Session, SessionLocal, ThreadSession
 from pywebio_nb.session._context import root_var
-from pywebio_nb.session._coroutine import CoroutineSession
+from pywebio_nb.session._coroutine import CoroutineSession, _AsyncMailbox
 from pywebio_nb.session._memory import MemoryTransport
 
 TIMEOUT = 5.0
@@ -383,6 +383,45 @@ def test_hold_returns_when_session_closes(run_app) -> None:
     assert run.session.thread.is_alive()
     run.session.close()
     assert run.join() == "released"
+
+
+def test_async_mailbox_keeps_order_wakes_its_waiter_and_stays_closed() -> None:
+    async def scenario() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        mailbox = _AsyncMailbox(loop)
+        seen: list[Any] = []
+        first: Any = {"event": "from_submit", "task_id": "t", "data": {"n": 1}}
+        mailbox.put(first)  # before anyone waits: kept
+        seen.append(await mailbox.aget())
+        waiter = asyncio.ensure_future(mailbox.aget())
+        await asyncio.sleep(0)  # the waiter is waiting now
+        with pytest.raises(RuntimeError, match="one waiter"):
+            await mailbox.aget()
+        # From another thread: handed to the loop, the waiter wakes with it.
+        second: Any = {"event": "from_submit", "task_id": "t", "data": {"n": 2}}
+        thread = threading.Thread(target=mailbox.put, args=(second,))
+        thread.start()
+        seen.append(await asyncio.wait_for(waiter, 5))
+        thread.join()
+        third: Any = {"event": "input_event", "task_id": "t", "data": {"name": "a"}}
+        mailbox.put(third)
+        mailbox.close()
+        seen.append(await mailbox.aget())  # what came before the close is still read
+        for _ in range(2):
+            with pytest.raises(SessionClosedException):
+                await mailbox.aget()
+        # A cancelled wait leaves the mailbox usable.
+        other = _AsyncMailbox(loop)
+        cancelled = asyncio.ensure_future(other.aget())
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        other.put(first)
+        seen.append(await asyncio.wait_for(other.aget(), 5))
+        return [event["data"] for event in seen]
+
+    assert asyncio.run(scenario()) == [{"n": 1}, {"n": 2}, {"name": "a"}, {"n": 1}]
 
 
 def test_mailbox_close_raises_for_every_later_get() -> None:
