@@ -145,9 +145,12 @@ def _page_endpoint(session: Any) -> tuple[tornado.ioloop.IOLoop, str, str, str]:
         raise _unavailable(f"in a {kind}" + (f" of the {backend} backend" if backend else ""))
     # The transport keeps the loop and the handler privately (it is the platform's
     # own object); read-only use here, to find where the page came in.
-    loop: tornado.ioloop.IOLoop = transport._loop
     connection = getattr(transport._handler, "ws_connection", None)
-    sock = getattr(getattr(connection, "stream", None), "socket", None)
+    stream = getattr(connection, "stream", None)
+    if stream is None:
+        raise _unavailable("after the page's connection closed")
+    loop: tornado.ioloop.IOLoop = stream.io_loop
+    sock = getattr(stream, "socket", None)
     address = str(sock.getsockname()[0]) if sock is not None else "127.0.0.1"
     # The browser reaches the Bokeh server under the name it used for the page.
     host = urlsplit(f"//{info.server_host}").hostname or address

@@ -4,8 +4,10 @@ Each batch of commands becomes ONE JSON text frame. The session may deliver
 from any thread (an app thread flushes before it blocks on ``input()``), but a
 Tornado connection may only be written on its IOLoop thread: batches from other
 threads are encoded where they are produced and handed to the loop with
-``add_callback``. ``request_flush`` schedules ``session.flush`` on the loop, so
-everything an app outputs until that callback runs travels in one frame.
+``call_soon_threadsafe``. ``request_flush`` schedules ``session.flush`` on the
+loop, so everything an app outputs until that callback runs travels in one frame.
+(The asyncio loop's own ``call_soon`` rather than Tornado's ``add_callback``,
+which wraps each callback in two more Python calls and a ``functools.partial``.)
 
 Blob bytes travel as binary frames queued before the batch's text frame, one
 chunk (at most ``CHUNK_SIZE`` bytes) per frame: ``u32 big-endian length of the
@@ -23,13 +25,14 @@ as large as a file.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import tornado.ioloop
 import tornado.websocket
 
 from ..protocol import Command, ProtocolError, dumps_batch_utf8, loads_event, make_command
@@ -78,8 +81,9 @@ class WebSocketTransport(Transport):
     """One session's WebSocket: one text frame per batch, written on the IOLoop thread."""
 
     def __init__(
-        self, handler: tornado.websocket.WebSocketHandler, loop: tornado.ioloop.IOLoop
+        self, handler: tornado.websocket.WebSocketHandler, loop: asyncio.AbstractEventLoop
     ) -> None:
+        """``loop``: the asyncio loop the handler's IOLoop runs on (made on its thread)."""
         self._handler = handler
         self._loop = loop
         self._loop_thread = threading.get_ident()
@@ -91,9 +95,18 @@ class WebSocketTransport(Transport):
         self._outbox: list[tuple[bytes, bool]] = []
         self._outbox_lock = threading.Lock()
         self._drain_scheduled = False
+        #: A ``_flush_due`` timer is pending (see request_flush_later).
+        self._due_scheduled = False
 
     def _on_loop(self) -> bool:
         return threading.get_ident() == self._loop_thread
+
+    def _from_thread(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on the loop, from another thread; nothing once the loop closed."""
+        try:
+            self._loop.call_soon_threadsafe(callback)
+        except RuntimeError:  # the server stopped and closed its loop: nobody to write to
+            pass
 
     def request_flush(self) -> None:
         # Everything the app buffers until this callback runs travels in one frame.
@@ -101,7 +114,7 @@ class WebSocketTransport(Transport):
         if session is None:  # closed meanwhile (see close)
             return
         if self._on_loop():
-            self._loop.add_callback(session.flush)
+            self._loop.call_soon(session.flush)
             return
         # From another thread (an app or callback thread) the callback also
         # drains: the thread usually flushes by itself before the loop gets to
@@ -109,7 +122,38 @@ class WebSocketTransport(Transport):
         # needs no wake-up of its own (see deliver's ``schedule``).
         with self._outbox_lock:
             self._drain_scheduled = True
-        self._loop.add_callback(self._flush_and_drain)
+        self._from_thread(self._flush_and_drain)
+
+    def request_flush_later(self, delay: float) -> None:
+        if self.__dict__.get("session") is None:  # closed meanwhile
+            return
+        with self._outbox_lock:
+            if self._due_scheduled:  # one timer per connection at a time
+                return
+            self._due_scheduled = True
+        if self._on_loop():
+            self._loop.call_later(delay, self._flush_due)
+        else:
+            self._from_thread(functools.partial(self._call_later, delay, self._flush_due))
+
+    def _call_later(self, delay: float, callback: Callable[[], None]) -> None:
+        self._loop.call_later(delay, callback)
+
+    def _flush_due(self) -> None:
+        # Cleared before the session is asked: a thread that buffers meanwhile
+        # either finds it cleared and asks again, or buffered before the ask.
+        with self._outbox_lock:
+            self._due_scheduled = False
+        session = self.__dict__.get("session")
+        if session is not None:
+            left = session.flush_due()
+            if left > 0:
+                with self._outbox_lock:
+                    again = not self._due_scheduled
+                    self._due_scheduled = True
+                if again:
+                    self._loop.call_later(left, self._flush_due)
+        self._drain()
 
     def _flush_and_drain(self) -> None:
         session = self.__dict__.get("session")
@@ -129,7 +173,7 @@ class WebSocketTransport(Transport):
         if self._on_loop():
             self._drain()
         elif schedule:
-            self._loop.add_callback(self._drain)
+            self._from_thread(self._drain)
 
     def _drain(self) -> None:
         """Write every queued frame, oldest first (on the loop thread)."""
@@ -162,7 +206,7 @@ class WebSocketTransport(Transport):
         if self._on_loop():
             self._close_after_drain()
         else:
-            self._loop.add_callback(self._close_after_drain)
+            self._from_thread(self._close_after_drain)
 
     def _close_after_drain(self) -> None:
         self._drain()

@@ -121,7 +121,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         record = RequestRecord(self.request)
         if self.ws_connection is not None:
             _lighten_stream(self.ws_connection.stream)
-        transport = WebSocketTransport(self, tornado.ioloop.IOLoop.current())
+        transport = WebSocketTransport(self, asyncio.get_running_loop())
         self._connection = WebIOConnection(self.config, transport, self.close)
         self._connection.on_open(
             self._app,

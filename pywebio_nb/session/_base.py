@@ -100,6 +100,17 @@ class Transport(ABC):
         """Default: flush at once (no batching across calls)."""
         self.session.flush()
 
+    def request_flush_later(self, delay: float) -> None:
+        """Arrange for ``session.flush_due()`` to run in ``delay`` seconds, and again
+        after the seconds it returns, until it returns 0.
+
+        For a burst of output from an app thread, which flushes by itself
+        every ``HOLD_SECONDS``: the transport flushes only what the thread
+        leaves held longer than that (it went quiet), rather than taking each
+        new batch piecemeal as it starts. Default: :meth:`request_flush`.
+        """
+        self.request_flush()
+
     @abstractmethod
     def deliver(self, root_id: str, batch: list[Command], blobs: Sequence[Blob] = ()) -> None:
         """Send ``batch`` (a list of commands, in order) to ``root_id``.
@@ -289,9 +300,6 @@ class Session:
     HOLD_SECONDS: float | None = None
     #: Checked every ``_CLOCK_EVERY`` buffered commands.
     HOLD_COMMANDS = 5000
-    #: Seconds the sending thread sleeps after a flush forced by ``HOLD_SECONDS``,
-    #: so the thread that writes the batch gets the GIL at once (0: no pause).
-    YIELD_AFTER_HOLD = 0.0
 
     def __init__(self, transport: Transport, *, info: Any = None) -> None:
         self.transport = transport
@@ -487,12 +495,26 @@ class Session:
             held >= self.HOLD_COMMANDS
             or time.perf_counter() - self._held_since >= self.HOLD_SECONDS
         ):
-            self.flush()
-            if self.YIELD_AFTER_HOLD:
-                # The batch is written by the server's event loop thread, which
-                # needs the GIL this thread holds: without a real pause it waits
-                # up to two switch intervals (3-10 ms measured) to get it.
-                time.sleep(self.YIELD_AFTER_HOLD)
+            self._hold_expired()
+
+    def _hold_expired(self) -> None:
+        """The buffer was held ``HOLD_SECONDS`` (or ``HOLD_COMMANDS`` piled up): flush it."""
+        self.flush()
+
+    def flush_due(self) -> float:
+        """Flush if the oldest buffered command waited ``HOLD_SECONDS``; else the seconds left.
+
+        Returns 0.0 once there is nothing left to wait for: flushed now, or
+        nothing buffered (see :meth:`Transport.request_flush_later`).
+        """
+        if not self._buffer:
+            return 0.0
+        hold = self.HOLD_SECONDS or 0.0
+        left = self._held_since + hold - time.perf_counter()
+        if left > 0:
+            return left
+        self.flush()
+        return 0.0
 
     def _hold(self, root: str, command: Command) -> int:
         """Buffer ``command`` for ``root`` (the lock is held); returns how many are held."""
@@ -932,8 +954,10 @@ class ThreadSession(Session):
     """A ``def`` app: runs in its own thread; callbacks on a bounded pool."""
 
     HOLD_SECONDS = 0.005
-    #: An app thread's batches are written by the event loop's thread (first
-    #: text of a 20,000 put_text loop: 20 -> 12 ms median, throughput unchanged).
+    #: Seconds the app thread sleeps after a flush forced by ``HOLD_SECONDS``, so
+    #: the event loop's thread, which writes the batch, gets the GIL at once
+    #: (without a real pause it waits up to two switch intervals, 3-10 ms
+    #: measured; first text of a 20,000 put_text loop: 20 -> 12 ms median).
     YIELD_AFTER_HOLD = 0.0001
 
     def __init__(
@@ -955,6 +979,27 @@ class ThreadSession(Session):
         self.deferred_thread: threading.Thread | None = None
         #: Threads given to ``register_thread``: the session lasts until they end.
         self.registered_threads: list[threading.Thread] = []
+        #: Until when the app thread counts as in a burst of output: set by each
+        #: flush the hold rule forced (see ``_buffered``).
+        self._burst_until = 0.0
+
+    def _buffered(self, first: bool, held: int) -> None:
+        if first and self._burst_until and time.perf_counter() < self._burst_until:
+            # The thread flushed a held batch moments ago and outputs on: it
+            # flushes the next one itself. An immediate flush request would let
+            # the event loop's thread take the GIL and send this batch while it
+            # holds one command (a 20,000 put_text loop sent up to 250 frames of
+            # one text each; ~10% of its throughput). The transport flushes only
+            # what the thread leaves held past HOLD_SECONDS (it went quiet).
+            self._held_since = time.perf_counter()
+            self.transport.request_flush_later(self.HOLD_SECONDS)
+            return
+        super()._buffered(first, held)
+
+    def _hold_expired(self) -> None:
+        self.flush()
+        self._burst_until = time.perf_counter() + self.HOLD_SECONDS
+        time.sleep(self.YIELD_AFTER_HOLD)
 
     def start(self) -> None:
         context = contextvars.Context()

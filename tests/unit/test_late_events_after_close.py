@@ -34,8 +34,10 @@ class _Loop:
     def __init__(self) -> None:
         self.callbacks: list[Any] = []
 
-    def add_callback(self, callback: Any) -> None:
+    def call_soon(self, callback: Any) -> None:
         self.callbacks.append(callback)
+
+    call_soon_threadsafe = call_soon
 
 
 def test_a_late_flush_request_on_a_closed_tornado_transport_does_nothing() -> None:

@@ -7,11 +7,9 @@ import json
 import threading
 from typing import Any
 
-import tornado.ioloop
-
 from pywebio_nb.platform._ws_transport import WebSocketTransport
 from pywebio_nb.protocol import make_command
-from pywebio_nb.session._base import Session
+from pywebio_nb.session._base import Session, ThreadSession
 
 
 class _Done:
@@ -44,13 +42,15 @@ class _Handler:
 
 
 class _Loop:
-    """An IOLoop stand-in that only records what is scheduled."""
+    """An event loop stand-in that only records what is scheduled."""
 
     def __init__(self) -> None:
         self.callbacks: list[Any] = []
 
-    def add_callback(self, callback: Any) -> None:
+    def call_soon(self, callback: Any) -> None:
         self.callbacks.append(callback)
+
+    call_soon_threadsafe = call_soon
 
 
 def _text(content: str) -> Any:
@@ -80,7 +80,7 @@ def test_an_app_threads_batch_rides_on_the_wake_up_its_first_send_asked_for() ->
 def test_batches_from_many_threads_and_the_loop_keep_their_order() -> None:
     async def scenario() -> None:
         handler = _Handler()
-        transport = WebSocketTransport(handler, tornado.ioloop.IOLoop.current())  # type: ignore[arg-type]
+        transport = WebSocketTransport(handler, asyncio.get_running_loop())  # type: ignore[arg-type]
         session = Session(transport)
         loop_thread = threading.get_ident()
         per_thread, threads = 300, 4
@@ -112,3 +112,69 @@ def test_batches_from_many_threads_and_the_loop_keep_their_order() -> None:
         assert handler.threads == {loop_thread}  # every frame written on the loop's thread
 
     asyncio.run(scenario())
+
+
+class _TimerLoop(_Loop):
+    """Records timers too: (delay, callback)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers: list[tuple[float, Any]] = []
+
+    def call_later(self, delay: float, callback: Any) -> None:
+        self.timers.append((delay, callback))
+
+
+class _BurstSession(ThreadSession):
+    """An app thread's session whose hold rule fires on the 32nd buffered command."""
+
+    HOLD_COMMANDS = 32
+    HOLD_SECONDS = 30.0  # no flush by age while the test runs
+    YIELD_AFTER_HOLD = 0.0
+
+
+def test_a_burst_from_an_app_thread_is_not_taken_piecemeal_by_the_loop() -> None:
+    handler, loop = _Handler(), _TimerLoop()
+    transport = WebSocketTransport(handler, loop)  # type: ignore[arg-type]
+    session = _BurstSession(lambda: None, transport)
+
+    def app_thread(texts: range) -> None:
+        for i in texts:
+            session.send(_text(str(i)))
+
+    def run_on_the_app_thread(texts: range) -> None:
+        thread = threading.Thread(target=app_thread, args=(texts,))
+        thread.start()
+        thread.join()
+
+    def run_the_loop() -> None:
+        callbacks, loop.callbacks = loop.callbacks, []
+        for callback in callbacks:
+            callback()
+
+    # The 1st command asks for a flush at once; the 32nd flushes by the hold rule.
+    run_on_the_app_thread(range(32))
+    assert len(loop.callbacks) == 1  # the flush request, which drains the held batch too
+    run_the_loop()
+    assert [len(frame) for frame in handler.frames] == [32]
+    # The 33rd, in the burst, only sets a timer (one for the burst, not one per command).
+    run_on_the_app_thread(range(32, 40))
+    run_the_loop()  # the timer is set on the loop's thread
+    assert handler.frames[1:] == []
+    assert len(loop.timers) == 1
+    assert loop.timers[0][0] == session.HOLD_SECONDS
+    loop.timers.pop()[1]()  # runs _flush_due after the delay: the 8 are still young
+    delay, check = loop.timers.pop()
+    assert 0 < delay <= session.HOLD_SECONDS and handler.frames[1:] == []
+    session._held_since -= session.HOLD_SECONDS  # the thread went quiet: they are due
+    check()
+    assert [len(frame) for frame in handler.frames] == [32, 8]
+    assert loop.timers == []  # nothing held: the chain ends
+    assert not transport._due_scheduled
+
+
+def test_output_after_a_quiet_spell_is_flushed_at_once() -> None:
+    handler, loop = _Handler(), _TimerLoop()
+    session = _BurstSession(lambda: None, WebSocketTransport(handler, loop))  # type: ignore[arg-type]
+    session.send(_text("a"))
+    assert len(loop.callbacks) == 1 and loop.timers == []  # no burst: no wait
