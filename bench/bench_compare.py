@@ -209,7 +209,10 @@ class Client:
         self._ack_timer = None
         if not self.closed and self.conn.protocol is not None:
             event = {"event": "ack", "task_id": None, "data": {"seq": self.applied}}
-            sent = self.conn.write_message(json.dumps(event))
+            try:
+                sent = self.conn.write_message(json.dumps(event))
+            except tornado.websocket.WebSocketClosedError:  # the server closed first
+                return
             sent.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     async def until(self, predicate: Any) -> dict[str, Any]:
