@@ -984,17 +984,23 @@ class ThreadSession(Session):
         self.deferred_thread: threading.Thread | None = None
         #: Threads given to ``register_thread``: the session lasts until they end.
         self.registered_threads: list[threading.Thread] = []
-        #: Until when the app thread counts as in a burst of output: set by each
-        #: flush the hold rule forced (see ``_buffered``).
+        #: Until when the thread whose output the hold rule last flushed counts
+        #: as in a burst of output, and that thread (see ``_buffered``).
         self._burst_until = 0.0
+        self._burst_thread = 0
 
     def _buffered(self, first: bool, held: int) -> None:
-        if first and self._burst_until and time.perf_counter() < self._burst_until:
+        if (
+            first
+            and self._burst_until
+            and time.perf_counter() < self._burst_until
+            and threading.get_ident() == self._burst_thread
+        ):
             # The thread flushed a held batch moments ago and outputs on: it
             # flushes the next one itself. An immediate flush request would let
             # the event loop's thread take the GIL and send this batch while it
             # holds one command (a 20,000 put_text loop sent up to 250 frames of
-            # one text each; ~10% of its throughput). The transport flushes only
+            # one text each; a quarter of its throughput). The transport flushes only
             # what the thread leaves held past HOLD_SECONDS (it went quiet).
             self._held_since = time.perf_counter()
             self.transport.request_flush_later(self.HOLD_SECONDS)
@@ -1003,7 +1009,10 @@ class ThreadSession(Session):
 
     def _hold_expired(self) -> None:
         self.flush()
+        # Only this thread's next batch waits: a click's callback, on another
+        # thread, is sent at once even while the app thread outputs in a loop.
         self._burst_until = time.perf_counter() + self.HOLD_SECONDS
+        self._burst_thread = threading.get_ident()
         time.sleep(self.YIELD_AFTER_HOLD)
 
     def start(self) -> None:

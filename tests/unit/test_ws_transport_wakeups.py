@@ -178,3 +178,17 @@ def test_output_after_a_quiet_spell_is_flushed_at_once() -> None:
     session = _BurstSession(lambda: None, WebSocketTransport(handler, loop))  # type: ignore[arg-type]
     session.send(_text("a"))
     assert len(loop.callbacks) == 1 and loop.timers == []  # no burst: no wait
+
+
+def test_another_threads_output_during_a_burst_is_flushed_at_once() -> None:
+    handler, loop = _Handler(), _TimerLoop()
+    transport = WebSocketTransport(handler, loop)  # type: ignore[arg-type]
+    session = _BurstSession(lambda: None, transport)
+    for i in range(32):  # this thread's burst: the 32nd flushes by the hold rule
+        session.send(_text(str(i)))
+    loop.callbacks.clear()
+    # A click's callback, on a pool thread, while this thread's burst goes on.
+    clicked = threading.Thread(target=session.send, args=(_text("clicked"),))
+    clicked.start()
+    clicked.join()
+    assert loop.callbacks == [transport._flush_and_drain]  # a flush at once, no timer
