@@ -556,11 +556,6 @@ class Session:
     def flush(self) -> None:
         """Deliver everything buffered: one batch per root, in order."""
         with self._flush_lock:
-            if not self._buffer and not self._blob_outbox:
-                # Nothing to send (a flush the transport scheduled after an
-                # exchange flushed): no lock, no new lists. A send racing this
-                # asked for its own flush when it found the buffer empty.
-                return
             with self._lock:
                 buffered, self._buffer = self._buffer, []
                 runs, self._buffer_runs = self._buffer_runs, []
