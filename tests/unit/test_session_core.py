@@ -417,8 +417,10 @@ def test_async_mailbox_keeps_order_wakes_its_waiter_and_stays_closed() -> None:
         cancelled.cancel()
         with pytest.raises(asyncio.CancelledError):
             await cancelled
+        again = asyncio.ensure_future(other.aget())  # waits again: the mailbox is empty
+        await asyncio.sleep(0)
         other.put(first)
-        seen.append(await asyncio.wait_for(other.aget(), 5))
+        seen.append(await asyncio.wait_for(again, 5))
         return [event["data"] for event in seen]
 
     assert asyncio.run(scenario()) == [{"n": 1}, {"n": 2}, {"name": "a"}, {"n": 1}]
