@@ -28,12 +28,10 @@ import contextlib
 import ctypes
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,17 +230,7 @@ def serve(
         env["PYTHONTRACEMALLOC"] = str(frames)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + bc.TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{impl} server exited with {process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not listen in time") from None
-                time.sleep(0.05)
+        bc.wait_listening(process, port, impl, bc.TIMEOUT)
         bc._server_pids[port] = process.pid
         yield port
     finally:
